@@ -1,0 +1,78 @@
+/**
+ * Configuration from the environment, validated once at start-up and frozen.
+ * A bad value stops start-up with one message naming the variable.
+ */
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const idList = z
+  .string()
+  .default('')
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+export const ConfigSchema = z.object({
+  /** Index, SQLite database, sessions. Default: ./data */
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** Bundled and admin-added documents and procedure guides. Default: ./knowledge */
+  KNOWLEDGE_DIR: z.string().min(1).default('./knowledge'),
+  /** Local embedding models, one folder per model id. Default: ./models */
+  MODEL_DIR: z.string().min(1).default('./models'),
+  /** Model id under MODEL_DIR. Default: Xenova/multilingual-e5-small */
+  EMBEDDING_MODEL: z.string().min(1).default('Xenova/multilingual-e5-small'),
+  /** Only `npm run fetch-model` downloads, and only when this is true. Default: false */
+  ALLOW_REMOTE_MODELS: bool.default('false'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** HTTP server. Default: 127.0.0.1:8080 */
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Public https base URL for webhooks, e.g. https://bot.example.gov.vn */
+  PUBLIC_URL: z.string().url().optional(),
+  TELEGRAM_BOT_TOKEN: z.string().optional(),
+  /** Secret Telegram echoes in X-Telegram-Bot-Api-Secret-Token (1-256 chars A-Z a-z 0-9 _ -). */
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'only A-Z a-z 0-9 _ - (1-256 chars)').optional(),
+  /** Default: https://api.telegram.org (tests point it at a local fake). */
+  TELEGRAM_API_ROOT: z.string().url().default('https://api.telegram.org'),
+  ZALO_BOT_TOKEN: z.string().optional(),
+  /** Secret Zalo echoes in X-Bot-Api-Secret-Token (8-256 chars). */
+  ZALO_WEBHOOK_SECRET: z.string().min(8).max(256).optional(),
+  /** Default: https://bot-api.zaloplatforms.com */
+  ZALO_API_BASE: z.string().url().default('https://bot-api.zaloplatforms.com'),
+  /** Admin chat/user ids per channel, comma-separated. */
+  TELEGRAM_ADMIN_IDS: idList,
+  ZALO_ADMIN_IDS: idList,
+  /** Messages per chat per minute. Default: 20 */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(20),
+  /** Local hour (Asia/Ho_Chi_Minh) when deadline reminders go out. Default: 8 */
+  REMINDER_HOUR: z.coerce.number().int().min(0).max(23).default(8),
+  TIMEZONE: z.string().default('Asia/Ho_Chi_Minh'),
+  /** OCR: Tesseract language(s). Default: vie */
+  OCR_LANG: z.string().default('vie'),
+  /** OCR: seconds before a page is given up. Default: 120 */
+  OCR_PAGE_TIMEOUT: z.coerce.number().int().positive().default(120),
+});
+export type Config = Readonly<z.infer<typeof ConfigSchema>>;
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly variable: string, detail: string) {
+    super(`Invalid configuration: ${variable} ${detail}`);
+  }
+}
+
+/** Parse the environment (empty strings count as unset). Throws ConfigError naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned: Record<string, string> = {};
+  for (const name of Object.keys(ConfigSchema.shape)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') cleaned[name] = value;
+  }
+  const parsed = ConfigSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(String(issue.path[0] ?? '?'), `— ${issue.message}`);
+  }
+  return Object.freeze(parsed.data);
+}

@@ -1,0 +1,166 @@
+/**
+ * Document model shared by every reader (txt, md, html, docx, pdf, OCR) and by extraction.
+ *
+ * Readers produce `SourceBlock[]` (lines of text and already-recognised tables, each with its
+ * position in the source); `buildDocument` turns those blocks into the `Document` tree following
+ * Vietnamese administrative numbering. Extraction only ever sees the tree, so a scanned PDF and a
+ * .docx of the same plan yield the same tasks.
+ */
+import { z } from 'zod';
+
+/** Inclusive 1-based line span in the document's text rendering (`Document.lines`). */
+export const LineSpan = z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]);
+export type LineSpan = z.infer<typeof LineSpan>;
+
+export const DocumentType = z.enum([
+  'Kế hoạch',
+  'Quyết định',
+  'Báo cáo',
+  'Công văn',
+  'Chỉ thị',
+  'Nghị quyết',
+  'Thông báo',
+  'Hướng dẫn',
+  'Chương trình',
+  'Đề án',
+  'Thủ tục hành chính',
+  'Văn bản',
+]);
+export type DocumentType = z.infer<typeof DocumentType>;
+
+export const SourceFormat = z.enum(['txt', 'md', 'html', 'docx', 'pdf', 'image', 'procedure']);
+export type SourceFormat = z.infer<typeof SourceFormat>;
+
+export const DocumentMeta = z.object({
+  /** Stable id derived from the file path relative to its root (not from content). */
+  id: z.string(),
+  type: DocumentType,
+  /** e.g. "114/KH-UBND", "1118/QĐ-UBND", "150-BC/BCSĐ". */
+  number: z.string().optional(),
+  /** ISO date of issue, e.g. "2022-04-25". */
+  date: z.string().optional(),
+  /** e.g. "UBND tỉnh Thanh Hóa". */
+  issuer: z.string().optional(),
+  /** Province name with diacritics, e.g. "Thanh Hóa". */
+  province: z.string().optional(),
+  title: z.string(),
+  /** Path of the source file as given to reindex (relative to cwd when possible). */
+  file: z.string(),
+  /** sha256 of the file's bytes. */
+  hash: z.string(),
+  format: SourceFormat,
+  /** Signer, effective date, etc. found in web-export metadata blocks. */
+  extra: z.record(z.string()).default({}),
+});
+export type DocumentMeta = z.infer<typeof DocumentMeta>;
+
+/** What a reader emits: one item per text line or per recognised table, in reading order. */
+export type SourceBlock =
+  | {
+      kind: 'line';
+      text: string;
+      /** 1-based line number in the document's text rendering. */
+      line: number;
+      page?: number;
+      /** OCR mean word confidence 0..1; absent for digital text. */
+      confidence?: number;
+    }
+  | {
+      kind: 'table';
+      /** Cell text per row, header row(s) first when the source marks them. */
+      rows: string[][];
+      /** Line span of each row in the text rendering. */
+      rowLines: LineSpan[];
+      page?: number;
+      /** Per-row OCR confidence 0..1 when the table came from OCR. */
+      rowConfidence?: number[];
+    };
+
+export interface ReadResult {
+  format: SourceFormat;
+  blocks: SourceBlock[];
+  /** The text rendering that line numbers point into (index 0 = line 1). */
+  lines: string[];
+  /** Metadata the container itself carries (HTML <title>, docx core props, PDF info). */
+  metaHints?: Partial<Pick<DocumentMeta, 'title' | 'number' | 'date' | 'issuer' | 'type'>>;
+  pageCount?: number;
+  /** Pages that were OCR'd (1-based). */
+  ocrPages?: number[];
+  /** Non-fatal problems (e.g. one page failed OCR). */
+  warnings?: string[];
+}
+
+export interface TableRow {
+  cells: string[];
+  lines: LineSpan;
+  page?: number;
+  /** 'group' rows ("I | Chính quyền số") head the data rows below them. */
+  kind: 'data' | 'group';
+  /** Labels of the group rows above this row, outermost first. */
+  groupPath: string[];
+  /** Row number as printed in the STT column, when present. */
+  ordinal?: string;
+  confidence?: number;
+}
+
+export interface TableNode {
+  kind: 'table';
+  header: string[];
+  rows: TableRow[];
+  lines: LineSpan;
+  page?: number;
+}
+
+export interface ParagraphNode {
+  kind: 'paragraph';
+  text: string;
+  lines: LineSpan;
+  /** '-' or '+' when the paragraph is a bullet item. */
+  bullet?: '-' | '+' | '*';
+  page?: number;
+  confidence?: number;
+}
+
+export interface SectionNode {
+  kind: 'section';
+  /** Numbering label as written, normalised: "II", "7", "1.1", "a", "Điều 2", "Phụ lục I". */
+  label: string;
+  /** Heading text without its label. */
+  heading: string;
+  /** Nesting depth, 1 = top-level part. */
+  level: number;
+  /** Labels from the root down to and including this section, e.g. ["II", "7"]. */
+  path: string[];
+  lines: LineSpan;
+  page?: number;
+  children: DocNode[];
+}
+
+export type DocNode = SectionNode | ParagraphNode | TableNode;
+
+export interface Document {
+  meta: DocumentMeta;
+  /** Top-level nodes; sections nest their content. */
+  children: DocNode[];
+  /** The text rendering (index 0 = line 1), for citations and evidence checks. */
+  lines: string[];
+  pageCount?: number;
+  ocrPages?: number[];
+  warnings: string[];
+}
+
+/** Per-file ingestion outcome: errors are values, never exceptions that stop a reindex. */
+export type IngestResult =
+  | { ok: true; document: Document }
+  | { ok: false; file: string; code: IngestErrorCode; detail: string };
+
+export const INGEST_ERROR_CODES = [
+  'INGEST_UNSUPPORTED',
+  'INGEST_UNREADABLE',
+  'INGEST_ENCRYPTED',
+  'INGEST_NO_TEXT',
+  'INGEST_NEEDS_OCR',
+  'INGEST_TOO_LARGE',
+  'INGEST_INVALID_FRONT_MATTER',
+] as const;
+export type IngestErrorCode = (typeof INGEST_ERROR_CODES)[number];

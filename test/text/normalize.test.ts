@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { cleanText, fold, isFolded, normalize, syllables } from '../../src/text/normalize.js';
+import { defaultAbbreviations } from '../../src/text/abbreviations.js';
+
+describe('normalize', () => {
+  it('places tone marks the same way for old and new style', () => {
+    expect(normalize('hoà')).toBe(normalize('hòa'));
+    expect(normalize('Thuỷ')).toBe(normalize('thủy'));
+    expect(normalize('Uỷ ban')).toBe(normalize('Ủy ban'));
+    expect(normalize('khoẻ')).toBe(normalize('khỏe'));
+    // closed syllables and shaped vowels are unambiguous and must not move
+    expect(normalize('hoàng')).toBe('hoàng');
+    expect(normalize('người tuyển quyết giữa')).toBe('người tuyển quyết giữa');
+  });
+
+  it('is idempotent and NFC', () => {
+    const decomposed = 'Ho\u0300a'.normalize('NFD');
+    expect(normalize(decomposed)).toBe(normalize('Hòa'));
+    expect(normalize(normalize('Thanh Hoá'))).toBe(normalize('Thanh Hoá'));
+  });
+
+  it('repairs PDF look-alike letters', () => {
+    expect(cleanText('định hƣớng')).toBe('định hướng');
+  });
+
+  it('folds tone marks and đ', () => {
+    expect(fold('Sở Thông tin và Truyền thông')).toBe('so thong tin va truyen thong');
+    expect(fold('Đài Phát thanh')).toBe('dai phat thanh');
+    expect(isFolded('so y te bac giang')).toBe(true);
+    expect(isFolded('sở y tế')).toBe(false);
+  });
+
+  it('splits syllables keeping numbers with % and thousands separators', () => {
+    expect(syllables('đạt 30% và 1.700 dịch vụ')).toEqual(['đạt', '30%', 'và', '1.700', 'dịch', 'vụ']);
+  });
+});
+
+describe('abbreviations', () => {
+  const abbr = defaultAbbreviations();
+  it('maps every form of an agency name to one canonical form', () => {
+    const full = abbr.canonical('Sở Thông tin và Truyền thông');
+    expect(abbr.canonical('Sở TT&TT')).toBe(full);
+    expect(abbr.canonical('STTTT')).toBe(full);
+    expect(abbr.canonical('Sở TT & TT')).toBe(full);
+  });
+  it('works on the folded field', () => {
+    expect(abbr.canonicalFolded('so thong tin va truyen thong')).toBe(abbr.canonicalFolded('Sở TT&TT'));
+    expect(abbr.canonicalFolded('Uy ban nhan dan tinh')).toBe('ubnd tinh');
+    expect(abbr.canonicalFolded('Sở LĐ-TB&XH')).toBe(abbr.canonicalFolded('so lao dong, thuong binh va xa hoi'));
+  });
+  it('does not rewrite inside longer words', () => {
+    expect(abbr.canonical('khu kinh tế')).toBe('khu kinh tế');
+  });
+});
