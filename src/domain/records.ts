@@ -197,6 +197,10 @@ export const Procedure = z.object({
   ten_goi_khac: z.array(z.string()).default([]),
   /** Free prose after the front matter. */
   mo_ta: z.string().default(''),
+  /** What the guide's author is unsure of (fees set by the province, decrees replaced recently …). */
+  luu_y: z.string().optional(),
+  /** Line span of each field in the source file, keyed by field name ("thanh_phan_ho_so"), for citations. */
+  field_lines: z.record(z.string(), LineSpan).optional(),
   lines: LineSpan,
 });
 export type Procedure = z.infer<typeof Procedure>;
