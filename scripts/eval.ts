@@ -1,0 +1,151 @@
+/**
+ * npm run eval -- [questions.jsonl …] [--data-dir D] [--corpus DIR] [--out report.json] [--fail-under 0.9] [--no-reindex]
+ *
+ * Indexes the corpus that sits beside the question file (…/eval/dev.jsonl → …/corpus) plus the
+ * knowledge dir into an evaluation index (incremental, so re-runs are quick), answers every question,
+ * and reports per-type accuracy, refusal precision/recall, recall@5 of the evidence and latency.
+ * Default question files: the shared dev set (skipped with a message when absent) and the bundled
+ * procedure questions in test/fixtures/eval/.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Command } from 'commander';
+import { DocumentAssistant } from '../src/answer/index.js';
+import { loadConfig } from '../src/config.js';
+import { EvalQuestion, judge, percentile, type Verdict } from '../src/eval/score.js';
+import { createLogger } from '../src/logging.js';
+import { runReindex } from '../src/reindex/pipeline.js';
+
+const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const SHARED = path.resolve(repoRoot, '..', 'shared');
+const DEFAULT_FILES = [path.join(SHARED, 'eval', 'dev.jsonl'), path.join(repoRoot, 'test', 'fixtures', 'eval', 'procedures.jsonl')];
+
+const program = new Command()
+  .name('eval')
+  .argument('[files...]', 'JSONL question files')
+  .option('--data-dir <dir>', 'evaluation index directory (default: DATA_DIR/eval-index)')
+  .option('--corpus <dir...>', 'documents to index besides the knowledge dir (default: ../corpus beside each question file, when present)')
+  .option('--out <file>', 'JSON report path (default: DATA_DIR/eval-report.json)')
+  .option('--fail-under <x>', 'exit 1 when overall accuracy is below x', parseFloat)
+  .option('--no-reindex', 'use the evaluation index as it is')
+  .option('--verbose', 'print every question');
+
+/** doc code → file name, from the README table beside the question file ("| 000 | file.txt (…) |"). */
+function docTable(jsonl: string): Map<string, string> {
+  const readme = path.join(path.dirname(jsonl), 'README.md');
+  const map = new Map<string, string>();
+  if (!existsSync(readme)) return map;
+  for (const m of readFileSync(readme, 'utf8').matchAll(/^\|\s*(\d{3})\s*\|\s*([^\s|()]+\.\w+)/gm)) map.set(m[1]!, m[2]!);
+  return map;
+}
+
+async function main(): Promise<number> {
+  program.parse();
+  const opts = program.opts<{ dataDir?: string; corpus?: string[]; out?: string; failUnder?: number; reindex: boolean; verbose?: boolean }>();
+  const config = loadConfig();
+  const logger = createLogger({ level: 'warn', destination: process.stderr as never });
+  const requested = program.args.length > 0 ? program.args : DEFAULT_FILES;
+  const files = requested.filter((f) => {
+    if (existsSync(f)) return true;
+    console.log(`skipped: ${f} not found${f.includes(`${path.sep}shared${path.sep}`) ? ' (the shared dev set lives in ../shared beside the repo)' : ''}`);
+    return false;
+  });
+  if (files.length === 0) {
+    console.log('no question files to evaluate');
+    return 0;
+  }
+  const corpus = opts.corpus ?? [...new Set(files.map((f) => path.resolve(path.dirname(f), '..', 'corpus')).filter((d) => existsSync(d)))];
+  const dataDir = opts.dataDir ?? path.join(config.DATA_DIR, 'eval-index');
+  mkdirSync(dataDir, { recursive: true });
+  if (opts.reindex) {
+    const report = await runReindex({ dataDir, knowledgeDir: config.KNOWLEDGE_DIR, paths: corpus, modelDir: config.MODEL_DIR, embeddingModel: config.EMBEDDING_MODEL, logger });
+    console.log(`index: ${report.documents} documents, ${report.chunks} chunks, ${report.tasks} tasks, ${report.procedures} procedures, ${report.errors.length} errors (${corpus.join(', ') || 'knowledge dir only'})`);
+  }
+  const assistant = new DocumentAssistant({ dataDir, knowledgeDir: config.KNOWLEDGE_DIR, modelDir: config.MODEL_DIR, embeddingModel: config.EMBEDDING_MODEL, logger, autoIndex: false });
+  await assistant.load();
+  const documents = assistant.documents();
+
+  type Row = { file: string; q: EvalQuestion; verdict: Verdict; ms: number; answer: string; intent: string; reason?: string };
+  const rows: Row[] = [];
+  await assistant.answer('xin chào'); // warm-up: first call pays for lazy initialisation
+  for (const file of files) {
+    const table = docTable(file);
+    const questions = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l, i) => {
+        const parsed = EvalQuestion.safeParse(JSON.parse(l));
+        if (!parsed.success) throw new Error(`${file}:${i + 1}: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
+        return parsed.data;
+      });
+    for (const q of questions) {
+      const docFile = q.doc ? (table.get(q.doc) ?? q.doc) : undefined;
+      const matched = docFile ? documents.filter((d) => path.basename(d.file) === path.basename(docFile)) : [];
+      const expected = docFile ? { docIds: matched.map((d) => d.id), numbers: matched.map((d) => d.number ?? '').filter(Boolean) } : null;
+      const t0 = performance.now();
+      const answer = await assistant.answer(q.q, { taskIds: [], docIds: [] });
+      const ms = performance.now() - t0;
+      const verdict = judge(q, answer, expected && expected.docIds.length > 0 ? expected : null);
+      rows.push({ file: path.basename(file), q, verdict, ms, answer: answer.answer, intent: answer.intent, ...(answer.reason ? { reason: answer.reason } : {}) });
+      if (opts.verbose || !verdict.correct) {
+        console.log(`${verdict.correct ? 'ok  ' : 'FAIL'} ${q.id} [${q.type}→${answer.intent}${answer.refused ? ', refused' : ''}] ${q.q}`);
+        if (!verdict.correct) {
+          if (verdict.missing.length) console.log(`     missing: ${verdict.missing.join(', ')}`);
+          if (verdict.citesExpected === false) console.log(`     does not cite the expected document (${docFile})`);
+          console.log(`     ${answer.answer.split('\n').join('\n     ')}`);
+        }
+      }
+    }
+  }
+
+  const byType = new Map<string, { n: number; ok: number }>();
+  for (const r of rows) {
+    const t = byType.get(r.q.type) ?? { n: 0, ok: 0 };
+    t.n++;
+    if (r.verdict.correct) t.ok++;
+    byType.set(r.q.type, t);
+  }
+  const unanswerable = rows.filter((r) => r.q.type === 'unanswerable');
+  const refused = rows.filter((r) => r.verdict.refused);
+  const refusedRight = refused.filter((r) => r.q.type === 'unanswerable').length;
+  const withEvidence = rows.filter((r) => r.verdict.evidenceAt5 !== null && r.q.type !== 'unanswerable');
+  const latencies = rows.map((r) => r.ms).sort((a, b) => a - b);
+  const accuracy = rows.filter((r) => r.verdict.correct).length / rows.length;
+  const summary = {
+    questions: rows.length,
+    accuracy,
+    byType: Object.fromEntries([...byType].map(([k, v]) => [k, { n: v.n, accuracy: v.ok / v.n }])),
+    refusalPrecision: refused.length ? refusedRight / refused.length : null,
+    refusalRecall: unanswerable.length ? refusedRight / unanswerable.length : null,
+    falseRefusals: refused.length - refusedRight,
+    recallAt5: withEvidence.length ? withEvidence.filter((r) => r.verdict.evidenceAt5).length / withEvidence.length : null,
+    latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95) },
+    dense: assistant.hasDense(),
+  };
+
+  console.log('\n| type | n | accuracy |\n|---|---|---|');
+  for (const [k, v] of byType) console.log(`| ${k} | ${v.n} | ${(v.ok / v.n).toFixed(2)} |`);
+  console.log(`| **all** | ${rows.length} | **${accuracy.toFixed(3)}** |`);
+  const f = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(3));
+  console.log(`\nrefusal precision ${f(summary.refusalPrecision)}, refusal recall ${f(summary.refusalRecall)}, false refusals ${summary.falseRefusals}`);
+  console.log(`recall@5 of evidence ${f(summary.recallAt5)} (${withEvidence.length} questions with evidence)`);
+  console.log(`latency p50 ${summary.latencyMs.p50.toFixed(1)} ms, p95 ${summary.latencyMs.p95.toFixed(1)} ms (in-process, ${summary.dense ? 'hybrid' : 'lexical-only'})`);
+  const out = opts.out ?? path.join(config.DATA_DIR, 'eval-report.json');
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify({ summary, rows: rows.map((r) => ({ id: r.q.id, file: r.file, type: r.q.type, correct: r.verdict.correct, missing: r.verdict.missing, refused: r.verdict.refused, intent: r.intent, reason: r.reason, ms: r.ms, answer: r.answer })) }, null, 2));
+  console.log(`report: ${out}`);
+  if (opts.failUnder !== undefined && accuracy < opts.failUnder) {
+    console.log(`accuracy ${accuracy.toFixed(3)} is under --fail-under ${opts.failUnder}`);
+    return 1;
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`eval failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);

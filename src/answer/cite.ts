@@ -1,0 +1,82 @@
+/**
+ * Citations: built from the DocRef every record carries, rendered as the "Nguồn:" line users see
+ * ("Kế hoạch 114/KH-UBND ngày 25/4/2022 của UBND tỉnh Thanh Hóa, mục II.7").
+ */
+import type { Citation } from '../domain/answer.js';
+import type { LineSpan } from '../domain/document.js';
+import type { Chunk, DocRef, Task } from '../domain/records.js';
+
+/** "2022-04-25" → "25/4/2022" (the way Vietnamese documents write dates). */
+export function viDate(iso: string | undefined): string | undefined {
+  const m = iso?.match(/^(\d{4})-(\d{2})-(\d{2})$/);
+  if (!m) return undefined;
+  return `${Number(m[3])}/${Number(m[2])}/${m[1]}`;
+}
+
+/** "Kế hoạch 114/KH-UBND" or the title when the document has no number. */
+export function documentName(doc: DocRef): string {
+  return doc.number ? `${doc.type} ${doc.number}` : doc.title;
+}
+
+/** Short label for disambiguation headers: "Kế hoạch 114/KH-UBND (Thanh Hóa)". */
+export function documentLabel(doc: DocRef): string {
+  return doc.province ? `${documentName(doc)} (${doc.province})` : documentName(doc);
+}
+
+function sectionLabel(sectionPath: string[], row?: string): string {
+  const path = sectionPath.filter((p) => p.length > 0);
+  const parts: string[] = [];
+  if (path.length > 0) parts.push(/^phụ lục|^danh mục/i.test(path[0]!) ? path.join(', ') : `mục ${path.join('.')}`);
+  if (row) parts.push(`dòng ${row}`);
+  return parts.join(', ') || 'phần đầu văn bản';
+}
+
+export function citeRecord(
+  doc: DocRef,
+  where: { sectionPath: string[]; lines: LineSpan; page?: number; row?: string },
+): Citation {
+  return {
+    docId: doc.docId,
+    document: documentName(doc),
+    title: doc.title,
+    date: doc.date,
+    issuer: doc.issuer,
+    section: sectionLabel(where.sectionPath, where.row),
+    file: doc.file,
+    lines: where.lines,
+    ...(where.page !== undefined ? { page: where.page } : {}),
+  };
+}
+
+export function citeTask(task: Task): Citation {
+  return citeRecord(task.doc, { sectionPath: task.sectionPath, lines: task.lines, page: task.page, row: task.row });
+}
+
+export function citeChunk(chunk: Chunk): Citation {
+  return citeRecord(chunk.doc, { sectionPath: chunk.sectionPath, lines: chunk.lines, page: chunk.page });
+}
+
+/** One source in words: "Kế hoạch 114/KH-UBND ngày 25/4/2022 của UBND tỉnh Thanh Hóa, mục II.7". */
+export function sourceText(c: Citation): string {
+  const date = viDate(c.date);
+  const head = [c.document, date ? `ngày ${date}` : undefined, c.issuer ? `của ${c.issuer}` : undefined].filter(Boolean).join(' ');
+  const page = c.page !== undefined ? `, trang ${c.page}` : '';
+  return `${head}, ${c.section}${page}`;
+}
+
+/** The "Nguồn:" line(s); identical sources are merged. */
+export function sourcesLine(citations: Citation[], max = 3): string {
+  const seen = new Set<string>();
+  const texts: string[] = [];
+  for (const c of citations) {
+    const t = sourceText(c);
+    if (!seen.has(t)) {
+      seen.add(t);
+      texts.push(t);
+    }
+  }
+  if (texts.length === 0) return '';
+  const shown = texts.slice(0, max);
+  const more = texts.length > max ? `; và ${texts.length - max} nguồn khác` : '';
+  return `Nguồn: ${shown.join('; ')}${more}`;
+}

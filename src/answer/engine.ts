@@ -1,0 +1,496 @@
+/**
+ * answer(question, context): intent → retrieve (records first, passages second) → compose with
+ * citations, or refuse. The only module that reads the index at query time.
+ */
+import type { Logger } from 'pino';
+import type { Answer, AnswerContext, Citation, Intent, Passage } from '../domain/answer.js';
+import type { Chunk, DocRef, Target, Task } from '../domain/records.js';
+import type { AgencyRegistry } from '../extract/agencies.js';
+import { nextOccurrence } from '../extract/deadlines.js';
+import type { KnowledgeIndex, SearchHit } from '../index/search.js';
+import { cleanText } from '../text/normalize.js';
+import { citeChunk, citeRecord, citeTask, documentLabel, documentName } from './cite.js';
+import {
+  MISSING_FACT,
+  agencies,
+  refusalText,
+  shorten,
+  taskGroupAnswer,
+  taskListText,
+  withSources,
+  type TaskAspect,
+} from './compose.js';
+import { TermStats, coverage, hasDateExpression, hasFigure, queryTerms, sentences, type QueryTerms } from './evidence.js';
+import { understand, type QuestionFrame } from './intent.js';
+import { answerProcedure } from './procedures.js';
+import { Provinces } from './provinces.js';
+import { tasksFor, type ResolvedTasks } from './task-query.js';
+
+/** Tunables, calibrated on the dev set with `npm run eval` (see README). */
+export const ENGINE_DEFAULTS = {
+  /** Minimum coverage for a task record to answer a who/deadline question. */
+  taskThreshold: 0.55,
+  /** Minimum coverage for a quoted sentence to answer. */
+  sentenceThreshold: 0.5,
+  /** Candidates within this coverage of the best, from another document, are answered too. */
+  ambiguityMargin: 0.06,
+  /** Task lists are cut after this many items. */
+  listLimit: 8,
+  /** Passages returned with every answer (for citations and recall@5). */
+  passages: 5,
+  maxQuestionLength: 2000,
+} as const;
+
+export interface EngineDeps {
+  index: KnowledgeIndex;
+  registry: AgencyRegistry;
+  provinces?: Provinces;
+  logger?: Logger;
+}
+
+interface Scope {
+  /** Provinces named in the question (canonical). */
+  named: string[];
+  /** Documents the question restricts to (by province or number); undefined = all. */
+  docIds?: Set<string>;
+  /** Human words for the restriction, for refusals ("của tỉnh Lào Cai"). */
+  label?: string;
+}
+
+interface Candidate {
+  kind: 'task';
+  tasks: Task[];
+  score: number;
+}
+
+const HELP_TEXT = [
+  'Tôi là trợ lý tra cứu kế hoạch, quyết định, báo cáo của tỉnh và hướng dẫn thủ tục hành chính. Mỗi câu trả lời đều ghi nguồn (số văn bản, ngày, mục).',
+  'Bạn có thể hỏi, ví dụ:',
+  '- Ai chủ trì thí điểm Trợ lý ảo trong cơ quan nhà nước?',
+  '- Sở TT&TT phải làm gì trước tháng 11?',
+  '- Nền tảng dữ liệu mở phải hoàn thành khi nào?',
+  '- Chỉ tiêu tỷ lệ hồ sơ giải quyết trực tuyến là bao nhiêu?',
+  '- Làm giấy khai sinh cần giấy tờ gì?',
+  'Câu hỏi không dấu cũng được. Hỏi tiếp "ai phối hợp?", "còn thời hạn thì sao?" để hỏi thêm về việc vừa hỏi.',
+].join('\n');
+
+function todayIso(): string {
+  return new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+}
+
+function taskText(t: Task): string {
+  return [t.title, t.action ?? '', t.sectionTitle, agencies(t.lead), agencies(t.cooperating), agencies(t.directing ?? []), t.deadline.raw, t.note ?? ''].join(' \n ');
+}
+
+function docContext(doc: DocRef): string {
+  return [doc.type, doc.number ?? '', doc.province ?? '', doc.issuer ?? '', doc.title].join(' ');
+}
+
+export class AnswerEngine {
+  readonly index: KnowledgeIndex;
+  readonly registry: AgencyRegistry;
+  private readonly provinces: Provinces;
+  private readonly logger?: Logger;
+  private readonly stats = new TermStats();
+  private readonly tasksById = new Map<string, Task>();
+  private readonly targetsById = new Map<string, Target>();
+  private readonly docProvinces: string[];
+
+  constructor(deps: EngineDeps) {
+    this.index = deps.index;
+    this.registry = deps.registry;
+    this.provinces = deps.provinces ?? Provinces.load();
+    this.logger = deps.logger;
+    for (const chunk of this.index.chunks) this.stats.add(chunk.text);
+    for (const t of this.index.tasks) this.tasksById.set(t.id, t);
+    for (const t of this.index.targets) this.targetsById.set(t.id, t);
+    this.docProvinces = [...new Set(this.index.documents.map((d) => d.province).filter((p): p is string => !!p))];
+  }
+
+  provincesIndexed(): string[] {
+    return this.docProvinces;
+  }
+
+  async answer(rawQuestion: string, context: AnswerContext = { taskIds: [], docIds: [] }): Promise<Answer> {
+    const question = cleanText(rawQuestion).replace(/\s+/g, ' ').trim();
+    const today = context.today ?? todayIso();
+    if (question.length === 0) return this.canned(rawQuestion, 'help', HELP_TEXT);
+    if (question.length > ENGINE_DEFAULTS.maxQuestionLength) {
+      return this.refuse(question, 'out_of_scope', 'too_long', 'Câu hỏi quá dài (tối đa 2000 ký tự). Vui lòng hỏi ngắn gọn hơn.');
+    }
+
+    let frame = understand(question, today);
+    let effective = question;
+    const previousTasks = context.taskIds.map((id) => this.tasksById.get(id)).filter((t): t is Task => !!t);
+
+    // Follow-ups: reuse the previous question's subject.
+    if (frame.followUp && context.previousQuestion) {
+      const named = this.provinces.find(question);
+      if (named.length > 0) {
+        // "thế còn Sơn La?" — same question, other province.
+        const prevNamed = this.provinces.find(context.previousQuestion);
+        let q = context.previousQuestion;
+        for (const p of prevNamed) q = q.replace(new RegExp(p, 'giu'), ' ');
+        effective = `${q} ${named.join(' ')}`.replace(/\s+/g, ' ').trim();
+        const reframed = understand(effective, today);
+        frame = { ...reframed, raw: question };
+      } else if (previousTasks.length > 0 && (frame.intent === 'who_leads' || frame.intent === 'who_cooperates' || frame.intent === 'deadline')) {
+        return this.answerTasks(question, frame.intent, [{ kind: 'task', tasks: previousTasks, score: 1 }], frame, today);
+      } else {
+        effective = `${context.previousQuestion} ${question}`;
+        const merged = understand(effective, today);
+        const intent = frame.intent === 'fact' ? (context.previousIntent ?? merged.intent) : frame.intent;
+        frame = { ...merged, intent, raw: question };
+      }
+    }
+
+    switch (frame.intent) {
+      case 'greeting':
+        return this.canned(question, 'greeting', `Xin chào! ${HELP_TEXT}`);
+      case 'help':
+        return this.canned(question, 'help', HELP_TEXT);
+      default:
+        break;
+    }
+
+    const scope = this.scope(effective, frame);
+    if (scope.named.length > 0 && scope.docIds && scope.docIds.size === 0) {
+      return this.refuse(
+        question,
+        frame.intent,
+        'province_not_indexed',
+        `Các văn bản đã được lập chỉ mục không có tài liệu của ${scope.label}, nên tôi không trả lời được câu này.` +
+          (this.docProvinces.length > 0 ? `\nHiện có tài liệu của: ${this.docProvinces.join(', ')}.` : ''),
+      );
+    }
+
+    if (frame.intent === 'procedure') {
+      const proc = answerProcedure(effective, this.index.procedures, { today });
+      if (proc) {
+        const hits = await this.search(effective, scope);
+        return {
+          question,
+          answer: proc.text,
+          intent: 'procedure',
+          refused: proc.refused,
+          ...(proc.reason ? { reason: proc.reason } : {}),
+          citations: proc.citations,
+          passages: this.passages(hits),
+          tasks: [],
+          choices: proc.choices,
+        };
+      }
+    }
+
+    const hits = await this.search(effective, scope);
+    const q = queryTerms(frame.content);
+
+    switch (frame.intent) {
+      case 'who_leads':
+      case 'who_cooperates':
+      case 'deadline': {
+        const candidates = this.taskCandidates(hits, q, scope);
+        const best = candidates[0];
+        if (best && best.score >= ENGINE_DEFAULTS.taskThreshold) {
+          const answer = this.answerTasks(question, frame.intent, this.ambiguous(candidates, scope), frame, today, hits);
+          if (!answer.refused || frame.intent === 'deadline') {
+            // A deadline the record leaves out may still be stated in prose nearby.
+            if (answer.refused && frame.intent === 'deadline') {
+              const quoted = this.quote(question, frame, hits, q, 'deadline');
+              if (quoted) return quoted;
+            }
+            return answer;
+          }
+        }
+        return this.quote(question, frame, hits, q, frame.intent) ?? this.refuseWithRelated(question, frame, hits, q, candidates);
+      }
+      case 'agency_tasks':
+        return (await this.agencyTasks(question, frame, scope, context, today, hits, q)) ?? this.quote(question, frame, hits, q, 'agency_tasks') ?? this.refuseWithRelated(question, frame, hits, q, []);
+      case 'target':
+        return this.target(question, frame, hits, q, scope) ?? this.quote(question, frame, hits, q, 'target') ?? this.refuseWithRelated(question, frame, hits, q, []);
+      default:
+        return this.quote(question, frame, hits, q, frame.intent) ?? this.refuseWithRelated(question, frame, hits, q, []);
+    }
+  }
+
+  /** Restrict to the provinces/documents a question names. */
+  private scope(question: string, frame: QuestionFrame): Scope {
+    const named = this.provinces.find(question);
+    let docs = this.index.documents;
+    let label: string | undefined;
+    if (named.length > 0) {
+      docs = docs.filter((d) => named.some((p) => Provinces.same(p, d.province)));
+      label = `tỉnh ${named.join(', ')}`;
+    }
+    if (frame.docNumbers.length > 0) {
+      const byNumber = docs.filter((d) => frame.docNumbers.some((n) => d.number?.match(/^\d+/)?.[0] === n));
+      if (byNumber.length > 0) docs = byNumber;
+    }
+    const restricted = docs.length !== this.index.documents.length;
+    return { named, ...(restricted ? { docIds: new Set(docs.map((d) => d.id)) } : {}), ...(label ? { label } : {}) };
+  }
+
+  private async search(question: string, scope: Scope): Promise<SearchHit[]> {
+    const hits = await this.index.search(question, { k: 40, ...(scope.docIds ? { docIds: [...scope.docIds] } : {}) });
+    return hits;
+  }
+
+  private passages(hits: SearchHit[]): Passage[] {
+    return hits
+      .filter((h) => h.chunk.kind !== 'task')
+      .slice(0, ENGINE_DEFAULTS.passages)
+      .map((h) => ({ chunkId: h.chunk.id, text: h.chunk.text, score: h.score, citation: citeChunk(h.chunk) }));
+  }
+
+  private taskCandidates(hits: SearchHit[], q: QueryTerms, scope: Scope): Candidate[] {
+    const seen = new Set<string>();
+    const scored: Array<{ task: Task; score: number }> = [];
+    const consider = (task: Task | undefined, rank: number): void => {
+      if (!task || seen.has(task.id)) return;
+      if (scope.docIds && !scope.docIds.has(task.doc.docId)) return;
+      seen.add(task.id);
+      const cov = coverage(q, `${taskText(task)} \n ${docContext(task.doc)}`, this.stats).score;
+      scored.push({ task, score: cov - rank * 0.002 });
+    };
+    hits.forEach((h, rank) => {
+      if (h.chunk.recordId) consider(this.tasksById.get(h.chunk.recordId), rank);
+    });
+    // Passages point at tasks of the same lines (e.g. a table row chunk and its task record).
+    hits.slice(0, 10).forEach((h, rank) => {
+      if (h.chunk.kind === 'task') return;
+      for (const t of this.tasksOverlapping(h.chunk)) consider(t, rank + 1);
+    });
+    scored.sort((a, b) => b.score - a.score);
+    // Group assignments of one task (same document, section and row).
+    const groups = new Map<string, Candidate>();
+    for (const s of scored) {
+      const key = `${s.task.doc.docId}|${s.task.sectionPath.join('.')}|${s.task.row ?? ''}|${s.task.title}`;
+      const g = groups.get(key);
+      if (g) g.tasks.push(s.task);
+      else groups.set(key, { kind: 'task', tasks: [s.task], score: s.score });
+    }
+    return [...groups.values()].sort((a, b) => b.score - a.score);
+  }
+
+  private overlapIndex?: Map<string, Task[]>;
+  private tasksOverlapping(chunk: Chunk): Task[] {
+    if (!this.overlapIndex) {
+      this.overlapIndex = new Map();
+      for (const t of this.index.tasks) {
+        const list = this.overlapIndex.get(t.doc.docId) ?? [];
+        list.push(t);
+        this.overlapIndex.set(t.doc.docId, list);
+      }
+    }
+    return (this.overlapIndex.get(chunk.doc.docId) ?? []).filter((t) => t.lines[0] <= chunk.lines[1] && t.lines[1] >= chunk.lines[0]);
+  }
+
+  /** The best candidate, plus close ones from other documents when the question does not pick one. */
+  private ambiguous(candidates: Candidate[], scope: Scope): Candidate[] {
+    const best = candidates[0]!;
+    if (scope.named.length > 0 || scope.docIds) return [best];
+    const out = [best];
+    const docs = new Set([best.tasks[0]!.doc.docId]);
+    const provinces = new Set([best.tasks[0]!.doc.province ?? '']);
+    for (const c of candidates.slice(1, 6)) {
+      const doc = c.tasks[0]!.doc;
+      if (c.score < best.score - ENGINE_DEFAULTS.ambiguityMargin || c.score < ENGINE_DEFAULTS.taskThreshold) break;
+      if (docs.has(doc.docId) || provinces.has(doc.province ?? '')) continue;
+      out.push(c);
+      docs.add(doc.docId);
+      provinces.add(doc.province ?? '');
+      if (out.length === 3) break;
+    }
+    return out;
+  }
+
+  private nextDue = (today: string) => (t: Task): string | undefined => {
+    if (t.deadline.kind !== 'recurring') return undefined;
+    try {
+      return nextOccurrence(t.deadline, today);
+    } catch {
+      return undefined;
+    }
+  };
+
+  private answerTasks(question: string, intent: TaskAspect, candidates: Candidate[], frame: QuestionFrame, today: string, hits: SearchHit[] = []): Answer {
+    const parts: string[] = [];
+    const citations: Citation[] = [];
+    const used: Task[] = [];
+    const refusedParts: string[] = [];
+    for (const c of candidates) {
+      const body = taskGroupAnswer({ tasks: c.tasks }, intent, this.nextDue(today));
+      const first = c.tasks[0]!;
+      const cite = citeTask(first);
+      if (body) {
+        parts.push(candidates.length > 1 ? `Theo ${documentLabel(first.doc)}:\n${body}` : body);
+        citations.push(cite);
+        used.push(...c.tasks);
+      } else {
+        refusedParts.push(
+          `${documentName(first.doc)} không nêu ${MISSING_FACT[intent]} cho nhiệm vụ “${shorten(first.title, 160)}”.` +
+            this.relatedFacts(c.tasks, intent),
+        );
+        citations.push(cite);
+        used.push(...c.tasks);
+      }
+    }
+    if (parts.length === 0) {
+      return {
+        question,
+        answer: withSources(refusedParts.join('\n\n'), citations),
+        intent,
+        refused: true,
+        reason: 'fact_not_stated',
+        citations,
+        passages: this.passages(hits),
+        tasks: used,
+        choices: [],
+      };
+    }
+    const text = [...parts, ...refusedParts].join('\n\n');
+    return { question, answer: withSources(text, citations), intent, refused: false, citations, passages: this.passages(hits), tasks: used, choices: [] };
+  }
+
+  /** What the record does say, offered when the asked fact is missing. */
+  private relatedFacts(tasks: Task[], intent: TaskAspect): string {
+    const t = tasks[0]!;
+    const facts: string[] = [];
+    if (intent !== 'who_leads' && t.lead.length > 0) facts.push(`chủ trì: ${agencies(t.lead)}`);
+    if (intent !== 'who_cooperates' && t.cooperating.length > 0) facts.push(`phối hợp: ${agencies(t.cooperating)}`);
+    if (intent !== 'deadline' && t.deadline.kind !== 'unspecified') facts.push(`thời hạn: ${t.deadline.raw}`);
+    return facts.length > 0 ? `\nVăn bản có nêu: ${facts.join('; ')}.` : '';
+  }
+
+  private async agencyTasks(
+    question: string,
+    frame: QuestionFrame,
+    scope: Scope,
+    context: AnswerContext,
+    today: string,
+    hits: SearchHit[],
+    q: QueryTerms,
+  ): Promise<Answer | undefined> {
+    const province = scope.named[0] ?? context.province;
+    let agencyText: string | undefined;
+    if (frame.mine) agencyText = context.agency;
+    if (!agencyText) {
+      const mentions = this.registry.findMentions(question, province ? { province } : {});
+      const mention = mentions.find((m) => m.agencyId);
+      agencyText = mention?.agencyId ?? mention?.surface;
+    }
+    if (!agencyText) {
+      if (frame.mine) {
+        return this.refuse(question, 'agency_tasks', 'no_agency', 'Tôi chưa biết bạn thuộc đơn vị nào. Hãy đặt đơn vị bằng lệnh /donvi <tên đơn vị>, ví dụ: /donvi Sở Thông tin và Truyền thông Thanh Hóa.');
+      }
+      return undefined;
+    }
+    const window = frame.window;
+    const resolved: ResolvedTasks = tasksFor(this.index.tasks, this.registry, {
+      agency: agencyText,
+      ...(province ? { province } : {}),
+      today,
+      ...(window?.kind === 'upcoming' ? { dueWithinDays: window.days, includeOverdue: true } : {}),
+      ...(window?.kind === 'before' ? { dueBefore: window.date } : {}),
+      ...(window?.kind === 'overdue' ? { overdueOnly: true } : {}),
+      ...(scope.docIds ? { docIds: scope.docIds } : {}),
+    });
+    if (!resolved.agency) return undefined;
+    // Rank by how well each task matches the rest of the question (when it says more than the agency).
+    const rank = (list: Task[]): Task[] =>
+      q.unigrams.length > 3 ? [...list].sort((a, b) => coverage(q, taskText(b), this.stats).score - coverage(q, taskText(a), this.stats).score) : list;
+    const own = rank(resolved.own);
+    const group = rank(resolved.group);
+    if (own.length === 0 && group.length === 0) {
+      if (!window) return undefined;
+      const when = window.kind === 'overdue' ? 'quá hạn' : window.kind === 'upcoming' ? `đến hạn trong ${window.days} ngày tới` : `có hạn trước ${window.kind === 'before' ? window.date.split('-').reverse().join('/') : ''}`;
+      return this.refuse(question, 'agency_tasks', 'no_tasks', `Không tìm thấy nhiệm vụ nào của ${resolved.agency.name} ${when} (tính đến ngày ${today.split('-').reverse().join('/')}) trong các văn bản đã được lập chỉ mục.`);
+    }
+    const byDoc = new Set([...own, ...group].map((t) => t.doc.province ?? t.doc.docId));
+    const where = province ? ` (${province})` : '';
+    const windowText =
+      window?.kind === 'before' ? ` có hạn đến ${window.date.split('-').reverse().join('/')}` : window?.kind === 'upcoming' ? ` sắp đến hạn (trong ${window.days} ngày) hoặc đã quá hạn` : window?.kind === 'overdue' ? ' đã quá hạn' : '';
+    const title = `${resolved.agency.name}${where} có ${own.length} nhiệm vụ${windowText}${byDoc.size > 1 && !province ? ' (ở nhiều tỉnh/văn bản — nói rõ tỉnh để lọc)' : ''}:`;
+    const text = taskListText(title, own, group, {
+      limit: ENGINE_DEFAULTS.listLimit,
+      more: 'Hỏi theo văn bản cụ thể (ví dụ "… theo KH 114") hoặc gõ /nhiemvu để xem thêm.',
+      nextDue: this.nextDue(today),
+    });
+    const used = [...own.slice(0, ENGINE_DEFAULTS.listLimit), ...group.slice(0, ENGINE_DEFAULTS.listLimit)];
+    const citations = used.map(citeTask);
+    return { question, answer: withSources(text, citations), intent: 'agency_tasks', refused: false, citations, passages: this.passages(hits), tasks: used, choices: [] };
+  }
+
+  private target(question: string, frame: QuestionFrame, hits: SearchHit[], q: QueryTerms, scope: Scope): Answer | undefined {
+    let best: { target: Target; score: number } | undefined;
+    for (const t of this.index.targets) {
+      if (scope.docIds && !scope.docIds.has(t.doc.docId)) continue;
+      const score = coverage(q, `${t.text} ${t.sectionTitle} ${docContext(t.doc)}`, this.stats).score;
+      if (!best || score > best.score) best = { target: t, score };
+    }
+    if (!best || best.score < ENGINE_DEFAULTS.taskThreshold || !best.target.figure) return undefined;
+    const t = best.target;
+    const lines = [`Chỉ tiêu: ${shorten(t.text, 300)}${t.figure && !t.text.includes(t.figure) ? ` (${t.figure})` : ''}.`];
+    if (t.lead.length > 0) lines.push(`Chủ trì: ${agencies(t.lead)}.`);
+    if (t.cooperating.length > 0) lines.push(`Phối hợp: ${agencies(t.cooperating)}.`);
+    const citation = citeRecord(t.doc, { sectionPath: t.sectionPath, lines: t.lines, page: t.page });
+    return { question, answer: withSources(lines.join('\n'), [citation]), intent: 'target', refused: false, citations: [citation], passages: this.passages(hits), tasks: [], choices: [] };
+  }
+
+  /** Quote the best supporting sentence from the retrieved passages, or undefined when support is weak. */
+  private quote(question: string, frame: QuestionFrame, hits: SearchHit[], q: QueryTerms, intent: Intent): Answer | undefined {
+    const passageHits = hits.filter((h) => h.chunk.kind !== 'task').slice(0, 12);
+    let best: { sentence: string; chunk: Chunk; score: number; next?: string } | undefined;
+    passageHits.forEach((h, rank) => {
+      const context = `${h.chunk.sectionTitle} ${docContext(h.chunk.doc)}`;
+      const whole = coverage(q, `${h.chunk.text} ${context}`, this.stats).score;
+      const list = h.chunk.kind === 'table-row' ? [h.chunk.text] : sentences(h.chunk.text);
+      list.forEach((sentence, i) => {
+        if (intent === 'target' && !hasFigure(sentence)) return;
+        if (intent === 'deadline' && !hasDateExpression(sentence)) return;
+        if ((intent === 'who_leads' || intent === 'who_cooperates') && this.registry.findMentions(sentence).length === 0) return;
+        const own = coverage(q, `${sentence} ${context}`, this.stats).score;
+        const score = 0.75 * own + 0.25 * whole - rank * 0.003;
+        if (!best || score > best.score) best = { sentence, chunk: h.chunk, score, ...(list[i + 1] ? { next: list[i + 1] } : {}) };
+      });
+    });
+    if (!best || best.score < ENGINE_DEFAULTS.sentenceThreshold) return undefined;
+    const found = best as { sentence: string; chunk: Chunk; score: number; next?: string };
+    const citation = citeChunk(found.chunk);
+    const long = intent === 'agency_tasks' || intent === 'fact';
+    const body = long && found.next ? `${found.sentence} ${found.next}` : found.sentence;
+    const text = `Theo ${citation.document}, ${citation.section}:\n“${shorten(body, long ? 900 : 600)}”`;
+    return {
+      question,
+      answer: withSources(text, [citation]),
+      intent: frame.intent === 'fact' && intent !== 'fact' ? intent : frame.intent,
+      refused: false,
+      citations: [citation],
+      passages: this.passages(hits),
+      tasks: this.tasksOverlapping(found.chunk).slice(0, 3),
+      choices: [],
+    };
+  }
+
+  private refuseWithRelated(question: string, frame: QuestionFrame, hits: SearchHit[], q: QueryTerms, candidates: Candidate[]): Answer {
+    const related: Array<{ text: string; citation: Citation }> = [];
+    for (const c of candidates.slice(0, 1)) related.push({ text: c.tasks[0]!.title, citation: citeTask(c.tasks[0]!) });
+    for (const h of hits.filter((x) => x.chunk.kind !== 'task').slice(0, 2 - related.length)) related.push({ text: h.chunk.text, citation: citeChunk(h.chunk) });
+    const weak = hits.length === 0 || q.unigrams.length === 0;
+    const reason = weak ? 'out_of_scope' : 'weak_evidence';
+    const text = weak
+      ? 'Câu hỏi này nằm ngoài nội dung các văn bản tôi có (kế hoạch, quyết định, báo cáo và hướng dẫn thủ tục hành chính).\nGõ /help để xem các câu hỏi mẫu.'
+      : refusalText(MISSING_FACT[frame.intent] ?? 'thông tin được hỏi', related);
+    const intent: Intent = weak ? 'out_of_scope' : frame.intent;
+    return { question, answer: text, intent, refused: true, reason, citations: related.map((r) => r.citation), passages: this.passages(hits), tasks: [], choices: [] };
+  }
+
+  private canned(question: string, intent: Intent, text: string): Answer {
+    return { question, answer: text, intent, refused: false, citations: [], passages: [], tasks: [], choices: [] };
+  }
+
+  private refuse(question: string, intent: Intent, reason: string, text: string): Answer {
+    return { question, answer: text, intent, refused: true, reason, citations: [], passages: [], tasks: [], choices: [] };
+  }
+}
+

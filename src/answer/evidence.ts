@@ -1,0 +1,102 @@
+/**
+ * How well a piece of text supports a question: IDF-weighted coverage of the question's content
+ * syllables and bigrams (folded, canonical abbreviations). This is what decides between answering
+ * and refusing — a passage that shares only common words ("tỉnh", "năm 2023") with the question
+ * does not support an answer, one that has the rare words ("IPv6", "trạm BTS") does.
+ */
+import { defaultAbbreviations } from '../text/abbreviations.js';
+
+export function foldedTerms(text: string): string[] {
+  return defaultAbbreviations().canonicalFolded(text).match(/[\p{L}\p{N}]+(?:[.,]\p{N}+)*%?/gu) ?? [];
+}
+
+function bigrams(terms: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < terms.length; i++) out.push(`${terms[i]} ${terms[i + 1]}`);
+  return out;
+}
+
+export class TermStats {
+  private readonly df = new Map<string, number>();
+  private docs = 0;
+
+  add(text: string): void {
+    this.docs++;
+    const terms = foldedTerms(text);
+    for (const t of new Set([...terms, ...bigrams(terms)])) this.df.set(t, (this.df.get(t) ?? 0) + 1);
+  }
+
+  /** Smoothed IDF; unseen terms get the maximum (they are the rarest of all). */
+  idf(term: string): number {
+    const df = this.df.get(term) ?? 0;
+    return Math.log(1 + (this.docs + 1) / (df + 0.5));
+  }
+
+  has(term: string): boolean {
+    return this.df.has(term);
+  }
+}
+
+export interface Coverage {
+  /** 0..1: share of the question's IDF mass found in the text (unigrams and bigrams averaged). */
+  score: number;
+  /** Content terms of the question missing from the text, rarest first. */
+  missing: string[];
+}
+
+/** Question terms prepared once per question. */
+export interface QueryTerms {
+  unigrams: string[];
+  bigrams: string[];
+}
+
+export function queryTerms(content: string[]): QueryTerms {
+  const unigrams = [...new Set(content)];
+  return { unigrams, bigrams: [...new Set(bigrams(content))] };
+}
+
+export function coverage(q: QueryTerms, text: string, stats: TermStats): Coverage {
+  const terms = foldedTerms(text);
+  const present = new Set([...terms, ...bigrams(terms)]);
+  let total = 0;
+  let found = 0;
+  const missing: Array<{ term: string; idf: number }> = [];
+  for (const t of q.unigrams) {
+    const w = stats.idf(t);
+    total += w;
+    if (present.has(t)) found += w;
+    else missing.push({ term: t, idf: w });
+  }
+  const uni = total > 0 ? found / total : 0;
+  // Only bigrams the corpus knows count: a bigram made of two stop-ish question words means nothing.
+  let bTotal = 0;
+  let bFound = 0;
+  for (const b of q.bigrams) {
+    if (!stats.has(b)) continue;
+    const w = stats.idf(b);
+    bTotal += w;
+    if (present.has(b)) bFound += w;
+  }
+  const bi = bTotal > 0 ? bFound / bTotal : uni;
+  missing.sort((a, b) => b.idf - a.idf);
+  return { score: 0.6 * uni + 0.4 * bi, missing: missing.map((m) => m.term) };
+}
+
+/** Split prose into sentences / clauses small enough to quote; table rows stay whole. */
+export function sentences(text: string): string[] {
+  return text
+    .split(/(?<=[.;!?])\s+(?=[\p{Lu}\d"“(-])|\n+|\s+-\s+(?=\p{Lu})/u)
+    .map((s) => s.trim())
+    .filter((s) => s.length >= 12);
+}
+
+const FIGURE_RE = /\d+(?:[.,]\d+)*\s*%|\b\d{1,3}(?:\.\d{3})+\b|\b\d+\s*(?:trạm|hộ|xã|dịch vụ|hệ thống|thủ tục|doanh nghiệp|người|tỷ|triệu|nghìn|km)/iu;
+const DATE_RE = /\b(?:ngày\s+\d{1,2}|tháng\s+\d{1,2}|quý\s+[ivx\d]+|năm\s+\d{4}|\d{1,2}\/\d{1,2}\/\d{4}|\d{1,2}\/\d{4}|thường xuyên|hàng năm|hằng năm|hàng quý|hằng quý|sau khi|cuối quý|trước ngày)/iu;
+
+export function hasFigure(text: string): boolean {
+  return FIGURE_RE.test(text);
+}
+
+export function hasDateExpression(text: string): boolean {
+  return DATE_RE.test(text);
+}

@@ -1,0 +1,149 @@
+/**
+ * createAssistant: loads (or first builds) the index and wires the answering engine behind the
+ * Assistant interface that channels use. Reindex builds a new index version beside the live one and
+ * swaps it in; questions keep being answered from the old engine until the swap.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Answer, AnswerContext } from '../domain/answer.js';
+import { AgencyRegistry } from '../extract/agencies.js';
+import { KnowledgeIndex } from '../index/search.js';
+import { runReindex } from '../reindex/pipeline.js';
+import { isAppError } from '../errors.js';
+import type { AgencyChoice, AgencyTaskQuery, AgencyTasks, Assistant, ReindexSummary } from './assistant.js';
+import { taskListText } from './compose.js';
+import { AnswerEngine } from './engine.js';
+import { tasksFor } from './task-query.js';
+import { nextOccurrence } from '../extract/deadlines.js';
+
+export interface AssistantOptions {
+  dataDir: string;
+  knowledgeDir: string;
+  modelDir: string;
+  embeddingModel: string;
+  logger: Logger;
+  allowRemoteModels?: boolean;
+  /** Build the index from knowledgeDir when DATA_DIR has none. Default: true. */
+  autoIndex?: boolean;
+}
+
+function registryFor(knowledgeDir: string): AgencyRegistry {
+  const file = path.join(knowledgeDir, 'agencies.json');
+  return existsSync(file) ? AgencyRegistry.load(file) : AgencyRegistry.load();
+}
+
+export class DocumentAssistant implements Assistant {
+  private engine: AnswerEngine | undefined;
+  private reindexing: Promise<ReindexSummary> | undefined;
+
+  constructor(private readonly options: AssistantOptions) {}
+
+  async load(): Promise<void> {
+    const { dataDir, modelDir, embeddingModel, logger } = this.options;
+    let index: KnowledgeIndex;
+    try {
+      index = await KnowledgeIndex.load(dataDir, { modelDir, embeddingModel, logger, allowRemoteModels: this.options.allowRemoteModels ?? false });
+    } catch (err) {
+      if (!isAppError(err, 'INDEX_MISSING') || this.options.autoIndex === false) throw err;
+      logger.info({ dataDir }, 'no index yet: building it from the knowledge dir');
+      await this.reindex();
+      return;
+    }
+    this.engine = new AnswerEngine({ index, registry: registryFor(this.options.knowledgeDir), logger });
+  }
+
+  private ready(): AnswerEngine {
+    if (!this.engine) throw new Error('assistant used before load()');
+    return this.engine;
+  }
+
+  /** Documents in the live index (for eval and admin reports). */
+  documents(): Array<{ id: string; file: string; number?: string; province?: string }> {
+    return this.ready().index.documents;
+  }
+
+  /** True when answers use the dense (embedding) side too. */
+  hasDense(): boolean {
+    return this.ready().index.hasDense;
+  }
+
+  isReady(): boolean {
+    return this.engine !== undefined;
+  }
+
+  async answer(question: string, context?: AnswerContext): Promise<Answer> {
+    return this.ready().answer(question, context ?? { taskIds: [], docIds: [] });
+  }
+
+  lookupAgency(text: string, province?: string): AgencyChoice[] {
+    const engine = this.ready();
+    return engine.registry.lookup(text, { ...(province ? { province } : {}), limit: 5 }).map(({ agency, score }) => ({
+      id: agency.id,
+      name: agency.name,
+      ...(agency.province ? { province: agency.province } : {}),
+      score,
+    }));
+  }
+
+  agencyName(id: string): string | undefined {
+    const registry = this.ready().registry;
+    return (registry.byId(id) ?? registry.byId(id.split('@')[0] ?? ''))?.name;
+  }
+
+  provinces(): string[] {
+    return this.ready().provincesIndexed();
+  }
+
+  tasksFor(query: AgencyTaskQuery): AgencyTasks {
+    const engine = this.ready();
+    const { own, group } = tasksFor(engine.index.tasks, engine.registry, {
+      agency: query.agency,
+      today: query.today,
+      ...(query.province ? { province: query.province } : {}),
+      ...(query.dueWithinDays !== undefined ? { dueWithinDays: query.dueWithinDays } : {}),
+      ...(query.includeOverdue !== undefined ? { includeOverdue: query.includeOverdue } : {}),
+    });
+    return { own, group };
+  }
+
+  formatTasks(tasks: AgencyTasks, options: { title: string; today: string; limit?: number }): string {
+    return taskListText(options.title, tasks.own, tasks.group, {
+      limit: options.limit ?? 10,
+      nextDue: (t) => (t.deadline.kind === 'recurring' ? nextOccurrence(t.deadline, options.today) : undefined),
+    });
+  }
+
+  async reindex(): Promise<ReindexSummary> {
+    // One reindex at a time in this process; the lock file guards against other processes.
+    this.reindexing ??= this.runReindex().finally(() => {
+      this.reindexing = undefined;
+    });
+    return this.reindexing;
+  }
+
+  private async runReindex(): Promise<ReindexSummary> {
+    const { dataDir, knowledgeDir, modelDir, embeddingModel, logger } = this.options;
+    const report = await runReindex({ dataDir, knowledgeDir, paths: [], modelDir, embeddingModel, logger });
+    const index = await KnowledgeIndex.load(dataDir, { modelDir, embeddingModel, logger, allowRemoteModels: this.options.allowRemoteModels ?? false });
+    this.engine = new AnswerEngine({ index, registry: registryFor(knowledgeDir), logger });
+    return {
+      files: report.files,
+      documents: report.documents,
+      chunks: report.chunks,
+      tasks: report.tasks,
+      procedures: report.procedures,
+      errors: report.errors,
+      durationMs: report.durationMs,
+    };
+  }
+}
+
+export async function createAssistant(options: AssistantOptions): Promise<Assistant> {
+  const assistant = new DocumentAssistant(options);
+  await assistant.load();
+  return assistant;
+}
+
+export { AnswerEngine } from './engine.js';
+export { nextContext } from './context.js';

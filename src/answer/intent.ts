@@ -1,0 +1,259 @@
+/**
+ * Question understanding by rules over the folded, abbreviation-canonical text. Rules are cheap
+ * (microseconds), explainable, and measured by `npm run eval`; retrieval scores decide the rest.
+ * Cue lists are folded (no diacritics) so "ai chu tri" and "ai chủ trì" behave the same.
+ */
+import type { Intent } from '../domain/answer.js';
+import { defaultAbbreviations } from '../text/abbreviations.js';
+import { fold } from '../text/normalize.js';
+
+export interface QuestionFrame {
+  /** Question as typed (cleaned). */
+  raw: string;
+  /** Folded + canonical abbreviations, single-spaced. */
+  folded: string;
+  intent: Intent;
+  /** The question refers to the asker's own agency ("đơn vị tôi", "của tôi"). */
+  mine: boolean;
+  /** Follow-up with little content of its own ("còn thời hạn thì sao?", "ai phối hợp?"). */
+  followUp: boolean;
+  /** Time window asked about. */
+  window?: TimeWindow;
+  /** Document numbers mentioned ("114", "1118/qđ-ubnd"), digits only. */
+  docNumbers: string[];
+  /** Content syllables (folded, canonical) with question words removed. */
+  content: string[];
+}
+
+export type TimeWindow =
+  | { kind: 'before'; date: string }
+  | { kind: 'upcoming'; days: number }
+  | { kind: 'overdue' }
+  | { kind: 'year'; year: number };
+
+const cues = (list: string[]): RegExp =>
+  new RegExp(`(?:^|\\s)(?:${list.map((c) => fold(c).replace(/\s+/g, '\\s+')).join('|')})(?=\\s|$|[?.,!])`);
+
+const GREETING = /^(xin chao|chao( ban| anh| chi| em| bot)?|hello|hi|alo|hey|good (morning|afternoon))[\s!.?]*$/;
+const THANKS = /^(cam on|thank(s| you)?|ok(e|ay)?( cam on)?)[\s!.?]*$/;
+const HELP = cues(['giúp tôi với', 'hướng dẫn sử dụng', 'bạn làm được gì', 'bạn có thể làm gì', 'bạn biết gì', 'help', 'trợ giúp', 'cách dùng', 'dùng thế nào']);
+
+const WHO_COOPERATES = cues(['phối hợp', 'cùng thực hiện', 'cùng với ai', 'hỗ trợ thực hiện']);
+const WHO_LEADS = cues([
+  'ai chủ trì',
+  'chủ trì',
+  'ai lo',
+  'ai phụ trách',
+  'phụ trách',
+  'giao cho ai',
+  'giao ai',
+  'ai thực hiện',
+  'ai làm',
+  'đơn vị nào',
+  'cơ quan nào',
+  'sở nào',
+  'ai triển khai',
+  'ai chịu trách nhiệm',
+  'do ai',
+  'ai là',
+  'ai đảm nhiệm',
+]);
+const DEADLINE = cues([
+  'khi nào',
+  'bao giờ',
+  'thời hạn',
+  'hạn chót',
+  'hạn hoàn thành',
+  'hạn nộp',
+  'hạn là',
+  'hạn khi',
+  'đến hạn',
+  'thời gian hoàn thành',
+  'thời gian thực hiện',
+  'thời gian nào',
+  'ngày nào',
+  'tháng nào',
+  'năm nào',
+  'chậm nhất',
+  'trước ngày nào',
+  'xong trước',
+  'phải xong',
+  'deadline',
+  'tiến độ',
+  'lúc nào',
+]);
+const TARGET = cues([
+  'chỉ tiêu',
+  'bao nhiêu %',
+  'bao nhiêu phần trăm',
+  'tỷ lệ',
+  'tỉ lệ',
+  'tỷ trọng',
+  'tỉ trọng',
+  'đạt bao nhiêu',
+  'mục tiêu',
+  'bao nhiêu',
+]);
+const AGENCY_TASKS = cues([
+  'phải làm gì',
+  'làm gì',
+  'làm những gì',
+  'nhiệm vụ gì',
+  'nhiệm vụ nào',
+  'những nhiệm vụ',
+  'các nhiệm vụ',
+  'nhiệm vụ của',
+  'có nhiệm vụ',
+  'trách nhiệm gì',
+  'có trách nhiệm',
+  'việc gì',
+  'việc nào',
+  'việc của',
+  'những việc',
+  'các việc',
+  'được giao',
+  'những gì',
+  'sắp đến hạn',
+  'quá hạn',
+  'trễ hạn',
+]);
+const PROCEDURE = cues([
+  'thủ tục',
+  'giấy tờ gì',
+  'giấy tờ nào',
+  'cần giấy tờ',
+  'hồ sơ gồm',
+  'hồ sơ cần',
+  'cần những gì',
+  'nộp ở đâu',
+  'nộp đâu',
+  'nộp online',
+  'nộp trực tuyến',
+  'lệ phí',
+  'mất bao lâu',
+  'bao lâu',
+  'bao nhiêu tiền',
+  'các bước',
+  'làm giấy',
+  'xin giấy',
+  'cấp giấy',
+  'đăng ký',
+  'khai sinh',
+  'khai tử',
+  'kết hôn',
+  'chứng thực',
+  'lý lịch tư pháp',
+  'hộ kinh doanh',
+  'thường trú',
+  'tạm trú',
+  'sổ đỏ',
+  'giấy phép xây dựng',
+  'trợ cấp',
+]);
+/** Life events and papers that only procedure guides talk about. */
+const PROCEDURE_SUBJECT = cues([
+  'thủ tục',
+  'giấy tờ gì',
+  'cần giấy tờ',
+  'khai sinh',
+  'khai tử',
+  'kết hôn',
+  'chứng thực',
+  'sao y',
+  'lý lịch tư pháp',
+  'hộ kinh doanh',
+  'thường trú',
+  'tạm trú',
+  'hộ khẩu',
+  'sổ đỏ',
+  'giấy phép xây dựng',
+  'xin phép xây',
+  'giấy phép xây',
+  'trợ cấp xã hội',
+  'trích lục',
+  'đăng ký doanh nghiệp',
+  'thành lập doanh nghiệp',
+  'lệ phí',
+]);
+/** Words that place a question in plan documents rather than citizen procedures. */
+const PLAN_WORDS = cues(['chủ trì', 'phối hợp', 'kế hoạch', 'kh', 'qđ', 'nhiệm vụ', 'chỉ tiêu', 'sở', 'ubnd tỉnh', 'triển khai', 'cđs', 'dvc trực tuyến']);
+const MINE = cues(['đơn vị tôi', 'đơn vị của tôi', 'của tôi', 'cơ quan tôi', 'sở tôi', 'bên tôi', 'chúng tôi', 'đơn vị mình', 'của mình', 'tôi phải', 'tôi cần làm']);
+const FOLLOW_UP_LEAD = /^(con|the con|vay con|con ve|thi|vay|the)\b/;
+const FOLLOW_UP_TAIL = /(thi sao|the nao|ra sao|nhi|a)\s*\??$/;
+
+/** Question words and glue that say nothing about the subject. */
+const STOP = new Set(
+  fold(
+    'ai là gì nào sao thế vậy thì của và các những cho được có không với về theo trong tại ở đến từ trên khi bao giờ nhiêu hay hoặc mà này đó kia rồi đã sẽ đang cần phải làm chủ trì phối hợp hạn thời gian hoàn thành thực hiện đơn vị cơ quan nhiệm vụ việc tỉnh năm hỏi xin cho biết tôi mình bạn ạ nhé ơi thưa vui lòng giúp còn một số',
+  ).split(/\s+/),
+);
+
+function vnMonthEnd(year: number, month: number): string {
+  const d = new Date(Date.UTC(year, month, 0));
+  return d.toISOString().slice(0, 10);
+}
+
+function parseWindow(folded: string, today: string): TimeWindow | undefined {
+  if (/\b(qua han|tre han|cham tien do)\b/.test(folded)) return { kind: 'overdue' };
+  const upcoming = /\bsap (den han|het han|toi han)\b/.test(folded) || /\bden han\b.*\b(sap|gan)\b/.test(folded);
+  const days = folded.match(/\btrong (\d{1,3}) ngay\b/);
+  if (days) return { kind: 'upcoming', days: Number(days[1]) };
+  if (upcoming) return { kind: 'upcoming', days: 14 };
+  const year = Number(today.slice(0, 4));
+  const before = folded.match(/\b(?:truoc|den|cuoi)\s+thang\s+(\d{1,2})(?:\s*(?:\/|nam)\s*(\d{4}))?/);
+  if (before) {
+    const month = Number(before[1]);
+    const y = before[2] ? Number(before[2]) : year;
+    if (month >= 1 && month <= 12) return { kind: 'before', date: vnMonthEnd(y, month) };
+  }
+  const beforeDate = folded.match(/\btruoc ngay\s+(\d{1,2})\/(\d{1,2})(?:\/(\d{4}))?/);
+  if (beforeDate) {
+    const y = beforeDate[3] ? Number(beforeDate[3]) : year;
+    const m = String(Number(beforeDate[2])).padStart(2, '0');
+    const d = String(Number(beforeDate[1])).padStart(2, '0');
+    return { kind: 'before', date: `${y}-${m}-${d}` };
+  }
+  return undefined;
+}
+
+/** Understand a question. `today` feeds relative windows ("trước tháng 11" = this year's November). */
+export function understand(question: string, today: string): QuestionFrame {
+  const abbr = defaultAbbreviations();
+  const folded = abbr.canonicalFolded(question).replace(/\s+/g, ' ').trim();
+  const content = (folded.match(/[\p{L}\p{N}%]+/gu) ?? []).filter((t) => !STOP.has(t) && t.length > 0);
+  const docNumbers = [...folded.matchAll(/\b(?:kh|qd|bc|nq|ct|so)\s*(?:so\s*)?(\d{1,5})\b|\b(\d{1,5})\s*[/-]\s*(?:kh|qd|bc|ubnd)/g)]
+    .map((m) => m[1] ?? m[2] ?? '')
+    .filter(Boolean);
+
+  let intent: Intent;
+  if (PROCEDURE_SUBJECT.test(folded) && !PLAN_WORDS.test(folded)) intent = 'procedure';
+  else if (GREETING.test(folded) || THANKS.test(folded)) intent = 'greeting';
+  else if (HELP.test(folded) || folded === '/help' || folded === '/start') intent = 'help';
+  else if (WHO_COOPERATES.test(folded)) intent = 'who_cooperates';
+  else if (DEADLINE.test(folded) && !/\bsap den han\b|\bqua han\b/.test(folded)) intent = 'deadline';
+  else if (AGENCY_TASKS.test(folded)) intent = 'agency_tasks';
+  else if (WHO_LEADS.test(folded)) intent = 'who_leads';
+  else if (TARGET.test(folded) && !PROCEDURE.test(folded)) intent = 'target';
+  else if (PROCEDURE.test(folded)) intent = 'procedure';
+  else intent = 'fact';
+
+  // "bao lâu"/"lệ phí" are procedure words even though "bao" looks like a target cue.
+  if ((intent === 'target' || intent === 'deadline' || intent === 'fact') && PROCEDURE.test(folded) && !/\bchi tieu\b|\bty (le|trong)\b/.test(folded)) {
+    if (/\b(thu tuc|giay to|ho so|le phi|nop|khai sinh|khai tu|ket hon|chung thuc|ly lich tu phap|so do|giay phep xay dung|thuong tru|tam tru|ho kinh doanh|tro cap)\b/.test(folded)) {
+      intent = 'procedure';
+    }
+  }
+
+  const followUp = content.length === 0 || (content.length <= 3 && (FOLLOW_UP_LEAD.test(folded) || FOLLOW_UP_TAIL.test(folded)));
+
+  return {
+    raw: question,
+    folded,
+    intent,
+    mine: MINE.test(folded),
+    followUp,
+    window: parseWindow(folded, today),
+    docNumbers,
+    content,
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * Answers citizens' questions about administrative procedures from procedure records: which
+ * procedure (by name, everyday words or without diacritics), which aspect (documents, where,
+ * online, time, fee, steps, who, legal basis), then a grounded chat message citing the guide.
+ * Returns undefined when no procedure matches, so the general engine decides.
+ */
+import type { Citation } from '../domain/answer.js';
+import type { Procedure } from '../domain/records.js';
+import { aspectText, citationFor, withFooter } from './procedures/compose.js';
+import { MATCH_DEFAULTS, rankProcedures, type ProcedureMatch } from './procedures/match.js';
+import { defaultProcedureVocabulary, type ProcedureAspect, type ProcedureVocabulary } from './procedures/vocabulary.js';
+
+export { ProcedureVocabulary, SynonymTable, defaultProcedureVocabulary, PROCEDURE_ASPECTS } from './procedures/vocabulary.js';
+export type { ProcedureAspect } from './procedures/vocabulary.js';
+
+export interface ProcedureAnswer {
+  /** The chat message. */
+  text: string;
+  aspect: ProcedureAspect;
+  /** The procedure answered about; absent when the answer asks which one. */
+  procedure?: Procedure;
+  citations: Citation[];
+  /** Options to offer when several procedures fit, or a close variant of the one answered. */
+  choices: Array<{ label: string; query: string }>;
+  /** True when the guide does not state what was asked. */
+  refused: boolean;
+  reason?: string;
+}
+
+export interface ProcedureAnswerOptions {
+  /** ISO date used to flag guides not checked for over a year. Default: no staleness check. */
+  today?: string;
+  /** Synonym table. Default: knowledge/synonyms.json. */
+  vocabulary?: ProcedureVocabulary;
+}
+
+/** Procedures the question names, best first, with a score comparable within this call only. */
+export function matchProcedures(
+  question: string,
+  procedures: Procedure[],
+  vocabulary: ProcedureVocabulary = defaultProcedureVocabulary(),
+): Array<{ procedure: Procedure; score: number }> {
+  const { rest } = vocabulary.aspects(question);
+  return rankProcedures(rest, procedures, vocabulary).map(({ procedure, score }) => ({ procedure, score }));
+}
+
+function choiceQuery(p: Procedure, aspect: ProcedureAspect, vocabulary: ProcedureVocabulary): string {
+  const phrase = vocabulary.aspectPhrase(aspect);
+  return phrase ? `Thủ tục ${p.ten} ${phrase}` : `Thủ tục ${p.ten}`;
+}
+
+/** Other procedures whose name contains every word the answered one matched on ("khai sinh" → "khai sinh có yếu tố nước ngoài"). */
+function variants(best: ProcedureMatch, ranked: ProcedureMatch[]): Procedure[] {
+  const words = best.matched.filter((u) => !u.includes(' '));
+  return ranked
+    .filter((m) => m !== best && words.every((w) => m.matched.includes(w)))
+    .map((m) => m.procedure)
+    .slice(0, 3);
+}
+
+export function answerProcedure(
+  question: string,
+  procedures: Procedure[],
+  options: ProcedureAnswerOptions = {},
+): ProcedureAnswer | undefined {
+  const vocabulary = options.vocabulary ?? defaultProcedureVocabulary();
+  const { hits, rest } = vocabulary.aspects(question);
+  const ranked = rankProcedures(rest, procedures, vocabulary);
+  const best = ranked[0];
+  if (!best) return undefined;
+  const aspects: ProcedureAspect[] = hits.length > 0 ? hits.map((h) => h.aspect) : ['summary'];
+  const primary = aspects[0]!;
+
+  const close = ranked.filter((m) => m.score >= best.score * MATCH_DEFAULTS.closeRatio);
+  if (close.length > 1) {
+    const options = close.slice(0, 4);
+    return {
+      text:
+        `Có ${options.length} thủ tục gần với câu hỏi của bạn. Bạn hỏi về thủ tục nào?\n` +
+        options.map((m, i) => `${i + 1}. ${m.procedure.ten}`).join('\n'),
+      aspect: primary,
+      citations: [],
+      choices: options.map((m) => ({ label: m.procedure.ten, query: choiceQuery(m.procedure, primary, vocabulary) })),
+      refused: false,
+    };
+  }
+
+  const p = best.procedure;
+  const parts = aspects.map((a) => aspectText(p, a));
+  const missing = parts.every((part) => part.missing);
+  const related = variants(best, ranked.slice(1));
+  let body = parts.map((part) => part.text).join('\n\n');
+  if (related.length > 0) {
+    body += `\n\nNếu trường hợp của bạn khác, xem thêm: ${related.map((r) => `“${r.ten}”`).join(', ')}.`;
+  }
+  const fields = [...new Set(parts.flatMap((part) => (part.missing ? [] : part.fields)))];
+  return {
+    text: withFooter(body, p, options.today),
+    aspect: primary,
+    procedure: p,
+    citations: (fields.length > 0 ? fields : (['ten'] as const)).map((f) => citationFor(p, f)),
+    choices: related.map((r) => ({ label: r.ten, query: choiceQuery(r, primary, vocabulary) })),
+    refused: missing,
+    ...(missing ? { reason: 'procedure_field_missing' } : {}),
+  };
+}

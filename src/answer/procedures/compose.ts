@@ -1,0 +1,196 @@
+/**
+ * Vietnamese chat text for one procedure and one aspect, with the citations of the fields used.
+ * Only fields the guide has are shown; a missing field is said to be missing, never guessed.
+ */
+import type { Citation } from '../../domain/answer.js';
+import type { LineSpan } from '../../domain/document.js';
+import type { Procedure, ProcedureDocumentItem } from '../../domain/records.js';
+import { FIELD_HEADINGS, type ProcedureField } from '../../extract/procedures/fields.js';
+import { fold } from '../../text/normalize.js';
+import type { ProcedureAspect } from './vocabulary.js';
+
+export const REMINDER =
+  'Lưu ý: lệ phí và quy định có thể thay đổi, bạn nên hỏi lại nơi tiếp nhận hồ sơ (Bộ phận một cửa) trước khi nộp.';
+
+/** A guide not checked for this many days gets a staleness note. Default: 365. */
+export const STALE_AFTER_DAYS = 365;
+
+const ONLINE_RE = /truc tuyen|dich vu cong|online|qua mang|vneid|dien tu/;
+
+export function viDate(iso: string | undefined): string | undefined {
+  const m = iso ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso) : null;
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : iso;
+}
+
+function docItem(item: ProcedureDocumentItem): string {
+  const details = [item.loai, item.so_luong !== undefined ? `${String(item.so_luong).padStart(2, '0')} bản` : undefined]
+    .filter(Boolean)
+    .join(', ');
+  return `${item.ten}${details ? ` (${details})` : ''}${item.ghi_chu ? ` — ${item.ghi_chu}` : ''}`;
+}
+
+function isGuide(p: Procedure): boolean {
+  return p.doc.type === 'Thủ tục hành chính';
+}
+
+export function citationFor(p: Procedure, field: ProcedureField): Citation {
+  const lines: LineSpan = p.field_lines?.[field] ?? p.lines;
+  return {
+    docId: p.doc.docId,
+    document: isGuide(p) ? `Thủ tục ${p.ten}` : [p.doc.type, p.doc.number].filter(Boolean).join(' '),
+    title: isGuide(p) ? p.ten : p.doc.title,
+    ...(isGuide(p) ? (p.cap_nhat ? { date: p.cap_nhat } : {}) : p.doc.date ? { date: p.doc.date } : {}),
+    ...(p.doc.issuer ? { issuer: p.doc.issuer } : {}),
+    section: isGuide(p) ? FIELD_HEADINGS[field] : `thủ tục “${p.ten}”, ${FIELD_HEADINGS[field]}`,
+    file: p.doc.file,
+    lines,
+  };
+}
+
+export function sourceLine(p: Procedure): string {
+  const ma = p.ma ? ` (mã ${p.ma})` : '';
+  const basis = p.can_cu_phap_ly[0] ? `, căn cứ ${p.can_cu_phap_ly[0]}` : '';
+  if (isGuide(p)) {
+    const date = p.cap_nhat ? `; cập nhật ${viDate(p.cap_nhat)}` : '';
+    return `Nguồn: Hướng dẫn thủ tục “${p.ten}”${ma}${basis}${date}.`;
+  }
+  const doc = [p.doc.type, p.doc.number].filter(Boolean).join(' ') || p.doc.title;
+  const date = p.doc.date ? ` ngày ${viDate(p.doc.date)}` : '';
+  return `Nguồn: ${doc}${date}, thủ tục “${p.ten}”${ma}${basis}.`;
+}
+
+function daysBetween(fromIso: string, toIso: string): number | undefined {
+  const a = Date.parse(`${fromIso}T00:00:00Z`);
+  const b = Date.parse(`${toIso}T00:00:00Z`);
+  return Number.isNaN(a) || Number.isNaN(b) ? undefined : Math.round((b - a) / 86_400_000);
+}
+
+export interface AspectText {
+  text: string;
+  fields: ProcedureField[];
+  /** True when the guide lacks the field the question asks about. */
+  missing: boolean;
+}
+
+const numbered = (items: string[]) => items.map((s, i) => `${i + 1}. ${s}`).join('\n');
+const bulleted = (items: string[]) => items.map((s) => `- ${s}`).join('\n');
+
+function notStated(p: Procedure, what: string, field: ProcedureField): AspectText {
+  return { text: `Hướng dẫn thủ tục “${p.ten}” không nêu ${what}.`, fields: [field], missing: true };
+}
+
+export function aspectText(p: Procedure, aspect: ProcedureAspect): AspectText {
+  switch (aspect) {
+    case 'documents':
+      if (p.thanh_phan_ho_so.length === 0) return notStated(p, 'thành phần hồ sơ', 'thanh_phan_ho_so');
+      return {
+        text: `Hồ sơ thủ tục “${p.ten}” gồm:\n${numbered(p.thanh_phan_ho_so.map(docItem))}`,
+        fields: ['thanh_phan_ho_so'],
+        missing: false,
+      };
+    case 'where': {
+      if (!p.co_quan_thuc_hien && p.noi_nop.length === 0) return notStated(p, 'nơi nộp hồ sơ', 'noi_nop');
+      const parts: string[] = [];
+      const fields: ProcedureField[] = [];
+      if (p.co_quan_thuc_hien) {
+        parts.push(`Cơ quan giải quyết: ${p.co_quan_thuc_hien}`);
+        fields.push('co_quan_thuc_hien');
+      }
+      if (p.noi_nop.length > 0) {
+        parts.push(`Nơi nộp, cách nộp:\n${bulleted(p.noi_nop)}`);
+        fields.push('noi_nop');
+      }
+      return { text: `Thủ tục “${p.ten}”:\n${parts.join('\n')}`, fields, missing: false };
+    }
+    case 'online': {
+      if (p.noi_nop.length === 0) return notStated(p, 'cách nộp hồ sơ (có nộp trực tuyến được hay không)', 'noi_nop');
+      const online = p.noi_nop.filter((s) => ONLINE_RE.test(fold(s)));
+      const other = p.noi_nop.filter((s) => !online.includes(s));
+      const text =
+        online.length > 0
+          ? `Có. Thủ tục “${p.ten}” nộp trực tuyến được:\n${bulleted(online)}` +
+            (other.length > 0 ? `\nNgoài ra có thể nộp:\n${bulleted(other)}` : '')
+          : `Hướng dẫn thủ tục “${p.ten}” không nêu cách nộp trực tuyến. Các cách nộp được nêu:\n${bulleted(p.noi_nop)}`;
+      return { text, fields: ['noi_nop'], missing: false };
+    }
+    case 'time':
+      if (!p.thoi_han_giai_quyet) return notStated(p, 'thời hạn giải quyết', 'thoi_han_giai_quyet');
+      return {
+        text: `Thời hạn giải quyết thủ tục “${p.ten}”: ${p.thoi_han_giai_quyet}`,
+        fields: ['thoi_han_giai_quyet'],
+        missing: false,
+      };
+    case 'fee':
+      if (!p.le_phi) return notStated(p, 'phí, lệ phí', 'le_phi');
+      return { text: `Phí, lệ phí thủ tục “${p.ten}”: ${p.le_phi}`, fields: ['le_phi'], missing: false };
+    case 'steps':
+      if (p.trinh_tu.length === 0) return notStated(p, 'trình tự thực hiện', 'trinh_tu');
+      return {
+        text: `Các bước thực hiện thủ tục “${p.ten}”:\n${numbered(p.trinh_tu.map((s) => s.replace(/^bước\s*\d+\s*[:.]\s*/iu, '')))}`,
+        fields: ['trinh_tu'],
+        missing: false,
+      };
+    case 'who': {
+      if (!p.doi_tuong && !p.co_quan_thuc_hien) return notStated(p, 'đối tượng thực hiện', 'doi_tuong');
+      const parts: string[] = [];
+      const fields: ProcedureField[] = [];
+      if (p.doi_tuong) {
+        parts.push(`Người thực hiện: ${p.doi_tuong}`);
+        fields.push('doi_tuong');
+      }
+      if (p.co_quan_thuc_hien) {
+        parts.push(`Cơ quan giải quyết: ${p.co_quan_thuc_hien}`);
+        fields.push('co_quan_thuc_hien');
+      }
+      return { text: `Thủ tục “${p.ten}”:\n${parts.join('\n')}`, fields, missing: false };
+    }
+    case 'legal':
+      if (p.can_cu_phap_ly.length === 0) return notStated(p, 'căn cứ pháp lý', 'can_cu_phap_ly');
+      return {
+        text: `Căn cứ pháp lý của thủ tục “${p.ten}”:\n${bulleted(p.can_cu_phap_ly)}`,
+        fields: ['can_cu_phap_ly'],
+        missing: false,
+      };
+    case 'summary':
+      return summary(p);
+  }
+}
+
+function summary(p: Procedure): AspectText {
+  const lines: string[] = [`Thủ tục “${p.ten}”${p.ma ? ` (mã ${p.ma})` : ''}:`];
+  const fields: ProcedureField[] = [];
+  const add = (field: ProcedureField, label: string, value: string | undefined) => {
+    if (!value) return;
+    lines.push(`- ${label}: ${value}`);
+    fields.push(field);
+  };
+  add('doi_tuong', 'Người thực hiện', p.doi_tuong);
+  add('co_quan_thuc_hien', 'Cơ quan giải quyết', p.co_quan_thuc_hien);
+  add('noi_nop', 'Nơi nộp', p.noi_nop.length > 0 ? p.noi_nop.join('; ') : undefined);
+  add(
+    'thanh_phan_ho_so',
+    'Hồ sơ',
+    p.thanh_phan_ho_so.length > 0 ? p.thanh_phan_ho_so.map((d) => d.ten).join('; ') : undefined,
+  );
+  add('thoi_han_giai_quyet', 'Thời hạn', p.thoi_han_giai_quyet);
+  add('le_phi', 'Lệ phí', p.le_phi);
+  const absent = [
+    !p.thoi_han_giai_quyet ? 'thời hạn' : undefined,
+    !p.le_phi ? 'lệ phí' : undefined,
+    p.thanh_phan_ho_so.length === 0 ? 'hồ sơ' : undefined,
+  ].filter(Boolean);
+  if (absent.length > 0) lines.push(`(Hướng dẫn không nêu ${absent.join(', ')}.)`);
+  lines.push('Bạn có thể hỏi tiếp: “cần giấy tờ gì”, “nộp ở đâu”, “mất bao lâu”, “lệ phí bao nhiêu”, “các bước”.');
+  return { text: lines.join('\n'), fields, missing: false };
+}
+
+/** Full chat message: the direct answer, the source line, staleness note and the reminder. */
+export function withFooter(body: string, p: Procedure, today: string | undefined): string {
+  const parts = [body, '', sourceLine(p)];
+  const age = p.cap_nhat && today ? daysBetween(p.cap_nhat, today) : undefined;
+  if (age !== undefined && age > STALE_AFTER_DAYS) {
+    parts.push(`Hướng dẫn này được cập nhật lần cuối ngày ${viDate(p.cap_nhat)}, đã hơn một năm.`);
+  }
+  parts.push(REMINDER);
+  return parts.join('\n');
+}

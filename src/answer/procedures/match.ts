@@ -1,0 +1,116 @@
+/**
+ * Ranks procedures by how well a question names them. A procedure's names (its `ten` and
+ * `ten_goi_khac`) and the question are folded and rewritten with the synonym table; units are
+ * syllables and syllable bigrams, weighted by how rare they are among the procedures' names, so
+ * "khai sinh" counts and "đăng ký" barely does.
+ *
+ * score = matched weight × coverage², where coverage is the share of the name's weight found in
+ * the question: a short name fully present beats a long name half present ("làm giấy khai sinh" →
+ * "Đăng ký khai sinh"), while a longer name whose extra words are also present wins over its
+ * shorter sibling ("khai sinh … yếu tố nước ngoài").
+ */
+import type { Procedure } from '../../domain/records.js';
+import { syllables } from '../../text/normalize.js';
+import type { ProcedureVocabulary } from './vocabulary.js';
+
+/** Defaults for matching; scores are only comparable within one call. */
+export const MATCH_DEFAULTS = {
+  /** A name must have at least this share of its weight in the question. Default: 0.5. */
+  minCoverage: 0.5,
+  /** Candidates within this ratio of the best are "close" and make the answer ask which one. Default: 0.8. */
+  closeRatio: 0.8,
+} as const;
+
+function units(text: string): string[] {
+  const syl = syllables(text);
+  const out = new Set(syl);
+  for (let i = 0; i + 1 < syl.length; i++) out.add(`${syl[i]} ${syl[i + 1]}`);
+  return [...out];
+}
+
+interface NameUnits {
+  name: string;
+  units: string[];
+}
+
+interface Prepared {
+  names: NameUnits[][];
+  idf: Map<string, number>;
+}
+
+const cache = new WeakMap<Procedure[], WeakMap<ProcedureVocabulary, Prepared>>();
+
+function prepare(procedures: Procedure[], vocabulary: ProcedureVocabulary): Prepared {
+  let byVocab = cache.get(procedures);
+  const hit = byVocab?.get(vocabulary);
+  if (hit) return hit;
+  const names = procedures.map((p) =>
+    [p.ten, ...p.ten_goi_khac].map((name) => {
+      const rewritten = vocabulary.rewrite(name.replace(/^thủ tục\s+/iu, ''));
+      return { name, units: units(rewritten) };
+    }),
+  );
+  const df = new Map<string, number>();
+  for (const procedureNames of names) {
+    const seen = new Set(procedureNames.flatMap((n) => n.units));
+    for (const u of seen) df.set(u, (df.get(u) ?? 0) + 1);
+  }
+  const idf = new Map<string, number>();
+  for (const [u, count] of df) idf.set(u, Math.log(1 + procedures.length / count));
+  const prepared = { names, idf };
+  if (!byVocab) {
+    byVocab = new WeakMap();
+    cache.set(procedures, byVocab);
+  }
+  byVocab.set(vocabulary, prepared);
+  return prepared;
+}
+
+export interface ProcedureMatch {
+  procedure: Procedure;
+  score: number;
+  /** Share of the best-matching name's weight present in the question, 0..1. */
+  coverage: number;
+  /** The name (ten or ten_goi_khac) that matched best. */
+  name: string;
+  /** Units of that name found in the question. */
+  matched: string[];
+}
+
+/**
+ * Procedures the question names, best first. `text` is the question with aspect words already
+ * removed (see ProcedureVocabulary.aspects); it is rewritten with the synonym table here.
+ */
+export function rankProcedures(text: string, procedures: Procedure[], vocabulary: ProcedureVocabulary): ProcedureMatch[] {
+  if (procedures.length === 0) return [];
+  const { names, idf } = prepare(procedures, vocabulary);
+  const query = new Set(units(vocabulary.rewrite(text)));
+  const out: ProcedureMatch[] = [];
+  procedures.forEach((procedure, i) => {
+    let best: ProcedureMatch | undefined;
+    for (const { name, units: nameUnits } of names[i] ?? []) {
+      let total = 0;
+      let got = 0;
+      const matched: string[] = [];
+      for (const u of nameUnits) {
+        const w = idf.get(u) ?? 0;
+        total += w;
+        if (query.has(u)) {
+          got += w;
+          matched.push(u);
+        }
+      }
+      if (total === 0 || got === 0) continue;
+      const coverage = got / total;
+      if (coverage < MATCH_DEFAULTS.minCoverage) continue;
+      // At least one whole syllable beyond the most common ones must match ("đăng ký" alone is not a name).
+      if (!matched.some((u) => !u.includes(' ') && (idf.get(u) ?? 0) > Math.log(1 + 1.5))) {
+        if (procedures.length > 2) continue;
+      }
+      const score = got * coverage * coverage;
+      if (!best || score > best.score) best = { procedure, score, coverage, name, matched };
+    }
+    if (best) out.push(best);
+  });
+  return out.sort((a, b) => b.score - a.score);
+}

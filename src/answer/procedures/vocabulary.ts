@@ -1,0 +1,123 @@
+/**
+ * The synonym table (knowledge/synonyms.json): everyday words rewritten to procedure vocabulary
+ * ("làm giấy khai sinh" → "đăng ký khai sinh", "sổ đỏ" → "giấy chứng nhận quyền sử dụng đất") and
+ * the words that say which part of a procedure a question is about ("giấy tờ gì" → documents).
+ * Everything is matched on folded text, so questions typed without diacritics work the same.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { fold, squash } from '../../text/normalize.js';
+
+export const PROCEDURE_ASPECTS = ['documents', 'where', 'online', 'time', 'fee', 'steps', 'who', 'legal'] as const;
+export type ProcedureAspect = (typeof PROCEDURE_ASPECTS)[number] | 'summary';
+
+const Phrase = z.string().trim().min(1);
+export const SynonymTable = z
+  .object({
+    schemaVersion: z.literal(1),
+    description: z.string().optional(),
+    /** Everyday phrase → procedure vocabulary. Longer forms win over shorter ones. */
+    phrases: z.array(z.object({ canonical: Phrase, forms: z.array(Phrase).min(1) }).strict()).min(1),
+    /** Question-aspect words, per aspect. The first phrase of each list is used to rebuild follow-up queries. */
+    aspects: z.object(
+      Object.fromEntries(PROCEDURE_ASPECTS.map((a) => [a, z.array(Phrase).min(1)])) as Record<
+        (typeof PROCEDURE_ASPECTS)[number],
+        z.ZodArray<typeof Phrase>
+      >,
+    ),
+  })
+  .strict();
+export type SynonymTable = z.infer<typeof SynonymTable>;
+
+/** Path of the table bundled with the app. */
+export const BUNDLED_SYNONYMS = fileURLToPath(new URL('../../../knowledge/synonyms.json', import.meta.url));
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** One alternation of folded phrases, longest first, bounded by non-letters. */
+function alternation(phrases: string[]): RegExp | undefined {
+  const unique = [...new Set(phrases.map((p) => squash(fold(p))))].filter(Boolean);
+  if (unique.length === 0) return undefined;
+  unique.sort((a, b) => b.length - a.length);
+  const body = unique.map((p) => p.split(' ').map(escape).join('\\s+')).join('|');
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${body})(?![\\p{L}\\p{N}])`, 'gu');
+}
+
+export interface AspectHit {
+  aspect: (typeof PROCEDURE_ASPECTS)[number];
+  at: number;
+}
+
+export class ProcedureVocabulary {
+  private readonly phraseRe: RegExp | undefined;
+  private readonly canonicalOf = new Map<string, string>();
+  private readonly aspectRe: RegExp | undefined;
+  private readonly aspectOf = new Map<string, (typeof PROCEDURE_ASPECTS)[number]>();
+
+  constructor(readonly table: SynonymTable) {
+    const forms: string[] = [];
+    for (const entry of table.phrases) {
+      const canonical = squash(fold(entry.canonical));
+      // The canonical form maps to itself so a longer canonical is not broken up by a shorter form.
+      for (const form of [entry.canonical, ...entry.forms]) {
+        const key = squash(fold(form));
+        if (!this.canonicalOf.has(key)) this.canonicalOf.set(key, canonical);
+        forms.push(form);
+      }
+    }
+    this.phraseRe = alternation(forms);
+    const aspectPhrases: string[] = [];
+    for (const aspect of PROCEDURE_ASPECTS) {
+      for (const phrase of table.aspects[aspect]) {
+        const key = squash(fold(phrase));
+        if (!this.aspectOf.has(key)) this.aspectOf.set(key, aspect);
+        aspectPhrases.push(phrase);
+      }
+    }
+    this.aspectRe = alternation(aspectPhrases);
+  }
+
+  static load(file: string = BUNDLED_SYNONYMS): ProcedureVocabulary {
+    const parsed = SynonymTable.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new Error(`synonym table ${file}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+    }
+    return new ProcedureVocabulary(parsed.data);
+  }
+
+  /** Folded text with everyday phrases rewritten to their canonical procedure wording. */
+  rewrite(text: string): string {
+    const folded = squash(fold(text));
+    if (!this.phraseRe) return folded;
+    return folded.replace(this.phraseRe, (m) => this.canonicalOf.get(squash(m)) ?? m);
+  }
+
+  /** Aspects a question asks about, in the order they appear, and the question with those words removed. */
+  aspects(text: string): { hits: AspectHit[]; rest: string } {
+    const folded = squash(fold(text));
+    const hits: AspectHit[] = [];
+    if (!this.aspectRe) return { hits, rest: folded };
+    const rest = folded.replace(this.aspectRe, (m, at: number) => {
+      const aspect = this.aspectOf.get(squash(m));
+      if (aspect && !hits.some((h) => h.aspect === aspect)) hits.push({ aspect, at });
+      return ' ';
+    });
+    return { hits, rest: squash(rest) };
+  }
+
+  /** A short phrase asking about an aspect, for the follow-up query of a choice. */
+  aspectPhrase(aspect: ProcedureAspect): string {
+    return aspect === 'summary' ? '' : (this.table.aspects[aspect][0] ?? '');
+  }
+}
+
+let bundled: ProcedureVocabulary | undefined;
+/** The bundled table, loaded once. */
+export function defaultProcedureVocabulary(): ProcedureVocabulary {
+  bundled ??= ProcedureVocabulary.load();
+  return bundled;
+}

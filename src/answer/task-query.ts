@@ -1,0 +1,95 @@
+/**
+ * "Which tasks belong to agency X (within a window)?" — over task records, matching agencies by
+ * registry id (so "Sở TT&TT" = "Sở Thông tin và Truyền thông") and listing tasks given to a group
+ * the agency belongs to ("Các sở, ban, ngành") separately.
+ */
+import type { Agency, AgencyRef, Task } from '../domain/records.js';
+import type { AgencyRegistry } from '../extract/agencies.js';
+import { nextOccurrence } from '../extract/deadlines.js';
+import { Provinces } from './provinces.js';
+
+export interface TaskFilter {
+  /** Registry id ("so-tttt", "so-tttt@thanh-hoa") or free text. */
+  agency: string;
+  province?: string;
+  today: string;
+  dueWithinDays?: number;
+  includeOverdue?: boolean;
+  dueBefore?: string;
+  overdueOnly?: boolean;
+  docIds?: Set<string>;
+}
+
+export interface ResolvedTasks {
+  agency?: Agency;
+  own: Task[];
+  group: Task[];
+}
+
+/** Registry ids are "<base>" or "<base>@<province-slug>"; compare on the base. */
+export function baseId(id: string | undefined): string | undefined {
+  return id?.split('@')[0];
+}
+
+function addDays(iso: string, days: number): string {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The date a task is next due on or after `today` (recurring), else its due date. */
+export function effectiveDue(task: Task, today: string): string | undefined {
+  if (task.deadline.kind === 'recurring') {
+    try {
+      return nextOccurrence(task.deadline, today) ?? task.deadline.due;
+    } catch {
+      return task.deadline.due;
+    }
+  }
+  return task.deadline.due;
+}
+
+function resolveAgency(registry: AgencyRegistry, text: string, province?: string): Agency | undefined {
+  const direct = registry.byId(text) ?? registry.byId(baseId(text) ?? '');
+  if (direct) return direct;
+  const [best] = registry.lookup(text, { ...(province ? { province } : {}), limit: 1 });
+  return best && best.score >= 0.5 ? best.agency : undefined;
+}
+
+export function tasksFor(tasks: readonly Task[], registry: AgencyRegistry, filter: TaskFilter): ResolvedTasks {
+  const agency = resolveAgency(registry, filter.agency, filter.province);
+  if (!agency) return { own: [], group: [] };
+  const target = baseId(agency.id)!;
+  const refMatches = (r: AgencyRef): boolean => baseId(r.agencyId) === target;
+  const refInGroup = (r: AgencyRef): boolean => r.kind === 'group' && !!r.agencyId && registry.groupIncludes(baseId(r.agencyId)!, target);
+  const inWindow = (t: Task): boolean => {
+    const due = effectiveDue(t, filter.today);
+    const ongoing = t.deadline.kind === 'ongoing' || t.deadline.kind === 'conditional' || t.deadline.kind === 'unspecified';
+    if (filter.overdueOnly) return !!due && !ongoing && due < filter.today;
+    if (filter.dueBefore) return !!due && due <= filter.dueBefore;
+    if (filter.dueWithinDays !== undefined) {
+      if (!due) return false;
+      const limit = addDays(filter.today, filter.dueWithinDays);
+      if (due < filter.today) return !!filter.includeOverdue && !ongoing;
+      return due <= limit;
+    }
+    return true;
+  };
+  const own: Task[] = [];
+  const group: Task[] = [];
+  for (const t of tasks) {
+    if (filter.docIds && !filter.docIds.has(t.doc.docId)) continue;
+    if (filter.province && t.doc.province && !Provinces.same(filter.province, t.doc.province)) continue;
+    if (!inWindow(t)) continue;
+    const refs = [...t.lead, ...t.cooperating];
+    if (refs.some(refMatches)) own.push(t);
+    else if (refs.some(refInGroup)) group.push(t);
+  }
+  const byDue = (a: Task, b: Task): number =>
+    (effectiveDue(a, filter.today) ?? '9999').localeCompare(effectiveDue(b, filter.today) ?? '9999') || a.lines[0] - b.lines[0];
+  // Lead assignments first, then cooperation, each by due date.
+  const leads = (t: Task): number => (t.lead.some(refMatches) ? 0 : 1);
+  own.sort((a, b) => leads(a) - leads(b) || byDue(a, b));
+  group.sort(byDue);
+  return { agency, own, group };
+}
