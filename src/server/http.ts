@@ -1,0 +1,126 @@
+/**
+ * The HTTP surface on node:http (no framework: eight routes do not justify one). Every route is
+ * wrapped in one error boundary: bad input → 4xx + a log line, a bug → 500 + a log line, never
+ * a crash.
+ */
+import http from 'node:http';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { ZodType } from 'zod';
+
+/** Largest request body accepted. Default: 1 MiB. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Reads the body, refusing more than `limit` bytes with 413 (before reading when Content-Length says so). */
+export async function readBody(req: http.IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `body of ${declared} bytes exceeds ${limit}`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      req.resume();
+      throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `body exceeds ${limit} bytes`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** JSON + zod; 400 with the first issue's path on failure. */
+export function parseJson<T>(body: Buffer, schema: ZodType<T, any, any>): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'INVALID_JSON', 'body is not valid JSON');
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new HttpError(400, 'INVALID_PAYLOAD', `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+/** Constant-time comparison of a header against the configured secret (hashing equalises lengths). */
+export function secretMatches(received: string | string[] | undefined, expected: string | undefined): boolean {
+  if (!expected || typeof received !== 'string') return false;
+  const a = createHash('sha256').update(received).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export function sendText(res: http.ServerResponse, status: number, body: string, contentType = 'text/plain; charset=utf-8'): void {
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+export interface RouteContext {
+  req: http.IncomingMessage;
+  res: http.ServerResponse;
+  log: Logger;
+  requestId: string;
+}
+
+export type RouteHandler = (ctx: RouteContext) => Promise<void>;
+
+export interface Route {
+  method: 'GET' | 'POST';
+  path: string;
+  /** Label for logs and metrics ("telegram", "zalo", "web", "ops"). */
+  channel: string;
+  handler: RouteHandler;
+}
+
+export function createHttpServer(options: {
+  routes: Route[];
+  logger: Logger;
+  onResponse?: (route: string, status: number) => void;
+}): http.Server {
+  const table = new Map(options.routes.map((r) => [`${r.method} ${r.path}`, r]));
+  const paths = new Set(options.routes.map((r) => r.path));
+  return http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const route = table.get(`${req.method} ${url.pathname}`);
+    const requestId = randomUUID().slice(0, 8);
+    const label = route ? route.path : 'unmatched';
+    res.on('finish', () => options.onResponse?.(label, res.statusCode));
+    if (!route) {
+      req.resume();
+      if (paths.has(url.pathname)) return sendJson(res, 405, { error: 'METHOD_NOT_ALLOWED' });
+      return sendJson(res, 404, { error: 'NOT_FOUND' });
+    }
+    const log = options.logger.child({ channel: route.channel, updateId: requestId });
+    route.handler({ req, res, log, requestId }).catch((err: unknown) => {
+      if (err instanceof HttpError) {
+        log.warn({ status: err.status, code: err.code, detail: err.message }, 'request rejected');
+        if (!res.headersSent) sendJson(res, err.status, { error: err.code, message: err.message });
+        return;
+      }
+      log.error({ err }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { error: 'INTERNAL' });
+      else res.destroy();
+    });
+  });
+}

@@ -1,0 +1,354 @@
+/**
+ * SQLite implementation of the stores (DATA_DIR/app.db, WAL). Every write is a single statement
+ * or a transaction, so a crash never leaves half a change; WAL + synchronous=NORMAL keeps
+ * committed rows across a process crash.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import { fold } from '../text/normalize.js';
+import {
+  ChannelName,
+  ConversationState,
+  type ChatKey,
+  type ConversationStore,
+  type DedupeStore,
+  type FeedbackStore,
+  type InboxItem,
+  type Profile,
+  type ProfileStore,
+  type QuestionLog,
+  type QuestionRecord,
+  type QuestionStats,
+  type ReminderEntry,
+  type ReminderLedger,
+  type Stores,
+} from './stores.js';
+
+/** Numbered migrations; a number is never reused or edited once released. */
+export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE profiles (
+        channel TEXT NOT NULL, chat_id TEXT NOT NULL,
+        agency_id TEXT, province TEXT, reminders INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (channel, chat_id));
+      CREATE TABLE conversations (
+        channel TEXT NOT NULL, chat_id TEXT NOT NULL, state TEXT NOT NULL, updated_at TEXT NOT NULL,
+        PRIMARY KEY (channel, chat_id));
+      CREATE TABLE questions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        channel TEXT NOT NULL, chat_id TEXT NOT NULL,
+        question TEXT NOT NULL, answer TEXT NOT NULL, intent TEXT NOT NULL,
+        refused INTEGER NOT NULL, reason TEXT, latency_ms INTEGER NOT NULL, asked_at TEXT NOT NULL);
+      CREATE INDEX questions_asked_at ON questions (asked_at);
+      CREATE TABLE feedback (
+        question_id INTEGER NOT NULL REFERENCES questions(id),
+        channel TEXT NOT NULL, chat_id TEXT NOT NULL,
+        rating INTEGER NOT NULL, question TEXT NOT NULL, answer TEXT NOT NULL, created_at TEXT NOT NULL,
+        PRIMARY KEY (question_id, channel, chat_id));
+      CREATE TABLE reminder_ledger (
+        channel TEXT NOT NULL, chat_id TEXT NOT NULL, task_id TEXT NOT NULL, due TEXT NOT NULL,
+        threshold TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL,
+        PRIMARY KEY (channel, chat_id, task_id, due, threshold));
+      CREATE TABLE scheduler_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE inbox (
+        channel TEXT NOT NULL, key TEXT NOT NULL, payload TEXT NOT NULL,
+        received_at TEXT NOT NULL, done_at TEXT,
+        PRIMARY KEY (channel, key));
+      CREATE INDEX inbox_received_at ON inbox (received_at);
+    `,
+  },
+];
+
+export interface SqliteStoresOptions {
+  /** File path, or ':memory:' for tests. */
+  file: string;
+  logger?: Logger;
+}
+
+/** Opens (creating when needed) DATA_DIR/app.db and applies pending migrations. */
+export function openSqliteStores(options: SqliteStoresOptions): Stores {
+  if (options.file !== ':memory:') fs.mkdirSync(path.dirname(options.file), { recursive: true });
+  const db = new Database(options.file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db, options.logger);
+  return {
+    profiles: new SqliteProfiles(db),
+    conversations: new SqliteConversations(db, options.logger),
+    questions: new SqliteQuestions(db),
+    feedback: new SqliteFeedback(db),
+    reminders: new SqliteReminders(db),
+    dedupe: new SqliteDedupe(db),
+    close: () => db.close(),
+  };
+}
+
+function migrate(db: Database.Database, logger?: Logger): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+  const applied = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version),
+  );
+  const latest = Math.max(...MIGRATIONS.map((m) => m.version));
+  const newest = Math.max(0, ...applied);
+  if (newest > latest) {
+    throw new Error(`app.db schema version ${newest} is newer than this program knows (${latest}); upgrade the program`);
+  }
+  for (const m of MIGRATIONS) {
+    if (applied.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(m.version, new Date().toISOString());
+    })();
+    logger?.info({ version: m.version }, 'app.db migration applied');
+  }
+}
+
+const iso = (d: Date) => d.toISOString();
+
+class SqliteProfiles implements ProfileStore {
+  private readonly getStmt;
+  private readonly upsert;
+  private readonly subs;
+  constructor(db: Database.Database) {
+    this.getStmt = db.prepare('SELECT * FROM profiles WHERE channel = ? AND chat_id = ?');
+    this.upsert = db.prepare(
+      `INSERT INTO profiles (channel, chat_id, agency_id, province, reminders, updated_at)
+       VALUES (@channel, @chatId, @agencyId, @province, @reminders, @updatedAt)
+       ON CONFLICT (channel, chat_id) DO UPDATE SET agency_id = excluded.agency_id,
+         province = excluded.province, reminders = excluded.reminders, updated_at = excluded.updated_at`,
+    );
+    this.subs = db.prepare('SELECT * FROM profiles WHERE reminders = 1 AND agency_id IS NOT NULL');
+  }
+  get(key: ChatKey): Profile | undefined {
+    const row = this.getStmt.get(key.channel, key.chatId) as ProfileRow | undefined;
+    return row ? toProfile(row) : undefined;
+  }
+  update(key: ChatKey, patch: Partial<Omit<Profile, 'channel' | 'chatId'>>): Profile {
+    const current = this.get(key) ?? { ...key, reminders: false };
+    const next: Profile = { ...current, ...patch, channel: key.channel, chatId: key.chatId };
+    this.upsert.run({
+      channel: key.channel,
+      chatId: key.chatId,
+      agencyId: next.agencyId ?? null,
+      province: next.province ?? null,
+      reminders: next.reminders ? 1 : 0,
+      updatedAt: iso(new Date()),
+    });
+    return next;
+  }
+  subscribers(): Profile[] {
+    return (this.subs.all() as ProfileRow[]).map(toProfile);
+  }
+}
+
+interface ProfileRow {
+  channel: string;
+  chat_id: string;
+  agency_id: string | null;
+  province: string | null;
+  reminders: number;
+}
+
+function toProfile(row: ProfileRow): Profile {
+  return {
+    channel: ChannelName.parse(row.channel),
+    chatId: row.chat_id,
+    ...(row.agency_id ? { agencyId: row.agency_id } : {}),
+    ...(row.province ? { province: row.province } : {}),
+    reminders: row.reminders === 1,
+  };
+}
+
+class SqliteConversations implements ConversationStore {
+  private readonly getStmt;
+  private readonly setStmt;
+  constructor(db: Database.Database, private readonly logger?: Logger) {
+    this.getStmt = db.prepare('SELECT state FROM conversations WHERE channel = ? AND chat_id = ?');
+    this.setStmt = db.prepare(
+      `INSERT INTO conversations (channel, chat_id, state, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (channel, chat_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+    );
+  }
+  get(key: ChatKey): ConversationState {
+    const row = this.getStmt.get(key.channel, key.chatId) as { state: string } | undefined;
+    if (!row) return ConversationState.parse({});
+    try {
+      return ConversationState.parse(JSON.parse(row.state));
+    } catch (err) {
+      // A state written by an older version must not break the chat: start a fresh conversation.
+      this.logger?.warn({ err, channel: key.channel }, 'conversation state unreadable, reset');
+      return ConversationState.parse({});
+    }
+  }
+  set(key: ChatKey, state: ConversationState): void {
+    this.setStmt.run(key.channel, key.chatId, JSON.stringify(state), iso(new Date()));
+  }
+}
+
+class SqliteQuestions implements QuestionLog {
+  private readonly insert;
+  private readonly getStmt;
+  constructor(private readonly db: Database.Database) {
+    this.insert = db.prepare(
+      `INSERT INTO questions (channel, chat_id, question, answer, intent, refused, reason, latency_ms, asked_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.getStmt = db.prepare('SELECT * FROM questions WHERE id = ?');
+  }
+  record(e: QuestionRecord): number {
+    const info = this.insert.run(
+      e.channel, e.chatId, e.question, e.answer, e.intent, e.refused ? 1 : 0, e.reason ?? null,
+      Math.round(e.latencyMs), iso(e.askedAt),
+    );
+    return Number(info.lastInsertRowid);
+  }
+  get(id: number): (QuestionRecord & { id: number }) | undefined {
+    const row = this.getStmt.get(id) as
+      | { id: number; channel: string; chat_id: string; question: string; answer: string; intent: string;
+          refused: number; reason: string | null; latency_ms: number; asked_at: string }
+      | undefined;
+    if (!row) return undefined;
+    return {
+      id: row.id, channel: ChannelName.parse(row.channel), chatId: row.chat_id, question: row.question,
+      answer: row.answer, intent: row.intent, refused: row.refused === 1,
+      ...(row.reason ? { reason: row.reason } : {}), latencyMs: row.latency_ms, askedAt: new Date(row.asked_at),
+    };
+  }
+  stats(options: { since: Date; top?: number }): QuestionStats {
+    const since = iso(options.since);
+    const perDay = this.db
+      .prepare(
+        `SELECT substr(asked_at, 1, 10) AS day, COUNT(*) AS questions, SUM(refused) AS refused
+         FROM questions WHERE asked_at >= ? GROUP BY day ORDER BY day`,
+      )
+      .all(since) as Array<{ day: string; questions: number; refused: number }>;
+    const refusedRows = this.db
+      .prepare('SELECT question FROM questions WHERE asked_at >= ? AND refused = 1')
+      .all(since) as Array<{ question: string }>;
+    // Group unanswered questions by folded text so "giay khai sinh" and "giấy khai sinh" count together.
+    const groups = new Map<string, { question: string; count: number }>();
+    for (const { question } of refusedRows) {
+      const k = fold(question).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+      const g = groups.get(k);
+      if (g) g.count += 1;
+      else groups.set(k, { question, count: 1 });
+    }
+    const topUnanswered = [...groups.values()].sort((a, b) => b.count - a.count).slice(0, options.top ?? 5);
+    const fb = this.db
+      .prepare(
+        `SELECT SUM(CASE WHEN rating > 0 THEN 1 ELSE 0 END) AS up, SUM(CASE WHEN rating < 0 THEN 1 ELSE 0 END) AS down
+         FROM feedback WHERE created_at >= ?`,
+      )
+      .get(since) as { up: number | null; down: number | null };
+    const total = perDay.reduce((s, d) => s + d.questions, 0);
+    const refused = perDay.reduce((s, d) => s + d.refused, 0);
+    return { perDay, total, refused, topUnanswered, feedback: { up: fb.up ?? 0, down: fb.down ?? 0 } };
+  }
+}
+
+class SqliteFeedback implements FeedbackStore {
+  private readonly upsert;
+  private readonly question;
+  constructor(db: Database.Database) {
+    this.question = db.prepare('SELECT question, answer FROM questions WHERE id = ?');
+    this.upsert = db.prepare(
+      `INSERT INTO feedback (question_id, channel, chat_id, rating, question, answer, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (question_id, channel, chat_id) DO UPDATE SET rating = excluded.rating, created_at = excluded.created_at`,
+    );
+  }
+  record(e: ChatKey & { questionId: number; rating: 1 | -1; at: Date }): boolean {
+    const q = this.question.get(e.questionId) as { question: string; answer: string } | undefined;
+    if (!q) return false;
+    this.upsert.run(e.questionId, e.channel, e.chatId, e.rating, q.question, q.answer, iso(e.at));
+    return true;
+  }
+}
+
+class SqliteReminders implements ReminderLedger {
+  private readonly insert;
+  private readonly setStatus;
+  private readonly remove;
+  private readonly getMetaStmt;
+  private readonly setMetaStmt;
+  constructor(private readonly db: Database.Database) {
+    this.insert = db.prepare(
+      `INSERT OR IGNORE INTO reminder_ledger (channel, chat_id, task_id, due, threshold, status, created_at)
+       VALUES (?, ?, ?, ?, ?, 'sending', ?)`,
+    );
+    this.setStatus = db.prepare(
+      `UPDATE reminder_ledger SET status = ? WHERE channel = ? AND chat_id = ? AND task_id = ? AND due = ? AND threshold = ?`,
+    );
+    this.remove = db.prepare(
+      `DELETE FROM reminder_ledger WHERE channel = ? AND chat_id = ? AND task_id = ? AND due = ? AND threshold = ?`,
+    );
+    this.getMetaStmt = db.prepare('SELECT value FROM scheduler_meta WHERE key = ?');
+    this.setMetaStmt = db.prepare(
+      'INSERT INTO scheduler_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    );
+  }
+  claim(entries: ReminderEntry[], at: Date): ReminderEntry[] {
+    return this.db.transaction(() =>
+      entries.filter((e) => this.insert.run(e.channel, e.chatId, e.taskId, e.due, e.threshold, iso(at)).changes === 1),
+    )();
+  }
+  markSent(entries: ReminderEntry[]): void {
+    this.db.transaction(() => {
+      for (const e of entries) this.setStatus.run('sent', e.channel, e.chatId, e.taskId, e.due, e.threshold);
+    })();
+  }
+  release(entries: ReminderEntry[]): void {
+    this.db.transaction(() => {
+      for (const e of entries) this.remove.run(e.channel, e.chatId, e.taskId, e.due, e.threshold);
+    })();
+  }
+  getMeta(key: string): string | undefined {
+    return (this.getMetaStmt.get(key) as { value: string } | undefined)?.value;
+  }
+  setMeta(key: string, value: string): void {
+    this.setMetaStmt.run(key, value);
+  }
+}
+
+class SqliteDedupe implements DedupeStore {
+  private readonly insert;
+  private readonly remove;
+  private readonly markDone;
+  private readonly pendingStmt;
+  private readonly pruneStmt;
+  constructor(db: Database.Database) {
+    this.insert = db.prepare(
+      'INSERT OR IGNORE INTO inbox (channel, key, payload, received_at) VALUES (?, ?, ?, ?)',
+    );
+    this.remove = db.prepare('DELETE FROM inbox WHERE channel = ? AND key = ?');
+    this.markDone = db.prepare('UPDATE inbox SET done_at = ?, payload = \'null\' WHERE channel = ? AND key = ?');
+    this.pendingStmt = db.prepare('SELECT channel, key, payload FROM inbox WHERE done_at IS NULL ORDER BY received_at');
+    this.pruneStmt = db.prepare('DELETE FROM inbox WHERE received_at < ? AND done_at IS NOT NULL');
+  }
+  claim(item: InboxItem, at: Date): boolean {
+    return this.insert.run(item.channel, item.key, JSON.stringify(item.payload), iso(at)).changes === 1;
+  }
+  unclaim(channel: ChannelName, key: string): void {
+    this.remove.run(channel, key);
+  }
+  done(channel: ChannelName, key: string, at: Date): void {
+    this.markDone.run(iso(at), channel, key);
+  }
+  pending(): InboxItem[] {
+    return (this.pendingStmt.all() as Array<{ channel: string; key: string; payload: string }>).map((r) => ({
+      channel: ChannelName.parse(r.channel),
+      key: r.key,
+      payload: JSON.parse(r.payload) as unknown,
+    }));
+  }
+  prune(before: Date): number {
+    return this.pruneStmt.run(iso(before)).changes;
+  }
+}

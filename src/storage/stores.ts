@@ -1,0 +1,139 @@
+/**
+ * Mutable state of the bot server behind small interfaces, so a PostgreSQL implementation can
+ * replace the embedded SQLite one when several replicas share the work (see DESIGN.md).
+ */
+import { z } from 'zod';
+import { Citation, Intent } from '../domain/answer.js';
+
+export const ChannelName = z.enum(['telegram', 'zalo', 'web']);
+export type ChannelName = z.infer<typeof ChannelName>;
+
+export interface ChatKey {
+  channel: ChannelName;
+  chatId: string;
+}
+
+export interface Profile extends ChatKey {
+  agencyId?: string;
+  province?: string;
+  reminders: boolean;
+}
+
+/** One option the user was asked to choose from (agency for /donvi, or a follow-up query). */
+export const PendingOption = z.object({ label: z.string(), value: z.string(), province: z.string().optional() });
+export type PendingOption = z.infer<typeof PendingOption>;
+
+/** What a chat carries between turns; persisted as JSON so a restart keeps follow-ups working. */
+export const ConversationState = z.object({
+  previousQuestion: z.string().optional(),
+  previousAnswer: z.string().optional(),
+  previousIntent: Intent.optional(),
+  taskIds: z.array(z.string()).default([]),
+  docIds: z.array(z.string()).default([]),
+  /** Citations of the last answer, for /nguon. */
+  citations: z.array(Citation).default([]),
+  pending: z
+    .object({ kind: z.enum(['agency', 'query']), options: z.array(PendingOption) })
+    .optional(),
+});
+export type ConversationState = z.infer<typeof ConversationState>;
+
+export interface ProfileStore {
+  get(key: ChatKey): Profile | undefined;
+  /** Creates the profile when missing; only the given fields change. */
+  update(key: ChatKey, patch: Partial<Omit<Profile, 'channel' | 'chatId'>>): Profile;
+  /** Profiles with reminders on and an agency set. */
+  subscribers(): Profile[];
+}
+
+export interface ConversationStore {
+  get(key: ChatKey): ConversationState;
+  set(key: ChatKey, state: ConversationState): void;
+}
+
+export interface QuestionRecord extends ChatKey {
+  question: string;
+  answer: string;
+  intent: string;
+  refused: boolean;
+  reason?: string;
+  latencyMs: number;
+  askedAt: Date;
+}
+
+export interface QuestionStats {
+  perDay: Array<{ day: string; questions: number; refused: number }>;
+  total: number;
+  refused: number;
+  /** Most frequent refused questions (normalized text), most frequent first. */
+  topUnanswered: Array<{ question: string; count: number }>;
+  feedback: { up: number; down: number };
+}
+
+export interface QuestionLog {
+  /** Returns the id used by feedback buttons. */
+  record(entry: QuestionRecord): number;
+  get(id: number): (QuestionRecord & { id: number }) | undefined;
+  stats(options: { since: Date; top?: number }): QuestionStats;
+}
+
+export interface FeedbackStore {
+  /** One vote per chat and question; a second press changes the vote. Returns false for unknown ids. */
+  record(entry: ChatKey & { questionId: number; rating: 1 | -1; at: Date }): boolean;
+}
+
+export type ReminderThreshold = '7' | '3' | '1' | 'overdue';
+
+export interface ReminderEntry extends ChatKey {
+  taskId: string;
+  /** Due date of this occurrence, so a recurring deadline's next occurrence is a new entry. */
+  due: string;
+  threshold: ReminderThreshold;
+}
+
+export interface ReminderLedger {
+  /**
+   * Atomically claims the entries not claimed before and returns them (status "sending").
+   * A claimed entry is never returned again, so a crash after claiming means at-most-once.
+   */
+  claim(entries: ReminderEntry[], at: Date): ReminderEntry[];
+  markSent(entries: ReminderEntry[]): void;
+  /** The send failed for sure (API error): release so the next run retries. */
+  release(entries: ReminderEntry[]): void;
+  /** Key/value memory of the scheduler (last run day). */
+  getMeta(key: string): string | undefined;
+  setMeta(key: string, value: string): void;
+}
+
+export interface InboxItem {
+  channel: ChannelName;
+  key: string;
+  payload: unknown;
+}
+
+/**
+ * Dedupe keys double as a durable inbox: an update is stored with its payload when first seen
+ * and marked done once handled, so a platform's redelivery is dropped and a crash before the
+ * reply is recovered at the next start.
+ */
+export interface DedupeStore {
+  /** False when the key was seen before (duplicate delivery). */
+  claim(item: InboxItem, at: Date): boolean;
+  /** Forget a claim (the update could not be queued, so the platform's retry must be accepted). */
+  unclaim(channel: ChannelName, key: string): void;
+  done(channel: ChannelName, key: string, at: Date): void;
+  /** Claimed but never marked done (server stopped before replying). */
+  pending(): InboxItem[];
+  /** Drop keys older than the given date. */
+  prune(before: Date): number;
+}
+
+export interface Stores {
+  profiles: ProfileStore;
+  conversations: ConversationStore;
+  questions: QuestionLog;
+  feedback: FeedbackStore;
+  reminders: ReminderLedger;
+  dedupe: DedupeStore;
+  close(): void;
+}
