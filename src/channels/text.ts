@@ -34,9 +34,9 @@ function bestCut(text: string, limit: number, measure: (s: string) => number): n
     if (measure(text.slice(0, mid)) <= limit) lo = mid;
     else hi = mid - 1;
   }
-  const fits = text.slice(0, lo);
   for (const sep of ['\n\n', '\n', ' ']) {
-    const at = fits.lastIndexOf(sep);
+    // A separator starting right at the limit still counts: the text before it fits.
+    const at = text.lastIndexOf(sep, lo);
     // Do not accept a break that leaves a tiny first message.
     if (at > lo / 4) return at + sep.length;
   }
