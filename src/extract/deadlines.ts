@@ -1,0 +1,260 @@
+/**
+ * Deadlines as Vietnamese plans write them ("trước ngày 15/5/2022", "Quý II/2019", "Thường xuyên",
+ * "hàng quý (ngày 15 tháng cuối quý)", "Sau khi có hướng dẫn của …") → `Deadline` with `due` = the
+ * last day of the period (ISO). Matching runs on folded text (no tone marks), which also absorbs
+ * most OCR diacritic errors; OCR digits for roman numerals ("Quý 11/2019" = Quý II) are repaired.
+ */
+import { Deadline, type Recurrence } from '../domain/records.js';
+import { cleanText, fold, squash } from '../text/normalize.js';
+
+export interface DeadlineContext {
+  /** Year of the document, used when a deadline omits it ("trước ngày 15 tháng 12"). */
+  docYear?: number;
+}
+
+export interface DeadlineMention {
+  /** The phrase as written. */
+  raw: string;
+  /** Character span in the text given to `findDeadlines`. */
+  start: number;
+  end: number;
+  deadline: Deadline;
+}
+
+const pad = (n: number): string => String(n).padStart(2, '0');
+const lastDay = (y: number, m: number): number => new Date(Date.UTC(y, m, 0)).getUTCDate();
+const iso = (y: number, m: number, d: number): string => `${y}-${pad(m)}-${pad(d)}`;
+const endOfMonth = (y: number, m: number): string => iso(y, m, lastDay(y, m));
+
+function validDate(y: number, m: number, d: number): boolean {
+  return y >= 1900 && y <= 2200 && m >= 1 && m <= 12 && d >= 1 && d <= lastDay(y, m);
+}
+
+/** Fold each character separately so offsets in the folded text equal offsets in the original. */
+function foldAligned(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const f = fold(ch);
+    out += f.length === ch.length ? f : (f + ' '.repeat(ch.length)).slice(0, ch.length);
+  }
+  return out;
+}
+
+/** Roman quarter with OCR slips: "11" → II, "111" → III, "1V" → IV, "l" → I. Arabic 1–4 too. */
+function quarterNumber(token: string): number | undefined {
+  const t = token.toLowerCase();
+  if (/^[1-4]$/.test(t) && t !== '1') return Number(t);
+  const roman = t.replace(/[1l|]/g, 'i');
+  return ({ i: 1, ii: 2, iii: 3, iv: 4 } as Record<string, number>)[roman];
+}
+
+const CONDITIONAL_LEAD =
+  /^(?:sau khi|khi co|khi duoc|ngay sau khi|theo (?:ke hoach|huong dan|tien do|lo trinh|quyet dinh|yeu cau|chi dao|thoi gian)|thuc hien (?:du an )?theo|trien khai (?:du an )?theo|cac don vi chu dong|can cu|tuy thuoc|phu hop voi tien do)/;
+
+function yearOf(f: string, context: DeadlineContext): number | undefined {
+  const m = /(?:^|\D)((?:19|20)\d{2})(?!\d)/.exec(f);
+  return m ? Number(m[1]) : context.docYear;
+}
+
+function recurrenceOf(f: string): Recurrence | undefined {
+  const day = /ngay\s+(\d{1,2})/.exec(f);
+  const dayN = day ? Number(day[1]) : undefined;
+  const dayPart = dayN && dayN <= 31 ? { day: dayN } : {};
+  if (/thang cuoi (?:cua )?(?:moi )?quy|(?:hang|moi|dinh ky(?: hang)?|tung) quy|cuoi (?:moi )?quy|bao cao quy/.test(f)) {
+    return { every: 'quarter', ...dayPart, ...(/thang cuoi/.test(f) || dayN ? { monthOfPeriod: 3 } : {}) };
+  }
+  if (/(?:hang|moi|dinh ky(?: hang)?) thang/.test(f)) return { every: 'month', ...dayPart };
+  if (/(?:hang|moi|dinh ky(?: hang)?) tuan/.test(f)) return { every: 'week' };
+  if (/(?:hang|moi|dinh ky(?: hang)?) nam/.test(f)) {
+    const dm = /ngay\s+(\d{1,2})\s*(?:\/|thang\s+)(\d{1,2})/.exec(f);
+    if (dm) return { every: 'year', day: Number(dm[1]), monthOfPeriod: Number(dm[2]) };
+    return { every: 'year' };
+  }
+  return undefined;
+}
+
+/**
+ * Parse one deadline phrase. Unknown phrasing gives kind 'unspecified' with the raw text kept;
+ * an empty phrase too.
+ */
+export function parseDeadline(raw: string, context: DeadlineContext = {}): Deadline {
+  const text = squash(cleanText(raw)).replace(/^[-+*•:\s]+|[\s.;,]+$/g, '');
+  const f = fold(text);
+  const base = { raw: text };
+  if (!f) return { ...base, kind: 'unspecified' };
+
+  // "Thường xuyên trong năm 2022": ongoing, but the year bounds it.
+  if (/thuong xuyen|lien tuc|hang ngay|ngay khi|kip thoi/.test(f)) {
+    const range = /((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})/.exec(f);
+    if (range) return { ...base, kind: 'ongoing', due: endOfMonth(Number(range[2]), 12) };
+    const y = /(?:19|20)\d{2}/.exec(f);
+    return y ? { ...base, kind: 'ongoing', due: endOfMonth(Number(y[0]), 12) } : { ...base, kind: 'ongoing' };
+  }
+  if (CONDITIONAL_LEAD.test(f)) return { ...base, kind: 'conditional', condition: text };
+
+  const recurrence = recurrenceOf(f);
+  if (recurrence) return { ...base, kind: 'recurring', recurrence };
+
+  // Exact dates: 15/5/2022, ngày 20 tháng 5 năm 2022, ngày 15 tháng 12 (document year).
+  const numeric = /(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*((?:19|20)\d{2})/.exec(f);
+  const spelled = /ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})(?:\s+nam\s+((?:19|20)\d{2}))?/.exec(f);
+  const short = /ngay\s+(\d{1,2})\s*\/\s*(\d{1,2})(?!\s*\/|\d)/.exec(f);
+  for (const m of [numeric, spelled, short]) {
+    if (!m) continue;
+    const y = m[3] ? Number(m[3]) : context.docYear;
+    const mo = Number(m[2]);
+    const d = Number(m[1]);
+    if (y !== undefined && validDate(y, mo, d)) return { ...base, kind: 'date', due: iso(y, mo, d) };
+  }
+
+  // Months: "Tháng 11 năm 2022", "tháng 10/2022", "trước tháng 02 năm 2023" (= by the end of January).
+  const month = /(truoc\s+)?thang\s+(\d{1,2})(?:\s*(?:nam\s+|[/-]\s*)((?:19|20)\d{2}))?/.exec(f);
+  if (month && !/thang cuoi/.test(f)) {
+    let y = month[3] ? Number(month[3]) : context.docYear;
+    let mo = Number(month[2]);
+    if (y !== undefined && mo >= 1 && mo <= 12) {
+      if (month[1]) {
+        mo -= 1;
+        if (mo === 0) {
+          mo = 12;
+          y -= 1;
+        }
+      }
+      return { ...base, kind: 'month', due: endOfMonth(y, mo) };
+    }
+  }
+  const halfYear = /6 thang (dau|cuoi) nam\s*((?:19|20)\d{2})?/.exec(f);
+  if (halfYear) {
+    const y = halfYear[2] ? Number(halfYear[2]) : context.docYear;
+    if (y !== undefined) return { ...base, kind: 'month', due: halfYear[1] === 'dau' ? endOfMonth(y, 6) : endOfMonth(y, 12) };
+  }
+
+  // Quarters: "Quý II/2019", "Quý 11/2019" (OCR), "quý IV năm 2019".
+  const quarter = /quy\s*([ivxl1|]{1,4}|[1-4])(?![a-z])(?:\s*(?:nam\s+|[/-]\s*)((?:19|20)\d{2}))?/.exec(f);
+  if (quarter) {
+    const q = quarterNumber(quarter[1]!);
+    const y = quarter[2] ? Number(quarter[2]) : context.docYear;
+    if (q && y !== undefined) return { ...base, kind: 'quarter', due: endOfMonth(y, q * 3), start: iso(y, q * 3 - 2, 1) };
+  }
+
+  const range = /((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})/.exec(f);
+  if (range && Number(range[2]) >= Number(range[1])) {
+    return { ...base, kind: 'range', start: iso(Number(range[1]), 1, 1), due: endOfMonth(Number(range[2]), 12) };
+  }
+  if (/sau khi|khi co huong dan|theo ke hoach|theo huong dan|theo tien do/.test(f)) {
+    return { ...base, kind: 'conditional', condition: text };
+  }
+  const year = /(?:^|\D)((?:19|20)\d{2})(?!\d)/.exec(f);
+  if (year) {
+    const y = Number(year[1]);
+    if (/cuoi nam|nam|^\s*\d{4}\s*$|truoc|den|trong/.test(f)) return { ...base, kind: 'year', due: endOfMonth(y, 12), start: iso(y, 1, 1) };
+  }
+  if (/cuoi nam/.test(f)) {
+    const y = yearOf(f, context);
+    if (y !== undefined) return { ...base, kind: 'year', due: endOfMonth(y, 12) };
+  }
+  if (/^(?:theo|thuc hien theo)\b/.test(f)) return { ...base, kind: 'conditional', condition: text };
+  return { ...base, kind: 'unspecified' };
+}
+
+/** Validate with the domain schema (tests and callers at boundaries). */
+export function isDeadline(value: unknown): value is Deadline {
+  return Deadline.safeParse(value).success;
+}
+
+function addDays(isoDate: string, days: number): string {
+  const d = new Date(`${isoDate}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * The first due date on or after `afterIsoDate`: the next quarter's reporting day for
+ * "hàng quý (ngày 15 tháng cuối quý)", the due date itself for one-off deadlines still ahead,
+ * undefined when there is none (past one-off, open-ended ongoing, conditional).
+ */
+export function nextOccurrence(deadline: Deadline, afterIsoDate: string): string | undefined {
+  const after = afterIsoDate.slice(0, 10);
+  const r = deadline.recurrence;
+  if (deadline.kind !== 'recurring' || !r) {
+    return deadline.due && deadline.due >= after ? deadline.due : undefined;
+  }
+  const [y0, m0] = after.split('-').map(Number) as [number, number];
+  const candidates: string[] = [];
+  const clampDay = (y: number, m: number, d: number | undefined): string => iso(y, m, Math.min(d ?? lastDay(y, m), lastDay(y, m)));
+  switch (r.every) {
+    case 'quarter': {
+      const q0 = Math.floor((m0 - 1) / 3);
+      for (let k = 0; k < 6; k++) {
+        const q = q0 + k;
+        const y = y0 + Math.floor(q / 4);
+        const m = (q % 4) * 3 + (r.monthOfPeriod ?? 3);
+        candidates.push(clampDay(y, m, r.day));
+      }
+      break;
+    }
+    case 'month':
+      for (let k = 0; k < 3; k++) {
+        const idx = m0 - 1 + k;
+        candidates.push(clampDay(y0 + Math.floor(idx / 12), (idx % 12) + 1, r.day));
+      }
+      break;
+    case 'year':
+      for (let k = 0; k < 2; k++) candidates.push(clampDay(y0 + k, r.monthOfPeriod ?? 12, r.day));
+      break;
+    case 'week':
+      candidates.push(addDays(after, 7 - 1));
+      break;
+  }
+  const next = candidates.find((c) => c >= after && (!r.from || c >= r.from));
+  if (!next || (r.until && next > r.until)) return undefined;
+  return next;
+}
+
+const LABEL = /(thoi gian (?:hoan thanh|thuc hien|bao cao)|thoi han(?: hoan thanh| thuc hien)?|tien do(?: thuc hien| hoan thanh)?|han chot|han hoan thanh)\s*:\s*/g;
+const PREFIX = '(?:(?:truoc|cham nhat(?:\\s+(?:vao|la))?|han|den(?:\\s+het)?|trong|hoan thanh(?:\\s+(?:truoc|trong))?|xong truoc|vao)\\s+)';
+const DATE_EXPR = '(?:ngay\\s+\\d{1,2}\\s*[/.-]\\s*\\d{1,2}(?:\\s*[/.-]\\s*\\d{4})?|\\d{1,2}\\s*[/.-]\\s*\\d{1,2}\\s*[/.-]\\s*\\d{4}|ngay\\s+\\d{1,2}\\s+(?:cua\\s+)?thang\\s+(?:\\d{1,2}(?:\\s+nam\\s+\\d{4})?|cuoi\\s+quy))';
+const MONTH_EXPR = 'thang\\s+\\d{1,2}(?:\\s*(?:nam\\s+|[/-]\\s*)\\d{4})';
+const QUARTER_EXPR = 'quy\\s*(?:[ivxl1]{1,4}|[1-4])(?:\\s*(?:nam\\s+|[/-]\\s*)\\d{4})';
+const RECUR_EXPR = '(?:dinh ky\\s+)?(?:hang|moi)\\s+(?:quy|thang|nam|tuan)(?:\\s*\\([^)]{0,60}\\))?';
+const INLINE = new RegExp(
+  `${PREFIX}(?:${DATE_EXPR}|${MONTH_EXPR}|${QUARTER_EXPR}|thang\\s+\\d{1,2}|nam\\s+\\d{4})|(?<![\\p{L}])(?:${MONTH_EXPR}|${QUARTER_EXPR}|${RECUR_EXPR})`,
+  'gu',
+);
+
+/**
+ * Deadline phrases inside prose: labelled ones ("Thời gian hoàn thành: Tháng 5 năm 2022.") whole,
+ * then unlabelled ones with a cue ("… trước ngày 15/5/2022", "… hàng quý (ngày 15 tháng cuối quý)").
+ * Dates of cited documents ("Quyết định số 749/QĐ-TTg ngày 03/6/2020") are not deadlines and are
+ * not returned.
+ */
+export function findDeadlines(text: string, context: DeadlineContext = {}): DeadlineMention[] {
+  const source = cleanText(text);
+  const f = foldAligned(source).toLowerCase();
+  const out: DeadlineMention[] = [];
+  const taken: Array<[number, number]> = [];
+  const overlaps = (s: number, e: number): boolean => taken.some(([a, b]) => s < b && e > a);
+
+  for (const m of f.matchAll(LABEL)) {
+    const start = m.index! + m[0].length;
+    // The phrase runs to the end of the sentence: a full stop followed by space/end, or a newline.
+    const rest = f.slice(start);
+    const stop = /\.(?:\s|$)|\n/.exec(rest);
+    const end = start + (stop ? stop.index : rest.length);
+    const raw = source.slice(start, end).trim();
+    if (!raw) continue;
+    taken.push([m.index!, end]);
+    out.push({ raw, start, end, deadline: parseDeadline(raw, context) });
+  }
+  for (const m of f.matchAll(INLINE)) {
+    const start = m.index!;
+    const end = start + m[0].length;
+    if (overlaps(start, end)) continue;
+    const raw = source.slice(start, end).trim();
+    const deadline = parseDeadline(raw, context);
+    if (deadline.kind === 'unspecified') continue;
+    taken.push([start, end]);
+    out.push({ raw, start, end, deadline });
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
