@@ -166,7 +166,7 @@ function summary(p: Procedure): AspectText {
   };
   add('doi_tuong', 'Người thực hiện', p.doi_tuong);
   add('co_quan_thuc_hien', 'Cơ quan giải quyết', p.co_quan_thuc_hien);
-  add('noi_nop', 'Nơi nộp', p.noi_nop.length > 0 ? p.noi_nop.join('; ') : undefined);
+  add('noi_nop', 'Nơi nộp', p.noi_nop.length > 0 ? p.noi_nop.map((s) => s.replace(/[.;]\s*$/, '')).join('; ') : undefined);
   add(
     'thanh_phan_ho_so',
     'Hồ sơ',
@@ -189,7 +189,7 @@ export function withFooter(body: string, p: Procedure, today: string | undefined
   const parts = [body, '', sourceLine(p)];
   const age = p.cap_nhat && today ? daysBetween(p.cap_nhat, today) : undefined;
   if (age !== undefined && age > STALE_AFTER_DAYS) {
-    parts.push(`Hướng dẫn này được cập nhật lần cuối ngày ${viDate(p.cap_nhat)}, đã hơn một năm.`);
+    parts.push('Hướng dẫn này đã được rà soát cách đây hơn một năm.');
   }
   parts.push(REMINDER);
   return parts.join('\n');
