@@ -181,6 +181,20 @@ describe('platform behaviour', () => {
     expect(h.telegram.sentTexts(93)).toContain('Trả lời: thử lại');
   });
 
+  it('answers with the polite internal-error message when answering throws, on both channels', async () => {
+    assistant.answerText = () => {
+      throw new Error('engine exploded with TOKEN-free detail');
+    };
+    await postTelegram(h, tgTextUpdate('hỏng', { chatId: 96 }));
+    await postZalo(h, zaloTextEvent('hỏng', { chatId: 'z-boom' }));
+    await h.app.queue.idle();
+    assistant.answerText = (q) => `Trả lời: ${q}`;
+    expect(h.telegram.sentTexts(96)).toEqual([USER_MESSAGES.INTERNAL]);
+    expect(h.zalo.sentTexts('z-boom')).toEqual([USER_MESSAGES.INTERNAL]);
+    const failed = h.logs.parsed().filter((l) => String(l.msg).endsWith('update failed') || l.msg === 'zalo event failed');
+    expect(failed.map((l) => l.channel).sort()).toEqual(['telegram', 'zalo']);
+  });
+
   it('sends "typing" before answering', async () => {
     await postTelegram(h, tgTextUpdate('gõ', { chatId: 94 }));
     await h.app.queue.idle();

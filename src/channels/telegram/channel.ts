@@ -56,19 +56,13 @@ export class TelegramChannel {
     this.logger.info({ username: this.bot.botInfo.username }, 'telegram bot ready');
   }
 
-  /** Processes one update (queue worker / long polling). Never throws. */
+  /** Processes one update (queue worker). Never throws: the error boundary answers politely. */
   async handleUpdate(update: Update): Promise<void> {
     try {
       await this.bot.handleUpdate(update);
     } catch (err) {
-      const log = this.logger.child({ updateId: update.update_id });
-      log.error({ err: (err as { error?: unknown }).error ?? err }, 'telegram update failed');
-      const chatId = update.message?.chat.id ?? update.callback_query?.message?.chat.id;
-      if (chatId !== undefined) {
-        await this.bot.api.sendMessage(chatId, escapeHtml(userMessage('INTERNAL'))).catch((sendErr: unknown) => {
-          log.error({ err: sendErr }, 'could not send the error message');
-        });
-      }
+      // Only reachable when the boundary itself failed (e.g. bot not initialised).
+      this.logger.error({ err, updateId: update.update_id }, 'telegram update failed');
     }
   }
 
@@ -80,8 +74,19 @@ export class TelegramChannel {
   private install(): void {
     const conversation = this.options.conversation;
     const logFor = (ctx: Context) => this.logger.child({ updateId: ctx.update.update_id });
+    // One boundary for webhook and long-polling paths: log with the update id, reply politely.
+    const bot = this.bot.errorBoundary(async (err) => {
+      const ctx = err.ctx;
+      logFor(ctx).error({ err: err.error }, 'telegram update failed');
+      const chatId = ctx.chat?.id;
+      if (chatId !== undefined) {
+        await this.bot.api.sendMessage(chatId, escapeHtml(userMessage('INTERNAL'))).catch((sendErr: unknown) => {
+          logFor(ctx).error({ err: sendErr }, 'could not send the error message');
+        });
+      }
+    });
 
-    this.bot.on('message:text', async (ctx) => {
+    bot.on('message:text', async (ctx) => {
       const log = logFor(ctx);
       const chatId = String(ctx.chat.id);
       // "typing" is best effort: a failure must not stop the answer.
@@ -93,7 +98,7 @@ export class TelegramChannel {
       );
     });
 
-    this.bot.on('callback_query:data', async (ctx) => {
+    bot.on('callback_query:data', async (ctx) => {
       const log = logFor(ctx);
       const chatId = String(ctx.callbackQuery.message?.chat.id ?? ctx.from.id);
       const toast = await conversation.handleCallback(
@@ -107,7 +112,7 @@ export class TelegramChannel {
     });
 
     // Photos, stickers, voice…: a short polite reply.
-    this.bot.on('message', async (ctx) => {
+    bot.on('message', async (ctx) => {
       logFor(ctx).info('unsupported message type');
       await ctx.reply(escapeHtml(userMessage('UNSUPPORTED_MESSAGE')));
     });

@@ -1,0 +1,76 @@
+/**
+ * Shared start-up for `npm start` and the dev scripts: configuration (a bad value exits with one
+ * message naming the variable), a logger that scrubs the configured secrets, SQLite, and the
+ * assistant (which builds the index from KNOWLEDGE_DIR when DATA_DIR has none).
+ */
+import path from 'node:path';
+import type { Assistant } from '../answer/assistant.js';
+import { createAssistant } from '../answer/index.js';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { createLogger, type Logger } from '../logging.js';
+import { openSqliteStores } from '../storage/sqlite.js';
+import type { Stores } from '../storage/stores.js';
+
+/** Config or exit(2) with the variable's name; never a stack trace for a typo in .env. */
+export function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+export function loggerFor(config: Config): Logger {
+  return createLogger({
+    level: config.LOG_LEVEL,
+    secrets: [config.TELEGRAM_BOT_TOKEN, config.ZALO_BOT_TOKEN, config.TELEGRAM_WEBHOOK_SECRET, config.ZALO_WEBHOOK_SECRET],
+  });
+}
+
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  stores: Stores;
+  assistant: Assistant;
+}
+
+export async function bootstrap(): Promise<Runtime> {
+  const config = configOrExit();
+  const logger = loggerFor(config);
+  const stores = openSqliteStores({ file: path.join(config.DATA_DIR, 'app.db'), logger });
+  const assistant = await createAssistant({
+    dataDir: config.DATA_DIR,
+    knowledgeDir: config.KNOWLEDGE_DIR,
+    modelDir: config.MODEL_DIR,
+    embeddingModel: config.EMBEDDING_MODEL,
+    allowRemoteModels: config.ALLOW_REMOTE_MODELS,
+    logger,
+  });
+  return { config, logger, stores, assistant };
+}
+
+/** Runs `stop` once on SIGTERM/SIGINT, then exits. */
+export function onShutdown(logger: Logger, stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    stop()
+      .catch((err: unknown) => {
+        logger.error({ err }, 'error during shutdown');
+        process.exitCode = 1;
+      })
+      .finally(() => {
+        logger.info('stopped');
+        logger.flush();
+        setTimeout(() => process.exit(), 200).unref();
+      });
+  };
+  process.on('SIGTERM', () => handler('SIGTERM'));
+  process.on('SIGINT', () => handler('SIGINT'));
+}
