@@ -15,11 +15,13 @@ import { FIELD_HEADINGS, PROCEDURE_FIELDS, type ProcedureField } from './fields.
 
 const Text = z.string().trim().min(1, 'must not be empty');
 /** A single string is accepted where a list is expected ("cap_thuc_hien: Cấp xã"). */
-const TextList = z.union([Text.transform((s) => [s]), z.array(Text)]);
-const NonEmptyTextList = z.union([Text.transform((s) => [s]), z.array(Text).min(1, 'must list at least one item')]);
+const asList = (v: unknown) => (typeof v === 'string' ? [v] : v);
+const TextList = z.preprocess(asList, z.array(Text));
+const NonEmptyTextList = z.preprocess(asList, z.array(Text).min(1, 'must list at least one item'));
 
-const DocumentItem = z.union([
-  Text.transform((ten): ProcedureDocumentItem => ({ ten })),
+/** A bare string is shorthand for `{ ten: … }`; preprocessing (not a union) keeps zod's field-level messages. */
+const DocumentItem = z.preprocess(
+  (v) => (typeof v === 'string' ? { ten: v } : v),
   z
     .object({
       ten: Text,
@@ -28,7 +30,7 @@ const DocumentItem = z.union([
       ghi_chu: Text.optional(),
     })
     .strict(),
-]);
+);
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** YAML turns an unquoted 2025-07-01 into a Date; accept both spellings. */
