@@ -48,8 +48,8 @@ export interface ReminderRunReport {
 
 const THRESHOLDS: Array<{ threshold: Exclude<ReminderThreshold, 'overdue'>; maxDays: number; minDays: number; label: string }> = [
   { threshold: '1', minDays: 0, maxDays: 1, label: 'Đến hạn hôm nay hoặc ngày mai' },
-  { threshold: '3', minDays: 2, maxDays: 3, label: 'Còn 3 ngày' },
-  { threshold: '7', minDays: 4, maxDays: 7, label: 'Còn 7 ngày' },
+  { threshold: '3', minDays: 2, maxDays: 3, label: 'Đến hạn trong 3 ngày tới' },
+  { threshold: '7', minDays: 4, maxDays: 7, label: 'Đến hạn trong 7 ngày tới' },
 ];
 
 const META_LAST_RUN = 'reminders.lastRunDay';
