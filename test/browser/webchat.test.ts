@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, tempDir, type Harness } from '../server/harness.js';
 import { fixtureAssistant } from '../server/real-assistant.js';
@@ -22,19 +22,19 @@ if (!available && !inCi) {
 
 describe.skipIf(!available && !inCi)('web chat in headless Chromium', () => {
   let h: Harness;
-  let browser: Browser;
+  let browser: BrowserContext;
 
   beforeAll(async () => {
     if (!available) throw new Error(`Chromium is required under CI but ${CHROMIUM} is missing: apt-get install -y chromium`);
     const { assistant, dataDir } = await fixtureAssistant();
     h = await startHarness({ assistant, dataDir, now: new Date('2024-11-10T02:00:00Z') });
-    browser = await chromium.launch({
+    // A fresh profile directory; playwright passes it as --user-data-dir itself.
+    browser = await chromium.launchPersistentContext(path.join(tempDir('troly-chromium-'), 'profile'), {
       executablePath: CHROMIUM,
       headless: true,
       args: [
         '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
         '--disable-background-networking', '--disable-component-update', '--disable-sync',
-        `--user-data-dir=${path.join(tempDir('troly-chromium-'), 'profile')}`,
       ],
     });
   });
