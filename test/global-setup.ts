@@ -1,7 +1,9 @@
 /**
- * Runs once before the test files. Builds what tests need but the repo must not carry
- * (the generated ONNX embedding model lands here once the dense path exists).
+ * Runs once before the test files. Builds what tests need but the repo must not carry: the
+ * generated ONNX embedding model (test/fixtures/generated/model, gitignored).
  */
+import { ensureTestModel } from './helpers/model.js';
+
 export default async function setup(): Promise<void> {
-  // populated by the index tests' model generator
+  ensureTestModel();
 }
