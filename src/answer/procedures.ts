@@ -7,7 +7,7 @@
 import type { Citation } from '../domain/answer.js';
 import type { Procedure } from '../domain/records.js';
 import { aspectText, citationFor, withFooter } from './procedures/compose.js';
-import { MATCH_DEFAULTS, rankProcedures, type ProcedureMatch } from './procedures/match.js';
+import { MATCH_DEFAULTS, rankProcedures, variantsOf } from './procedures/match.js';
 import { defaultProcedureVocabulary, type ProcedureAspect, type ProcedureVocabulary } from './procedures/vocabulary.js';
 
 export { ProcedureVocabulary, SynonymTable, defaultProcedureVocabulary, PROCEDURE_ASPECTS } from './procedures/vocabulary.js';
@@ -49,15 +49,6 @@ function choiceQuery(p: Procedure, aspect: ProcedureAspect, vocabulary: Procedur
   return phrase ? `Thủ tục ${p.ten} ${phrase}` : `Thủ tục ${p.ten}`;
 }
 
-/** Other procedures whose name contains every word the answered one matched on ("khai sinh" → "khai sinh có yếu tố nước ngoài"). */
-function variants(best: ProcedureMatch, ranked: ProcedureMatch[]): Procedure[] {
-  const words = best.matched.filter((u) => !u.includes(' '));
-  return ranked
-    .filter((m) => m !== best && words.every((w) => m.matched.includes(w)))
-    .map((m) => m.procedure)
-    .slice(0, 3);
-}
-
 export function answerProcedure(
   question: string,
   procedures: Procedure[],
@@ -88,7 +79,7 @@ export function answerProcedure(
   const p = best.procedure;
   const parts = aspects.map((a) => aspectText(p, a));
   const missing = parts.every((part) => part.missing);
-  const related = variants(best, ranked.slice(1));
+  const related = variantsOf(best, procedures, vocabulary);
   let body = parts.map((part) => part.text).join('\n\n');
   if (related.length > 0) {
     body += `\n\nNếu trường hợp của bạn khác, xem thêm: ${related.map((r) => `“${r.ten}”`).join(', ')}.`;

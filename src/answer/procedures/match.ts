@@ -114,3 +114,19 @@ export function rankProcedures(text: string, procedures: Procedure[], vocabulary
   });
   return out.sort((a, b) => b.score - a.score);
 }
+
+/**
+ * Procedures with a name containing every word the best match matched on: "Đăng ký khai sinh có
+ * yếu tố nước ngoài" is a variant of "Đăng ký khai sinh". Offered as a choice next to the answer.
+ */
+export function variantsOf(best: ProcedureMatch, procedures: Procedure[], vocabulary: ProcedureVocabulary, limit = 3): Procedure[] {
+  const { names } = prepare(procedures, vocabulary);
+  const words = best.matched.filter((u) => !u.includes(' '));
+  if (words.length === 0) return [];
+  const out: Procedure[] = [];
+  procedures.forEach((procedure, i) => {
+    if (procedure === best.procedure || out.length >= limit) return;
+    if ((names[i] ?? []).some((n) => n.units.length > words.length && words.every((w) => n.units.includes(w)))) out.push(procedure);
+  });
+  return out;
+}

@@ -26,6 +26,16 @@ export const SynonymTable = z
         z.ZodArray<typeof Phrase>
       >,
     ),
+    /** Vaguer aspect words ("thế nào"), used only when no word from `aspects` is present. */
+    weakAspects: z
+      .object(
+        Object.fromEntries(PROCEDURE_ASPECTS.map((a) => [a, z.array(Phrase).optional()])) as Record<
+          (typeof PROCEDURE_ASPECTS)[number],
+          z.ZodOptional<z.ZodArray<typeof Phrase>>
+        >,
+      )
+      .strict()
+      .optional(),
   })
   .strict();
 export type SynonymTable = z.infer<typeof SynonymTable>;
@@ -56,6 +66,8 @@ export class ProcedureVocabulary {
   private readonly canonicalOf = new Map<string, string>();
   private readonly aspectRe: RegExp | undefined;
   private readonly aspectOf = new Map<string, (typeof PROCEDURE_ASPECTS)[number]>();
+  private readonly weakRe: RegExp | undefined;
+  private readonly weakOf = new Map<string, (typeof PROCEDURE_ASPECTS)[number]>();
 
   constructor(readonly table: SynonymTable) {
     const forms: string[] = [];
@@ -78,6 +90,15 @@ export class ProcedureVocabulary {
       }
     }
     this.aspectRe = alternation(aspectPhrases);
+    const weakPhrases: string[] = [];
+    for (const aspect of PROCEDURE_ASPECTS) {
+      for (const phrase of table.weakAspects?.[aspect] ?? []) {
+        const key = squash(fold(phrase));
+        if (!this.weakOf.has(key)) this.weakOf.set(key, aspect);
+        weakPhrases.push(phrase);
+      }
+    }
+    this.weakRe = alternation(weakPhrases);
   }
 
   static load(file: string = BUNDLED_SYNONYMS): ProcedureVocabulary {
@@ -98,11 +119,20 @@ export class ProcedureVocabulary {
 
   /** Aspects a question asks about, in the order they appear, and the question with those words removed. */
   aspects(text: string): { hits: AspectHit[]; rest: string } {
-    const folded = squash(fold(text));
+    const strong = this.strip(squash(fold(text)), this.aspectRe, this.aspectOf);
+    const weak = this.strip(strong.rest, this.weakRe, this.weakOf);
+    return { hits: strong.hits.length > 0 ? strong.hits : weak.hits, rest: weak.rest };
+  }
+
+  private strip(
+    folded: string,
+    re: RegExp | undefined,
+    of: Map<string, (typeof PROCEDURE_ASPECTS)[number]>,
+  ): { hits: AspectHit[]; rest: string } {
     const hits: AspectHit[] = [];
-    if (!this.aspectRe) return { hits, rest: folded };
-    const rest = folded.replace(this.aspectRe, (m, at: number) => {
-      const aspect = this.aspectOf.get(squash(m));
+    if (!re) return { hits, rest: folded };
+    const rest = folded.replace(re, (m, at: number) => {
+      const aspect = of.get(squash(m));
       if (aspect && !hits.some((h) => h.aspect === aspect)) hits.push({ aspect, at });
       return ' ';
     });
