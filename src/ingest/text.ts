@@ -1,0 +1,48 @@
+/**
+ * Reader for .txt and .md files. Lines keep their file numbering (line 1 = first line of the
+ * file) so citations can point at the file itself; junk outside the body is dropped from the
+ * blocks but stays in `lines`.
+ */
+import type { ReadResult, SourceBlock } from '../domain/document.js';
+import { cleanLine, scanJunk } from './clean.js';
+import type { Reader } from './reader.js';
+import { findTextTables } from './tables.js';
+
+export interface TextReadResult extends ReadResult {
+  /** Web-export metadata block values, keyed as written ("Số hiệu", "Người ký", …). */
+  webMeta: Record<string, string>;
+  webTitle?: string;
+}
+
+/** Decode bytes as UTF-8 (BOM tolerated); falls back to Windows-1258-free latin1 never: Vietnamese text is UTF-8 or unusable. */
+export function decodeText(bytes: Buffer): string {
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  return text.replace(/^\uFEFF/, '');
+}
+
+export function readTextLines(raw: string, format: 'txt' | 'md'): TextReadResult {
+  const lines = raw.split(/\r\n|\r|\n/).map(cleanLine);
+  // A trailing newline does not make an extra line.
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  const { junk, webMeta, webTitle } = scanJunk(lines);
+  const tables = findTextTables(lines, junk);
+  const blocks: SourceBlock[] = [];
+  let t = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const table = tables[t];
+    if (table && i === table.start) {
+      blocks.push(table.block);
+      i = table.end;
+      t++;
+      continue;
+    }
+    if (junk.has(i)) continue;
+    blocks.push({ kind: 'line', text: lines[i]!, line: i + 1 });
+  }
+  return { format, blocks, lines, webMeta, ...(webTitle ? { webTitle } : {}) };
+}
+
+export const readText: Reader = async (file, bytes) => {
+  const format = /\.md$/i.test(file) ? 'md' : 'txt';
+  return readTextLines(decodeText(bytes), format);
+};
