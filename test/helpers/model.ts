@@ -27,7 +27,7 @@ export const TEST_MODEL_ID = 'test/tiny-vi-e5';
 
 /** Synonym groups baked into the test model (each group shares one embedding row). */
 export const TEST_SYNONYMS: string[][] = [
-  ['camera', 'ghi', 'hình', 'hinh'],
+  ['camera', 'quay', 'phim'],
   ['xe', 'ô', 'tô', 'o', 'to'],
 ];
 
