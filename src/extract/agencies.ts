@@ -287,7 +287,9 @@ export class AgencyRegistry {
       const budget = fuzzBudget(k.length);
       if (budget === 0) continue;
       for (const c of pool) {
-        const d = levenshtein(k, c.key, budget);
+        // A cell cut short by OCR line wrapping ("Sở Kế hoạch và Đầu") still names its agency.
+        const truncated = k.length >= 12 && c.key.length > k.length && c.key.startsWith(k) && k.length / c.key.length >= 0.8;
+        const d = truncated ? 1 : levenshtein(k, c.key, budget);
         if (d > budget) continue;
         if (!best || d < best.d) {
           best = { template: c.template, d };

@@ -217,8 +217,9 @@ const DATE_EXPR = '(?:ngay\\s+\\d{1,2}\\s*[/.-]\\s*\\d{1,2}(?:\\s*[/.-]\\s*\\d{4
 const MONTH_EXPR = 'thang\\s+\\d{1,2}(?:\\s*(?:nam\\s+|[/-]\\s*)\\d{4})';
 const QUARTER_EXPR = 'quy\\s*(?:[ivxl1]{1,4}|[1-4])(?:\\s*(?:nam\\s+|[/-]\\s*)\\d{4})';
 const RECUR_EXPR = '(?:dinh ky\\s+)?(?:hang|moi)\\s+(?:quy|thang|nam|tuan)(?:\\s*\\([^)]{0,60}\\))?';
+const CONDITIONAL_EXPR = 'sau khi (?:co |duoc )?(?:ke hoach(?:\\s+va)?\\s+)?(?:huong dan|phe duyet|ban hanh)[^.;\\n]{0,80}';
 const INLINE = new RegExp(
-  `${PREFIX}(?:${DATE_EXPR}|${MONTH_EXPR}|${QUARTER_EXPR}|thang\\s+\\d{1,2}|nam\\s+\\d{4})|(?<![\\p{L}])(?:${MONTH_EXPR}|${QUARTER_EXPR}|${RECUR_EXPR})`,
+  `${CONDITIONAL_EXPR}|${PREFIX}(?:${DATE_EXPR}|${MONTH_EXPR}|${QUARTER_EXPR}|thang\\s+\\d{1,2}|nam\\s+\\d{4})|(?<![\\p{L}])(?:${MONTH_EXPR}|${QUARTER_EXPR}|${RECUR_EXPR})`,
   'gu',
 );
 

@@ -1,0 +1,85 @@
+/**
+ * Document → task and target records, from all five shapes plans use:
+ * numbered prose tasks, assignment by agency, task tables, targets (chỉ tiêu) and cross-references
+ * in "Tổ chức thực hiện". Nothing here knows a particular document: the shapes are recognised by
+ * numbering, bullets, header words and the agency registry.
+ */
+import type { Document, SectionNode } from '../../domain/document.js';
+import type { Target, Task } from '../../domain/records.js';
+import type { AgencyRegistry } from '../agencies.js';
+import { allSections, allTables, createContext, inNonTaskPart, leadingAgencies, sectionText, toTask, type TaskDraft } from './context.js';
+import { resolveCrossRefs } from './crossref.js';
+import { assignmentTasks, headingAgencies, proseTasks, type CrossRefSource } from './prose.js';
+import { tableTasks } from './tables.js';
+import { sectionTargets } from './targets.js';
+
+/** Bump when extraction output changes, so indexes rebuild (helper B keys its cache on it). */
+export const TASK_EXTRACTOR_VERSION = 1;
+
+/** Base confidence per source before per-record penalties. */
+const BASE_CONFIDENCE: Record<Task['source'], number> = {
+  prose: 0.9,
+  'agency-assignment': 0.85,
+  table: 0.95,
+  target: 0.9,
+  'cross-reference': 0.8,
+};
+
+export interface ExtractResult {
+  tasks: Task[];
+  targets: Target[];
+}
+
+export function extractTasks(doc: Document, registry: AgencyRegistry): ExtractResult {
+  const ctx = createContext(doc, registry);
+  const sections = allSections(doc.children);
+  const drafts: TaskDraft[] = [];
+  const crossSources: CrossRefSource[] = [];
+  const consumed = new Set<SectionNode>();
+
+  for (const info of sections) {
+    const s = info.node;
+    if (consumed.has(s)) continue;
+    if (inNonTaskPart([...info.ancestors, s])) continue;
+    const agencies = headingAgencies(ctx, s);
+    if (agencies) {
+      const r = assignmentTasks(ctx, info, agencies);
+      drafts.push(...r.drafts);
+      crossSources.push(...r.crossRefs);
+      r.consumed.forEach((c) => consumed.add(c));
+      continue;
+    }
+    const head = sectionText(s).text;
+    const leading = leadingAgencies(ctx, head);
+    if (leading.refs.length > 0 && leading.rest.length > 3) {
+      // "e) Giám đốc Sở Tài chính chủ trì, chỉ đạo …": the heading is the assignment.
+      const r = assignmentTasks(ctx, info, leading.refs, head);
+      drafts.push(...r.drafts);
+      crossSources.push(...r.crossRefs);
+      r.consumed.forEach((c) => consumed.add(c));
+      continue;
+    }
+    drafts.push(...proseTasks(ctx, info));
+  }
+
+  drafts.push(...resolveCrossRefs(ctx, crossSources, sections, drafts));
+
+  const targets: Array<Omit<Target, 'id'>> = sectionTargets(ctx, sections);
+  for (const { table, ancestors } of allTables(doc.children)) {
+    if (inNonTaskPart(ancestors)) continue;
+    const r = tableTasks(ctx, table, ancestors);
+    drafts.push(...r.drafts);
+    targets.push(...r.targets);
+  }
+
+  drafts.sort((a, b) => a.lines[0] - b.lines[0] || a.lines[1] - b.lines[1]);
+  const tasks = drafts.map((d, i) => toTask(ctx, d, i, BASE_CONFIDENCE[d.source]));
+  return {
+    tasks,
+    targets: targets.map((t, i) => ({ ...t, id: `${doc.meta.id}#target-${i + 1}` })),
+  };
+}
+
+export { parsePointRefs } from './crossref.js';
+export { columnRole, tableColumns } from './tables.js';
+export { figureOf } from './targets.js';

@@ -1,0 +1,343 @@
+/**
+ * Tasks written as prose:
+ * - numbered task sections ("7. Thí điểm …") whose bullets assign agencies ("- Sở X: <action>",
+ *   "- Chủ trì: …", "- Phối hợp: …", "- Thời gian hoàn thành: …", "- Sở X chủ trì, phối hợp với Y …",
+ *   "+" items under "- Sở X:");
+ * - assignment by agency ("1. Sở Thông tin và Truyền thông:" + bullets, "a) Giám đốc Sở Y tế" + bullets,
+ *   "e) Giám đốc Sở Tài chính chủ trì, chỉ đạo …" on one line).
+ */
+import type { ParagraphNode, SectionNode } from '../../domain/document.js';
+import type { AgencyRef, Deadline } from '../../domain/records.js';
+import { fold, squash } from '../../text/normalize.js';
+import { AgencyRegistry } from '../agencies.js';
+import { parseDeadline } from '../deadlines.js';
+import {
+  cooperatingIn,
+  dedupeRefs,
+  inlineDeadline,
+  leadingAgencies,
+  refKey,
+  sectionText,
+  sectionTitleOf,
+  shorten,
+  type ExtractContext,
+  type SectionInfo,
+  type TaskDraft,
+} from './context.js';
+
+type Bullet =
+  | { type: 'deadline'; rest: string }
+  | { type: 'lead' | 'coop' | 'directing'; refs: AgencyRef[] }
+  | { type: 'agency'; refs: AgencyRef[]; action: string }
+  | { type: 'action'; action: string };
+
+const allKnown = (refs: AgencyRef[]): boolean => refs.length > 0 && refs.every((r) => r.agencyId);
+
+/** Boilerplate closing clauses of a Quyết định ("… chịu trách nhiệm thi hành Quyết định này"). */
+const BOILERPLATE = /chiu trach nhiem thi hanh|thi hanh quyet dinh nay|co hieu luc (?:thi hanh )?ke tu ngay/;
+
+export function stripBullet(text: string): string {
+  return squash(text).replace(/^[-+*•–]\s*/, '');
+}
+
+function classify(ctx: ExtractContext, text: string): Bullet {
+  const pctx = ctx.province ? { province: ctx.province } : undefined;
+  const colon = text.indexOf(':');
+  if (colon > 0 && colon < 160) {
+    const label = text.slice(0, colon).trim();
+    const rest = text.slice(colon + 1).trim();
+    const fl = fold(label);
+    if (/^(?:thoi gian|thoi han|tien do|han chot|han hoan thanh)/.test(fl)) return { type: 'deadline', rest };
+    if (/^(?:don vi |co quan )?chu tri(?: thuc hien)?$/.test(fl)) return { type: 'lead', refs: ctx.registry.parseList(rest, pctx) };
+    if (/^(?:don vi |co quan )?phoi hop/.test(fl)) return { type: 'coop', refs: ctx.registry.parseList(rest, pctx) };
+    if (/^(?:don vi |co quan )?chi dao/.test(fl)) return { type: 'directing', refs: ctx.registry.parseList(rest, pctx) };
+    const labelRefs = ctx.registry.parseList(label, pctx);
+    if (allKnown(labelRefs)) return { type: 'agency', refs: labelRefs, action: rest };
+    if (rest && rest.length < 200) {
+      const restRefs = ctx.registry.parseList(rest, pctx);
+      if (allKnown(restRefs)) return { type: 'agency', refs: restRefs, action: label };
+    }
+  }
+  const leading = leadingAgencies(ctx, text);
+  // "Sở X chủ trì, phối hợp với Y …": the whole sentence is the action, X its subject.
+  if (leading.refs.length > 0 && leading.rest.length > 0) return { type: 'agency', refs: leading.refs, action: text };
+  return { type: 'action', action: text };
+}
+
+const sameDeadline = (a: Deadline | undefined, b: Deadline | undefined): boolean =>
+  (a?.kind ?? 'unspecified') === (b?.kind ?? 'unspecified') && a?.due === b?.due && (a?.due !== undefined || a?.raw === b?.raw);
+
+const leadKey = (refs: AgencyRef[]): string => refs.map(refKey).sort().join('|');
+
+interface Draft extends TaskDraft {
+  inline?: Deadline;
+  inherited?: boolean;
+  /** Order of the paragraph in the section. */
+  order: number;
+}
+
+/** Task drafts of a numbered task section; [] when the section assigns nobody and has no deadline. */
+export function proseTasks(ctx: ExtractContext, info: SectionInfo): TaskDraft[] {
+  const s = info.node;
+  const chain = [...info.ancestors, s];
+  const head = sectionText(s);
+  const base = {
+    sectionPath: s.path,
+    sectionTitle: sectionTitleOf(chain),
+    title: head.text,
+    source: 'prose' as const,
+    ...(s.page !== undefined ? { page: s.page } : {}),
+  };
+  const drafts: Draft[] = [];
+  const taskLead: AgencyRef[] = [];
+  const taskCoop: AgencyRef[] = [];
+  const taskDirecting: AgencyRef[] = [];
+  let leadLines: [number, number] | undefined;
+  const agencyDeadlines: Array<{ refs: AgencyRef[]; deadline: Deadline }> = [];
+  let taskDeadline: Deadline | undefined;
+  let sawDeadlineLine = false;
+  let header: { refs: AgencyRef[]; lines: [number, number]; used: boolean } | undefined;
+  let sawBullet = false;
+  let order = 0;
+
+  const flushHeader = (): void => {
+    if (header && !header.used) {
+      drafts.push({ ...base, lead: header.refs, cooperating: [], lines: header.lines, order: order++ });
+    }
+    header = undefined;
+  };
+
+  const addDraft = (p: ParagraphNode, lead: AgencyRef[], action: string, inherited = false): void => {
+    const { deadline, text } = inlineDeadline(ctx, action);
+    drafts.push({
+      ...base,
+      action: text,
+      lead,
+      cooperating: cooperatingIn(ctx, text).filter((c) => !lead.some((l) => refKey(l) === refKey(c))),
+      lines: p.lines,
+      ...(p.page !== undefined ? { page: p.page } : {}),
+      ...(deadline ? { inline: deadline } : {}),
+      ...(inherited ? { inherited: true } : {}),
+      ...(p.confidence !== undefined ? { factor: 0.5 + p.confidence / 2 } : {}),
+      order: order++,
+    });
+  };
+
+  for (const child of s.children) {
+    if (child.kind !== 'paragraph') continue;
+    const text = stripBullet(child.text);
+    if (!text || BOILERPLATE.test(fold(text))) continue;
+    if (child.bullet === '+' && header) {
+      header.used = true;
+      addDraft(child, header.refs, text);
+      continue;
+    }
+    if (!child.bullet && !sawBullet && drafts.length === 0 && taskLead.length === 0) {
+      // Plain text under the heading: a wrapped heading, or a sentence naming its agency.
+      const k = classify(ctx, text);
+      if (k.type === 'agency' && k.action) addDraft(child, k.refs, k.action);
+      continue;
+    }
+    if (!child.bullet && sawBullet) continue; // closing remarks after the bullet list
+    sawBullet = sawBullet || Boolean(child.bullet);
+    flushHeader();
+    const k = classify(ctx, text);
+    switch (k.type) {
+      case 'deadline': {
+        sawDeadlineLine = true;
+        for (const clause of k.rest.split(/;\s*/)) {
+          if (!clause.trim()) continue;
+          const lead = leadingAgencies(ctx, clause);
+          const inline = inlineDeadline(ctx, clause).deadline;
+          if (lead.refs.length > 0) agencyDeadlines.push({ refs: lead.refs, deadline: inline ?? parseDeadline(lead.rest, ctx.deadlineContext) });
+          else if (!taskDeadline) {
+            // The whole clause first ("Thường xuyên trong năm 2022" is ongoing, not "năm 2022").
+            const whole = parseDeadline(clause, ctx.deadlineContext);
+            taskDeadline = whole.kind === 'unspecified' && inline ? inline : whole;
+          }
+        }
+        break;
+      }
+      case 'lead':
+        taskLead.push(...k.refs);
+        leadLines ??= child.lines;
+        break;
+      case 'coop':
+        taskCoop.push(...k.refs);
+        break;
+      case 'directing':
+        taskDirecting.push(...k.refs);
+        break;
+      case 'agency':
+        if (!k.action) header = { refs: k.refs, lines: child.lines, used: false };
+        else addDraft(child, k.refs, k.action);
+        break;
+      case 'action':
+        addDraft(child, [], text, true);
+        break;
+    }
+  }
+  flushHeader();
+
+  const assigned = drafts.some((d) => d.lead.length > 0) || taskLead.length > 0;
+  if (!assigned && !sawDeadlineLine) return [];
+
+  if (taskLead.length > 0) {
+    drafts.unshift({
+      ...base,
+      lead: dedupeRefs(taskLead),
+      cooperating: dedupeRefs(taskCoop),
+      ...(taskDirecting.length ? { directing: dedupeRefs(taskDirecting) } : {}),
+      lines: leadLines ?? head.lines,
+      order: -1,
+    });
+  } else if (taskCoop.length > 0) {
+    // "Phối hợp: …" without "Chủ trì": the cooperating agencies belong to every record.
+    for (const d of drafts) d.cooperating = dedupeRefs([...d.cooperating, ...taskCoop]);
+  }
+  // Bullets without an agency continue the previous assignment.
+  let previous: AgencyRef[] = taskLead;
+  for (const d of drafts.sort((a, b) => a.order - b.order)) {
+    if (d.inherited) {
+      d.lead = previous.length > 0 ? previous : dedupeRefs(taskLead);
+      d.factor = (d.factor ?? 1) * 0.6;
+    } else if (d.lead.length > 0) previous = d.lead;
+  }
+
+  const registry = ctx.registry;
+  const same = (a: AgencyRef, b: AgencyRef): boolean => AgencyRegistry.sameAgency(a.agencyId, b.agencyId);
+  for (const d of drafts) {
+    const specific = agencyDeadlines.find((e) => e.refs.some((r) => d.lead.some((l) => same(l, r))));
+    const sameAgencyInline = drafts.find((o) => o !== d && o.inline && o.lead.length > 0 && leadKey(o.lead) === leadKey(d.lead))?.inline;
+    const viaGroup = agencyDeadlines.find((e) =>
+      e.refs.some((r) => d.lead.some((l) => r.agencyId && l.agencyId && registry.groupIncludes(r.agencyId, l.agencyId))),
+    );
+    const chosen = specific?.deadline ?? d.inline ?? sameAgencyInline ?? taskDeadline ?? viaGroup?.deadline;
+    if (chosen) d.deadline = chosen;
+    if (!d.action) delete d.action;
+  }
+
+  // One record per (lead, deadline): "Chủ trì: Sở X" and a later "Sở X phối hợp với … trước …" merge.
+  const merged: Draft[] = [];
+  for (const d of drafts) {
+    const twin = merged.find((m) => m.lead.length > 0 && leadKey(m.lead) === leadKey(d.lead) && sameDeadline(m.deadline, d.deadline));
+    if (!twin) {
+      merged.push(d);
+      continue;
+    }
+    twin.cooperating = dedupeRefs([...twin.cooperating, ...d.cooperating]);
+    if (d.action) twin.action = twin.action ? `${twin.action}; ${d.action}` : d.action;
+    twin.lines = [Math.min(twin.lines[0], d.lines[0]), Math.max(twin.lines[1], d.lines[1])];
+  }
+  return merged.map(({ inline: _i, inherited: _h, order: _o, ...d }) => d);
+}
+
+export interface CrossRefSource {
+  draft: TaskDraft;
+  agencies: AgencyRef[];
+  text: string;
+  /** Where the assignment sits, so references without "phần" can be read relative to it. */
+  section: SectionNode;
+}
+
+/** One record for an action assigned to the agencies named in a section heading. */
+function assignmentDraft(
+  ctx: ExtractContext,
+  info: SectionInfo,
+  agencies: AgencyRef[],
+  text: string,
+  lines: [number, number],
+  extra: { page?: number; confidence?: number; path?: string[]; chain?: SectionNode[] },
+): TaskDraft {
+  const f = fold(text);
+  const { deadline, text: action } = inlineDeadline(ctx, text);
+  // A bullet that names its own subject ("UBND huyện, thành phố chủ động bố trí …") narrows the heading's list.
+  const own = leadingAgencies(ctx, text).refs;
+  let lead = own.length > 0 ? own : agencies;
+  let cooperating = cooperatingIn(ctx, action);
+  if (/^phoi hop/.test(f)) {
+    // "Phối hợp với Sở X …": the heading's agencies cooperate, X leads.
+    lead = cooperating;
+    cooperating = agencies;
+  }
+  cooperating = cooperating.filter((c) => !lead.some((l) => refKey(l) === refKey(c)));
+  const chain = extra.chain ?? [...info.ancestors, info.node];
+  return {
+    sectionPath: extra.path ?? info.node.path,
+    sectionTitle: sectionTitleOf(chain),
+    title: shorten(action, 160),
+    action,
+    lead,
+    cooperating,
+    ...(deadline ? { deadline } : {}),
+    source: 'agency-assignment',
+    lines,
+    ...(extra.page !== undefined ? { page: extra.page } : {}),
+    ...(extra.confidence !== undefined ? { factor: 0.5 + extra.confidence / 2 } : {}),
+  };
+}
+
+/**
+ * Records of a section whose heading names agencies: each bullet, paragraph or lettered point is
+ * one assignment. Returns the drafts, the point sections it consumed and the sentences that may
+ * hold cross-references ("… các điểm h, i, k mục 3 phần III").
+ */
+export function assignmentTasks(
+  ctx: ExtractContext,
+  info: SectionInfo,
+  agencies: AgencyRef[],
+  leadText?: string,
+): { drafts: TaskDraft[]; consumed: SectionNode[]; crossRefs: CrossRefSource[] } {
+  const s = info.node;
+  const drafts: TaskDraft[] = [];
+  const consumed: SectionNode[] = [];
+  const crossRefs: CrossRefSource[] = [];
+  const push = (d: TaskDraft, text: string): void => {
+    drafts.push(d);
+    crossRefs.push({ draft: d, agencies, text, section: s });
+  };
+  if (leadText) {
+    push(assignmentDraft(ctx, info, agencies, leadText, sectionText(s).lines, { ...(s.page !== undefined ? { page: s.page } : {}) }), leadText);
+  }
+  let sawBullet = false;
+  const head = sectionText(s);
+  let skippedContinuation = head.text !== s.heading;
+  for (const child of s.children) {
+    if (child.kind === 'paragraph') {
+      const text = stripBullet(child.text);
+      if (!text) continue;
+      if (!child.bullet) {
+        // Closing remarks and signatures after the list; after a one-line assignment, anything plain.
+        if (sawBullet || leadText) continue;
+        if (skippedContinuation && child.lines[1] <= head.lines[1]) continue;
+      }
+      sawBullet = sawBullet || Boolean(child.bullet);
+      skippedContinuation = false;
+      const opts = { ...(child.page !== undefined ? { page: child.page } : {}), ...(child.confidence !== undefined ? { confidence: child.confidence } : {}) };
+      push(assignmentDraft(ctx, info, agencies, text, child.lines, opts), text);
+    } else if (child.kind === 'section') {
+      const t = sectionText(child);
+      // A point that names its own agency ("a) Giám đốc Sở Y tế") is an assignment of its own.
+      const own = ctx.registry.parseList(t.text.replace(/:$/, ''), ctx.province ? { province: ctx.province } : undefined);
+      if (allKnown(own) || leadingAgencies(ctx, t.text).refs.length > 0) continue;
+      consumed.push(child);
+      const chain = [...info.ancestors, s, child];
+      const opts = { path: child.path, chain, ...(child.page !== undefined ? { page: child.page } : {}) };
+      push(assignmentDraft(ctx, info, agencies, t.text, t.lines, opts), t.text);
+      for (const p of child.children) {
+        if (p.kind !== 'paragraph' || !p.bullet) continue;
+        const text = stripBullet(p.text);
+        push(assignmentDraft(ctx, info, agencies, text, p.lines, { ...opts, ...(p.page !== undefined ? { page: p.page } : {}) }), text);
+      }
+    }
+  }
+  return { drafts, consumed, crossRefs };
+}
+
+/** Does this heading consist only of agency names ("1. Sở Thông tin và Truyền thông:")? */
+export function headingAgencies(ctx: ExtractContext, s: SectionNode): AgencyRef[] | undefined {
+  const text = sectionText(s).text.replace(/[:.]\s*$/, '');
+  if (!text || text.length > 250) return undefined;
+  const refs = ctx.registry.parseList(text, ctx.province ? { province: ctx.province } : undefined);
+  return allKnown(refs) ? refs : undefined;
+}

@@ -1,0 +1,134 @@
+/**
+ * Task tables ("STT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành | Ghi chú"):
+ * columns are recognised by header words, group rows become the section path, each data row is
+ * one record with its printed ordinal. Rows that do not parse are kept with raw text and a low
+ * confidence rather than dropped.
+ */
+import type { SectionNode, TableNode, TableRow } from '../../domain/document.js';
+import type { AgencyRef, Deadline, Target } from '../../domain/records.js';
+import { fold, squash } from '../../text/normalize.js';
+import { parseDeadline } from '../deadlines.js';
+import { sectionTitleOf, type ExtractContext, type TaskDraft } from './context.js';
+import { figureOf } from './targets.js';
+
+export type ColumnRole = 'ordinal' | 'task' | 'directing' | 'lead' | 'coop' | 'deadline' | 'note' | 'result' | 'target';
+
+export function columnRole(header: string): ColumnRole | undefined {
+  const h = fold(header).replace(/\s+/g, ' ').trim();
+  if (/^(?:stt|tt|so tt|so thu tu)\.?$/.test(h)) return 'ordinal';
+  if (/chi dao/.test(h)) return 'directing';
+  if (/chu tri/.test(h)) return 'lead';
+  if (/phoi hop/.test(h)) return 'coop';
+  if (/thoi gian|thoi han|tien do|han hoan thanh|thoi diem|lo trinh/.test(h)) return 'deadline';
+  if (/ghi chu/.test(h)) return 'note';
+  if (/ket qua/.test(h)) return 'result';
+  if (/chi tieu/.test(h)) return 'target';
+  if (/nhiem vu|noi dung|cong viec|hoat dong|giai phap|de an|du an|ten/.test(h)) return 'task';
+  if (/(?:co quan|don vi)(?: thuc hien| trien khai)?$/.test(h)) return 'lead';
+  return undefined;
+}
+
+export interface TableColumns {
+  roles: Array<ColumnRole | undefined>;
+  index: Partial<Record<ColumnRole, number>>;
+}
+
+export function tableColumns(table: TableNode): TableColumns {
+  const roles = table.header.map(columnRole);
+  const index: Partial<Record<ColumnRole, number>> = {};
+  roles.forEach((r, i) => {
+    if (r && index[r] === undefined) index[r] = i;
+  });
+  if (index.task === undefined && index.target !== undefined) index.task = index.target;
+  if (index.task === undefined) {
+    // Headers garbled by OCR often lose "Nhiệm vụ": take the first unlabelled column.
+    const free = roles.findIndex((r, i) => r === undefined && i !== index.ordinal);
+    if (free >= 0) index.task = free;
+    else if (index.ordinal !== undefined && index.ordinal + 1 < table.header.length) index.task = index.ordinal + 1;
+  }
+  return { roles, index };
+}
+
+/** Tables that list tasks: a task column plus at least one of lead/cooperating/deadline/result. */
+export function isTaskTable(cols: TableColumns): boolean {
+  const i = cols.index;
+  return i.task !== undefined && (i.lead !== undefined || i.coop !== undefined || i.deadline !== undefined || i.directing !== undefined || i.result !== undefined);
+}
+
+const cell = (row: TableRow, i: number | undefined): string => (i === undefined ? '' : squash(row.cells[i] ?? ''));
+
+function groupOrdinal(label: string): string {
+  const m = /^\s*([^.\s)]+)[.)]/.exec(label);
+  return m ? m[1]! : label;
+}
+
+export function tableTasks(
+  ctx: ExtractContext,
+  table: TableNode,
+  ancestors: SectionNode[],
+): { drafts: TaskDraft[]; targets: Array<Omit<Target, 'id'>> } {
+  const cols = tableColumns(table);
+  if (!isTaskTable(cols)) return { drafts: [], targets: [] };
+  const pctx = ctx.province ? { province: ctx.province } : undefined;
+  const ocr = new Set(ctx.doc.ocrPages ?? []);
+  const basePath = ancestors.length ? ancestors[ancestors.length - 1]!.path : [];
+  const drafts: TaskDraft[] = [];
+  const targets: Array<Omit<Target, 'id'>> = [];
+  const i = cols.index;
+  for (const row of table.rows) {
+    if (row.kind !== 'data') continue;
+    const title = cell(row, i.task);
+    const raw = squash(row.cells.filter(Boolean).join(' | '));
+    if (!raw) continue;
+    const lead: AgencyRef[] = ctx.registry.parseList(cell(row, i.lead), pctx);
+    const cooperating = ctx.registry.parseList(cell(row, i.coop), pctx);
+    const directing = ctx.registry.parseList(cell(row, i.directing), pctx);
+    const noteText = [cell(row, i.note), cell(row, i.result) ? `Kết quả: ${cell(row, i.result)}` : ''].filter(Boolean).join('; ');
+    let deadline: Deadline | undefined;
+    const deadlineCell = cell(row, i.deadline);
+    if (deadlineCell) deadline = parseDeadline(deadlineCell, ctx.deadlineContext);
+    if ((!deadline || deadline.kind === 'unspecified') && cell(row, i.note)) {
+      // Tables often put the schedule reference in "Ghi chú" ("Thực hiện dự án theo Quyết định …").
+      const fromNote = parseDeadline(cell(row, i.note), ctx.deadlineContext);
+      if (fromNote.kind === 'conditional' || (!deadlineCell && fromNote.kind !== 'unspecified')) deadline = fromNote;
+    }
+    const groups = row.groupPath;
+    const ordinal = row.ordinal ?? (i.ordinal !== undefined && /^\d+$/.test(cell(row, i.ordinal)) ? cell(row, i.ordinal) : undefined);
+    const ocrRow = row.confidence !== undefined || (row.page !== undefined && ocr.has(row.page)) || (table.page !== undefined && ocr.has(table.page));
+    let factor = row.confidence !== undefined ? 0.5 + row.confidence / 2 : ocrRow ? 0.85 : 1;
+    if (!title) factor *= 0.5;
+    const d: TaskDraft = {
+      sectionPath: [...basePath, ...groups.map(groupOrdinal)],
+      sectionTitle: sectionTitleOf(ancestors, groups),
+      title: title || raw,
+      lead,
+      cooperating,
+      ...(directing.length ? { directing } : {}),
+      ...(deadline ? { deadline } : {}),
+      ...(noteText ? { note: noteText } : {}),
+      source: 'table',
+      lines: row.lines,
+      ...(row.page !== undefined ? { page: row.page } : table.page !== undefined ? { page: table.page } : {}),
+      ...(ordinal ? { row: ordinal } : {}),
+      factor,
+    };
+    drafts.push(d);
+    const figure = figureOf(title, true);
+    if (figure) {
+      targets.push({
+        doc: ctx.docRef,
+        sectionPath: d.sectionPath,
+        sectionTitle: d.sectionTitle,
+        text: title,
+        figure,
+        ...(ctx.deadlineContext.docYear !== undefined ? { year: String(ctx.deadlineContext.docYear) } : {}),
+        lead,
+        cooperating,
+        lines: row.lines,
+        ...(d.page !== undefined ? { page: d.page } : {}),
+        confidence: Math.round(0.9 * factor * 100) / 100,
+      });
+    }
+  }
+  return { drafts, targets };
+}
