@@ -7,7 +7,8 @@
 import type { Citation } from '../domain/answer.js';
 import type { Procedure } from '../domain/records.js';
 import { aspectText, citationFor, withFooter } from './procedures/compose.js';
-import { MATCH_DEFAULTS, rankProcedures, variantsOf } from './procedures/match.js';
+import { MATCH_DEFAULTS, rankProcedures, variantsOf, type ProcedureMatch } from './procedures/match.js';
+import { fold } from '../text/normalize.js';
 import { defaultProcedureVocabulary, type ProcedureAspect, type ProcedureVocabulary } from './procedures/vocabulary.js';
 
 export { ProcedureVocabulary, SynonymTable, defaultProcedureVocabulary, PROCEDURE_ASPECTS } from './procedures/vocabulary.js';
@@ -49,6 +50,31 @@ function choiceQuery(p: Procedure, aspect: ProcedureAspect, vocabulary: Procedur
   return phrase ? `Thủ tục ${p.ten} ${phrase}` : `Thủ tục ${p.ten}`;
 }
 
+/** ISO date the procedure's content dates from: the guide's check date, or the source document's date. */
+function asOf(p: Procedure): string {
+  return (p.doc.type === 'Thủ tục hành chính' ? p.cap_nhat : p.doc.date) ?? p.cap_nhat ?? '';
+}
+
+/**
+ * One candidate per procedure name: the same procedure can come from a bundled guide and from a
+ * province's own decision. Keep the newest; on equal dates, the guide (it has every field).
+ */
+function distinctByName(ranked: ProcedureMatch[]): ProcedureMatch[] {
+  const byName = new Map<string, ProcedureMatch>();
+  for (const m of ranked) {
+    const key = fold(m.procedure.ten).replace(/\s+/g, ' ').trim();
+    const kept = byName.get(key);
+    if (!kept) {
+      byName.set(key, m);
+      continue;
+    }
+    const newer = asOf(m.procedure) > asOf(kept.procedure);
+    const sameDateGuide = asOf(m.procedure) === asOf(kept.procedure) && m.procedure.doc.type === 'Thủ tục hành chính';
+    if (m.score >= kept.score * MATCH_DEFAULTS.closeRatio && (newer || sameDateGuide)) byName.set(key, m);
+  }
+  return [...byName.values()].sort((a, b) => b.score - a.score);
+}
+
 export function answerProcedure(
   question: string,
   procedures: Procedure[],
@@ -56,7 +82,7 @@ export function answerProcedure(
 ): ProcedureAnswer | undefined {
   const vocabulary = options.vocabulary ?? defaultProcedureVocabulary();
   const { hits, rest } = vocabulary.aspects(question);
-  const ranked = rankProcedures(rest, procedures, vocabulary);
+  const ranked = distinctByName(rankProcedures(rest, procedures, vocabulary));
   const best = ranked[0];
   if (!best) return undefined;
   const aspects: ProcedureAspect[] = hits.length > 0 ? hits.map((h) => h.aspect) : ['summary'];

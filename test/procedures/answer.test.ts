@@ -1,9 +1,11 @@
-import { describe, expect, it } from 'vitest';
 import path from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { Citation } from '../../src/domain/answer.js';
 import { answerProcedure, matchProcedures } from '../../src/answer/procedures.js';
 import { REMINDER } from '../../src/answer/procedures/compose.js';
-import { fixtures, loadGuides } from './helpers.js';
+import { readFileSync } from 'node:fs';
+import { extractProcedures } from '../../src/extract/procedures.js';
+import { fixtures, loadGuides, plainDocument } from './helpers.js';
 
 const guides = loadGuides(path.join(fixtures, 'guides'));
 const byName = (ten: string) => guides.find((g) => g.ten === ten)!;
@@ -139,5 +141,28 @@ describe('answerProcedure: matching', () => {
     const ranked = matchProcedures('thành lập công ty', guides);
     expect(ranked[0]?.procedure.ten).toBe('Đăng ký thành lập doanh nghiệp');
     expect(ranked.every((r, i) => i === 0 || r.score <= ranked[i - 1]!.score)).toBe(true);
+  });
+});
+
+describe('answerProcedure: procedures found in ordinary documents', () => {
+  const file = path.join(fixtures, 'quyet-dinh-cong-bo-tthc.txt');
+  const decision = plainDocument(file, readFileSync(file, 'utf8'), { type: 'Quyết định', number: '45/QĐ-UBND', date: '2025-03-10', title: 'Công bố TTHC hộ tịch' });
+  const extracted = extractProcedures(decision);
+
+  it('cites the decision the procedure was found in', () => {
+    const a = answerProcedure('đăng ký khai tử mất bao lâu', extracted);
+    expect(a?.text).toMatch(/^Thời hạn giải quyết thủ tục “Đăng ký khai tử”: Ngay trong ngày; trường hợp cần xác minh không quá 03 ngày làm việc\./);
+    expect(a?.text).toContain('Nguồn: Quyết định 45/QĐ-UBND ngày 10/03/2025, thủ tục “Đăng ký khai tử”');
+    expect(a?.citations[0]).toMatchObject({ document: 'Quyết định 45/QĐ-UBND', date: '2025-03-10', section: 'thủ tục “Đăng ký khai tử”, Thời hạn giải quyết' });
+    const [from] = a!.citations[0]!.lines;
+    expect(decision.lines[from - 1]).toBe('**Thời hạn giải quyết**');
+  });
+
+  it('answers once, from the newer source, when a guide and a decision describe the same procedure', () => {
+    const a = answerProcedure('đăng ký khai sinh mất bao lâu', [...extracted, ...guides]);
+    expect(a?.choices.map((c) => c.label)).not.toContain('Đăng ký khai sinh');
+    expect(a?.procedure?.doc.type).toBe('Thủ tục hành chính');
+    const older = guides.map((g) => (g.ten === KHAI_SINH ? { ...g, cap_nhat: '2024-01-01' } : g));
+    expect(answerProcedure('đăng ký khai sinh mất bao lâu', [...older, ...extracted])?.procedure?.doc.type).toBe('Quyết định');
   });
 });

@@ -10,7 +10,7 @@
  * shorter sibling ("khai sinh … yếu tố nước ngoài").
  */
 import type { Procedure } from '../../domain/records.js';
-import { syllables } from '../../text/normalize.js';
+import { fold, syllables } from '../../text/normalize.js';
 import type { ProcedureVocabulary } from './vocabulary.js';
 
 /** Defaults for matching; scores are only comparable within one call. */
@@ -126,7 +126,14 @@ export function variantsOf(best: ProcedureMatch, procedures: Procedure[], vocabu
   const out: Procedure[] = [];
   procedures.forEach((procedure, i) => {
     if (procedure === best.procedure || out.length >= limit) return;
-    if ((names[i] ?? []).some((n) => n.units.length > words.length && words.every((w) => n.units.includes(w)))) out.push(procedure);
+    if (fold(procedure.ten) === fold(best.procedure.ten)) return;
+    const isVariant = (n: NameUnits) => {
+      const syl = n.units.filter((u) => !u.includes(' '));
+      return syl.length > words.length && words.every((w) => syl.includes(w));
+    };
+    // Only a procedure none of whose names is the matched name itself (a duplicate is not a variant).
+    const own = names[i] ?? [];
+    if (own.some(isVariant) && !own.some((n) => n.units.filter((u) => !u.includes(' ')).join(' ') === words.join(' '))) out.push(procedure);
   });
   return out;
 }
