@@ -71,6 +71,7 @@ export interface HarnessOptions {
   now?: Date;
   telegram?: FakeBotApi;
   zalo?: FakeBotApi;
+  queue?: { maxSize?: number; concurrency?: number };
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
@@ -111,6 +112,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     telegramRetry: { maxRetryAttempts: 2, maxDelaySeconds: 2 },
     zaloClient: { sleep: async () => {}, timeoutMs: 2000 },
     reminders: false,
+    ...(options.queue ? { queue: options.queue } : {}),
   });
   const url = await app.start({ host: '127.0.0.1', port: 0 });
   return {
