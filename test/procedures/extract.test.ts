@@ -67,6 +67,49 @@ describe('extractProcedures', () => {
     expect(doc.lines[p.lines[1] - 1]).toBe('Miễn lệ phí nếu đăng ký đúng hạn.');
   });
 
+  it('reads the tables of a national procedure database export', () => {
+    const [p, ...rest] = extractProcedures(fixtureDocument('csdl-quoc-gia-export.txt'));
+    expect(rest).toEqual([]);
+    expect(p).toMatchObject({
+      ten: 'Cấp bản sao trích lục hộ tịch',
+      ma: '2.000635',
+      linh_vuc: 'Hộ tịch',
+      cap_thuc_hien: ['Cấp Xã', 'Cấp Tỉnh'],
+      noi_nop: ['Trực tiếp', 'Trực tuyến'],
+      thoi_han_giai_quyet: 'Trực tiếp: Ngay trong ngày; Trực tuyến: Ngay trong ngày',
+      le_phi: 'Trực tiếp: Phí : 8.000 Đồng (mỗi bản sao); Trực tuyến: Phí : 8.000 Đồng (mỗi bản sao)',
+      doi_tuong: 'Công dân Việt Nam, Người nước ngoài',
+      co_quan_thuc_hien: 'Ủy ban nhân dân cấp xã, Sở Tư pháp',
+      can_cu_phap_ly: ['Luật Hộ tịch', 'Nghị định quy định chi tiết một số điều và biện pháp thi hành Luật Hộ tịch'],
+    });
+    expect(p!.thanh_phan_ho_so).toEqual([
+      { ten: 'Tờ khai cấp bản sao trích lục hộ tịch', loai: 'bản chính', so_luong: 1, ghi_chu: 'mẫu: Mẫu tờ khai.doc' },
+      { ten: 'Văn bản ủy quyền (nếu ủy quyền)', loai: 'bản chính', so_luong: 1 },
+    ]);
+    expect(p!.trinh_tu).toHaveLength(2);
+    // "Loại thủ tục", "Số quyết định", "Từ khóa" are headings too: their values stay out of other fields.
+    expect(JSON.stringify(p)).not.toContain('luân chuyển');
+    expect(p!.mo_ta).toBe('Kết quả thực hiện: Bản sao trích lục hộ tịch');
+  });
+
+  it('reads table rows from the document tree when the reader recognised a table', () => {
+    const doc = fixtureDocument('csdl-quoc-gia-export.txt');
+    const at = doc.lines.findIndex((l) => l.startsWith('Tên giấy tờ')) + 1;
+    // Render the table rows differently in the text (as a reader might) and give the cells in the tree.
+    const rows = [doc.lines[at - 1]!, doc.lines[at]!, doc.lines[at + 1]!].map((l) => l.split(' | '));
+    doc.lines[at - 1] = rows[0]!.join('   ');
+    doc.lines[at] = rows[1]!.join('   ');
+    doc.lines[at + 1] = rows[2]!.join('   ');
+    doc.children.push({
+      kind: 'table',
+      header: rows[0]!,
+      rows: rows.slice(1).map((cells, k) => ({ cells, lines: [at + 1 + k, at + 1 + k], kind: 'data', groupPath: [] })),
+      lines: [at, at + 2],
+    });
+    const [p] = extractProcedures(doc);
+    expect(p!.thanh_phan_ho_so.map((d) => d.ten)).toEqual(['Tờ khai cấp bản sao trích lục hộ tịch', 'Văn bản ủy quyền (nếu ủy quyền)']);
+  });
+
   it('finds nothing in a plan that only mentions procedures in passing', () => {
     expect(extractProcedures(fixtureDocument('ke-hoach-chuyen-doi-so.txt'))).toEqual([]);
   });
