@@ -53,8 +53,12 @@ export function metaText(chunk: Chunk): string {
 
 export interface LexicalHit {
   id: string;
-  /** Raw MiniSearch BM25 score (sum over fields and terms, times matched-term count). */
+  /** MiniSearch's ranking score: the BM25 sum times the number of query terms matched. */
   score: number;
+  /** Plain BM25 sum over fields and matched terms (no coordination factor): comparable across queries of one length. */
+  bm25: number;
+  /** Query terms (syllables and bigrams, either field) the chunk matched. */
+  matched: number;
 }
 
 export class LexicalIndex {
@@ -101,7 +105,11 @@ export class LexicalIndex {
     );
     const k = options.k ?? results.length;
     const out: LexicalHit[] = [];
-    for (let i = 0; i < results.length && i < k; i++) out.push({ id: results[i]!.id as string, score: results[i]!.score });
+    for (let i = 0; i < results.length && i < k; i++) {
+      const r = results[i]!;
+      const matched = r.queryTerms.length || 1;
+      out.push({ id: r.id as string, score: r.score, bm25: r.score / matched, matched });
+    }
     return out;
   }
 }

@@ -25,8 +25,10 @@ export interface SearchHit {
   lexicalRank?: number;
   /** 1-based rank in the dense list, when the vector search found the chunk. */
   denseRank?: number;
-  /** Raw BM25 score, for deciding when lexical evidence is weak. */
+  /** Raw BM25 score (sum over matched terms and fields, no coordination factor), for deciding when lexical evidence is weak. */
   lexicalScore?: number;
+  /** How many query terms (syllables + bigrams) the chunk matched lexically. */
+  lexicalMatched?: number;
   /** Cosine similarity of query and chunk embeddings. */
   denseScore?: number;
 }
@@ -163,7 +165,8 @@ export class KnowledgeIndex {
       chunk: this.byId.get(h.id)!,
       score: 1 / (SEARCH_DEFAULTS.rrfK + i + 1),
       lexicalRank: i + 1,
-      lexicalScore: h.score,
+      lexicalScore: h.bm25,
+      lexicalMatched: h.matched,
     }));
     return diversify(hits, k);
   }
@@ -198,7 +201,8 @@ export class KnowledgeIndex {
       if (!hit) return;
       hit.score += 1 / (SEARCH_DEFAULTS.rrfK + i + 1);
       hit.lexicalRank = i + 1;
-      hit.lexicalScore = h.score;
+      hit.lexicalScore = h.bm25;
+      hit.lexicalMatched = h.matched;
     });
     dense.forEach((h, i) => {
       const hit = at(h.id);

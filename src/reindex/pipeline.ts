@@ -220,7 +220,7 @@ async function reindexLocked(options: ReindexOptions, started: number): Promise<
   // Leftovers of a killed run (unpublished version dirs, temp pointers) go first.
   removeStaleVersions(dataDir);
 
-  const stages: ReindexStages = { ...(await loadStages(options.stages)) };
+  const stages = loadStages(options.stages);
   const registryFile = existsSync(path.join(knowledgeDir, 'agencies.json')) ? path.join(knowledgeDir, 'agencies.json') : undefined;
   const registry: AgencyRegistry = stages.loadRegistry(registryFile);
   const abbreviations = defaultAbbreviations();
@@ -370,10 +370,8 @@ function passageText(chunk: Chunk): string {
   return chunk.sectionTitle && chunk.kind !== 'procedure' ? `${chunk.sectionTitle}\n${chunk.text}` : chunk.text;
 }
 
-async function loadStages(injected: Partial<ReindexStages> | undefined): Promise<ReindexStages> {
-  const needed: Array<keyof ReindexStages> = ['ingestFile', 'chunkDocument', 'extractTasks', 'extractProcedures', 'readProcedureGuide', 'loadRegistry'];
-  if (injected && needed.every((k) => injected[k])) return injected as ReindexStages;
-  return { ...(await defaultStages()), ...injected };
+function loadStages(injected: Partial<ReindexStages> | undefined): ReindexStages {
+  return { ...defaultStages(), ...injected };
 }
 
 function loadPrevious(
@@ -444,7 +442,7 @@ async function indexFile(
       procedures = [guide.procedure];
       chunks = stages.chunkDocument(doc);
     } else {
-      const result = await stages.ingestFile(input.abs, { logger: options.logger, root: input.root, ...(options.ocr ? { ocr: options.ocr } : {}) });
+      const result = await stages.ingestFile(input.display, { logger: options.logger, root: input.root, ...(options.ocr ? { ocr: options.ocr } : {}) });
       if (!result.ok) {
         entry.errors.push({ code: result.code, detail: result.detail });
         return { entry, tables: 0, reused: false };

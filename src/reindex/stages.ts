@@ -4,8 +4,11 @@
  */
 import type { Document, IngestResult } from '../domain/document.js';
 import type { Chunk, Procedure, Target, Task } from '../domain/records.js';
-import type { AgencyRegistry } from '../extract/agencies.js';
-import type { ProcedureReadResult } from '../extract/procedures.js';
+import { AgencyRegistry } from '../extract/agencies.js';
+import { chunkDocument } from '../extract/chunks.js';
+import { extractProcedures, readProcedureGuide, type ProcedureReadResult } from '../extract/procedures.js';
+import { extractTasks } from '../extract/tasks/index.js';
+import { ingestFile } from '../ingest/index.js';
 import type { ReaderOptions } from '../ingest/reader.js';
 
 export interface IngestOptions extends ReaderOptions {
@@ -22,40 +25,16 @@ export interface ReindexStages {
   loadRegistry(file?: string): AgencyRegistry;
 }
 
-// Module paths kept in variables: the ingest/chunk/task modules are written in parallel with this
-// one, and a missing module must surface as one clear error at reindex time, not break type-checking.
-const MODULES = {
-  ingest: '../ingest/index.js',
-  chunks: '../extract/chunks.js',
-  tasks: '../extract/tasks/index.js',
-} as const;
-
-async function importStage<T>(specifier: string, name: string): Promise<T> {
-  let mod: Record<string, unknown>;
-  try {
-    mod = (await import(specifier)) as Record<string, unknown>;
-  } catch (err) {
-    throw new Error(`reindex: cannot load ${specifier} (${(err as Error).message})`, { cause: err });
-  }
-  const fn = mod[name];
-  if (typeof fn !== 'function') throw new Error(`reindex: ${specifier} does not export ${name}()`);
-  return fn as T;
-}
-
-export async function defaultStages(): Promise<ReindexStages> {
-  const [{ AgencyRegistry }, procedures, ingestFile, chunkDocument, extractTasks] = await Promise.all([
-    import('../extract/agencies.js'),
-    import('../extract/procedures.js'),
-    importStage<ReindexStages['ingestFile']>(MODULES.ingest, 'ingestFile'),
-    importStage<ReindexStages['chunkDocument']>(MODULES.chunks, 'chunkDocument'),
-    importStage<ReindexStages['extractTasks']>(MODULES.tasks, 'extractTasks'),
-  ]);
+export function defaultStages(): ReindexStages {
   return {
     ingestFile,
-    chunkDocument,
-    extractTasks,
-    extractProcedures: procedures.extractProcedures,
-    readProcedureGuide: procedures.readProcedureGuide,
+    chunkDocument: (doc) => chunkDocument(doc),
+    extractTasks: (doc, registry) => {
+      const { tasks, targets } = extractTasks(doc, registry);
+      return { tasks, targets };
+    },
+    extractProcedures,
+    readProcedureGuide,
     loadRegistry: (file) => (file ? AgencyRegistry.load(file) : AgencyRegistry.load()),
   };
 }
