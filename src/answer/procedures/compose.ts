@@ -4,8 +4,9 @@
  */
 import type { Citation } from '../../domain/answer.js';
 import type { LineSpan } from '../../domain/document.js';
-import type { Procedure, ProcedureDocumentItem } from '../../domain/records.js';
+import type { Procedure } from '../../domain/records.js';
 import { FIELD_HEADINGS, type ProcedureField } from '../../extract/procedures/fields.js';
+import { describeDocumentItem } from '../../extract/procedures/guide.js';
 import { fold } from '../../text/normalize.js';
 import type { ProcedureAspect } from './vocabulary.js';
 
@@ -20,13 +21,6 @@ const ONLINE_RE = /truc tuyen|dich vu cong|online|qua mang|vneid|dien tu/;
 export function viDate(iso: string | undefined): string | undefined {
   const m = iso ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso) : null;
   return m ? `${m[3]}/${m[2]}/${m[1]}` : iso;
-}
-
-function docItem(item: ProcedureDocumentItem): string {
-  const details = [item.loai, item.so_luong !== undefined ? `${String(item.so_luong).padStart(2, '0')} bản` : undefined]
-    .filter(Boolean)
-    .join(', ');
-  return `${item.ten}${details ? ` (${details})` : ''}${item.ghi_chu ? ` — ${item.ghi_chu}` : ''}`;
 }
 
 function isGuide(p: Procedure): boolean {
@@ -84,7 +78,7 @@ export function aspectText(p: Procedure, aspect: ProcedureAspect): AspectText {
     case 'documents':
       if (p.thanh_phan_ho_so.length === 0) return notStated(p, 'thành phần hồ sơ', 'thanh_phan_ho_so');
       return {
-        text: `Hồ sơ thủ tục “${p.ten}” gồm:\n${numbered(p.thanh_phan_ho_so.map(docItem))}`,
+        text: `Hồ sơ thủ tục “${p.ten}” gồm:\n${numbered(p.thanh_phan_ho_so.map(describeDocumentItem))}`,
         fields: ['thanh_phan_ho_so'],
         missing: false,
       };

@@ -10,7 +10,7 @@ import matter from 'gray-matter';
 import { z } from 'zod';
 import type { DocNode, Document, DocumentMeta, LineSpan, ParagraphNode, SectionNode } from '../../domain/document.js';
 import type { DocRef, Procedure, ProcedureDocumentItem } from '../../domain/records.js';
-import { cleanText } from '../../text/normalize.js';
+import { cleanText, fold } from '../../text/normalize.js';
 import { FIELD_HEADINGS, PROCEDURE_FIELDS, type ProcedureField } from './fields.js';
 
 const Text = z.string().trim().min(1, 'must not be empty');
@@ -120,11 +120,18 @@ function fieldSpans(lines: string[], fmStart: number, fmEnd: number): FieldSpan[
   return spans;
 }
 
-/** One display line per document item: "Tờ khai đăng ký khai sinh (bản chính, 01 bản) — ghi chú". */
+/**
+ * One display line per document item: "Tờ khai đăng ký khai sinh (bản chính, 01 bản) — ghi chú".
+ * Details the name already states ("Tờ khai … (01 bản chính)", common in decisions) are not repeated.
+ */
 export function describeDocumentItem(item: ProcedureDocumentItem): string {
-  const details = [item.loai, item.so_luong !== undefined ? `${String(item.so_luong).padStart(2, '0')} bản` : undefined]
-    .filter(Boolean)
-    .join(', ');
+  const name = fold(item.ten);
+  const loai = item.loai && !name.includes(fold(item.loai)) ? item.loai : undefined;
+  const count =
+    item.so_luong !== undefined && !new RegExp(`\\b0*${item.so_luong}\\s*(?:\\(?[a-z ]*\\)?\\s*)?(?:ban|bo)\\b`).test(name)
+      ? `${String(item.so_luong).padStart(2, '0')} bản`
+      : undefined;
+  const details = [loai, count].filter(Boolean).join(', ');
   return `${item.ten}${details ? ` (${details})` : ''}${item.ghi_chu ? ` — ${item.ghi_chu}` : ''}`;
 }
 
