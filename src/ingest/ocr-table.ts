@@ -412,8 +412,14 @@ function assembleRow(draft: RowDraft, roles: Role[]): { cells: string[]; lines: 
         ptr = Math.max(ptr, 2);
         return;
       }
-      if (lastChain && n > 0 && startsLower(seg) && agencyish(seg) && ptr === 1 && segs[n - 1] === last(lastChain)) {
+      const otherOpen = chains.some((c) => c !== lastChain && isOpen(last(c)));
+      if (lastChain && n > 0 && startsLower(seg) && agencyish(seg) && ptr === 1 && segs[n - 1] === last(lastChain) && !otherOpen) {
         // One cell split into two fragments on the same line ("Các sở, ban, ngành   cấp tỉnh").
+        attach(lastChain, seg);
+        return;
+      }
+      if (lastChain && n > 0 && startsLower(seg) && nWords <= 3 && ptr === 1 && segs[n - 1] === last(lastChain) && !isOpen(timeSoFar) && !otherOpen) {
+        // Nothing above is waiting for it: a short lowercase fragment completes the name on its left.
         attach(lastChain, seg);
         return;
       }

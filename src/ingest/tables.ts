@@ -116,7 +116,8 @@ export function toTableNode(block: TableBlock): TableNode {
     }
 
     const prev = out[out.length - 1];
-    if (!ord && prev && prev.kind === 'data' && dataRowsHaveArabic) {
+    const spill = first === '' || filled >= 2 || /^\p{Ll}/u.test(first);
+    if (!ord && prev && prev.kind === 'data' && dataRowsHaveArabic && spill) {
       // Continuation of the row above: either a wrapped row (first cell empty) or text that
       // spilled onto the next line of a pipe export.
       if (first === '') {
