@@ -179,7 +179,12 @@ function parseFrom(
     const o = /^(\d{1,3})(?:\s{2,}(.*)|\s*)$/u.exec(t);
     if (o) {
       const n = Number(o[1]);
-      if (n >= expected && n <= expected + 2) {
+      // A lone number equal to the next ordinal may still be a page number when the row's own
+      // ordinal line ("3   Sở TT&TT …") follows shortly.
+      const loneIsPage =
+        !o[2] &&
+        lines.slice(i + 1, i + 9).some((l) => new RegExp(`^\\s*${o[1]}\\s{2,}\\S`).test(l));
+      if (n >= expected && n <= expected + 2 && !loneIsPage) {
         items.push({ kind: 'ord', line: { index: i, text: t }, ordinal: o[1]!, rest: (o[2] ?? '').trim() });
         expected = n + 1;
         continue;
