@@ -79,6 +79,7 @@ const ROLE_PREFIXES = [
   'phoi hop',
   'cac',
 ];
+const SHORT_FORM_KINDS = new Set<string>(['sở', 'văn phòng', 'ubnd', 'công an', 'quân sự', 'ban', 'group', 'tổ công tác']);
 /** Trailing words that do not change the agency ("… trên địa bàn tỉnh", "… của tỉnh"). */
 const TRAILING_NOISE = /(?: (?:tren dia ban|cua|thuoc))?(?: tinh)?(?: zzprovzz)?$/;
 
@@ -137,6 +138,12 @@ export class AgencyRegistry {
   private readonly plain: Candidate[] = [];
   private readonly canonicalKeys: Candidate[] = [];
   private readonly firstWords = new Set<string>();
+  /** Every word of every key: a mention can only extend over these (keeps sentence scans cheap). */
+  private readonly vocabulary = new Set<string>();
+  private readonly matchCache = new Map<string, MatchResult | null>();
+  private readonly lastWords = new Set<string>();
+  /** Candidates by key length, so edit-distance search only visits keys of a possible length. */
+  private readonly byLength = new Map<Candidate[], Map<number, Candidate[]>>();
   private readonly provinceNames: Array<{ folded: string; name: string }>;
   private readonly provinceBySlug = new Map<string, string>();
 
@@ -159,9 +166,10 @@ export class AgencyRegistry {
       this.byTemplateId.set(t.id, t);
       for (const alias of [t.name, ...t.aliases]) {
         const raw = alias.replace('{province}', PROVINCE_MARK);
-        // Dropping the province from "Báo {province}" would leave the ordinary word "báo".
-        const keys = (k: string): string[] =>
-          alias.includes('{province}') ? [k] : this.variants(k).filter((v, i) => i === 0 || v.includes(' '));
+        // Dropping "tỉnh"/the province leaves an ordinary word for some names ("Báo {province}" →
+        // "báo", "Viễn thông tỉnh" → "viễn thông", "Bưu điện tỉnh"): only public bodies get short forms.
+        const shortForms = SHORT_FORM_KINDS.has(t.kind) && !alias.includes('{province}');
+        const keys = (k: string): string[] => (shortForms ? this.variants(k).filter((v, i) => i === 0 || v.includes(' ')) : [k]);
         for (const key of keys(this.key(raw))) {
           if (!this.exact.has(key)) this.exact.set(key, t);
           this.canonicalKeys.push({ template: t, key });
@@ -173,7 +181,24 @@ export class AgencyRegistry {
         }
       }
     }
-    for (const prefix of ROLE_PREFIXES) this.firstWords.add(prefix.split(' ')[0]!);
+    for (const prefix of ROLE_PREFIXES) {
+      this.firstWords.add(prefix.split(' ')[0]!);
+      for (const w of prefix.split(' ')) this.vocabulary.add(w);
+    }
+    for (const c of [...this.canonicalKeys, ...this.plain]) {
+      const words = c.key.split(' ');
+      for (const w of words) this.vocabulary.add(w);
+      this.lastWords.add(words[words.length - 1]!);
+    }
+    for (const pool of [this.plain, this.canonicalKeys]) {
+      const m = new Map<number, Candidate[]>();
+      for (const c of pool) m.set(c.key.length, [...(m.get(c.key.length) ?? []), c]);
+      this.byLength.set(pool, m);
+    }
+    this.lastWords.add('tinh');
+    for (const p of this.provinceNames) this.lastWords.add(p.folded.split(' ').pop()!);
+    for (const p of this.provinceNames) for (const w of p.folded.split(' ')) this.vocabulary.add(w);
+    for (const w of ['tinh', 'cua', 'tren', 'dia', 'ban', 'thuoc']) this.vocabulary.add(w);
     this.agencies = table.agencies.map((t) => Agency.parse({ id: t.id, name: t.name, kind: t.kind, level: t.level, aliases: t.aliases }));
   }
 
@@ -240,6 +265,16 @@ export class AgencyRegistry {
 
   /** Match one phrase that should name exactly one agency. */
   match(phrase: string, options: { fuzzy?: boolean } = {}): MatchResult | undefined {
+    const cacheKey = `${options.fuzzy === false ? 0 : 1}|${phrase}`;
+    const cached = this.matchCache.get(cacheKey);
+    if (cached !== undefined) return cached ?? undefined;
+    if (this.matchCache.size > 50_000) this.matchCache.clear();
+    const result = this.matchUncached(phrase, options);
+    this.matchCache.set(cacheKey, result ?? null);
+    return result;
+  }
+
+  private matchUncached(phrase: string, options: { fuzzy?: boolean }): MatchResult | undefined {
     const text = cleanPhrase(phrase);
     if (!text) return undefined;
     const province = this.markProvinces(fold(text)).province;
@@ -283,10 +318,15 @@ export class AgencyRegistry {
     }
     let best: { template: AgencyTemplate; d: number } | undefined;
     let tie = false;
+    const lengths = this.byLength.get(pool);
     for (const k of keys) {
       const budget = fuzzBudget(k.length);
-      if (budget === 0) continue;
-      for (const c of pool) {
+      if (budget === 0 || k.length > 90) continue;
+      const near: Candidate[] = [];
+      for (let len = k.length - budget; len <= k.length + budget; len++) near.push(...(lengths?.get(len) ?? []));
+      // Truncated cells ("Sở Kế hoạch và Đầu") are shorter than their key by up to a quarter.
+      if (k.length >= 12) for (let len = k.length + budget + 1; len <= Math.ceil(k.length / 0.8); len++) near.push(...(lengths?.get(len) ?? []));
+      for (const c of near) {
         // A cell cut short by OCR line wrapping ("Sở Kế hoạch và Đầu") still names its agency.
         const truncated = k.length >= 12 && c.key.length > k.length && c.key.startsWith(k) && k.length / c.key.length >= 0.8;
         const d = truncated ? 1 : levenshtein(k, c.key, budget);
@@ -382,14 +422,17 @@ export class AgencyRegistry {
     const tokens = [...text.matchAll(/[\p{L}\p{N}]+(?:[&.\-][\p{L}\p{N}]+)*/gu)].map((m) => ({
       start: m.index!,
       end: m.index! + m[0].length,
-      first: fold(m[0]).replace(/[^a-z0-9]+/g, ''),
+      word: fold(m[0]).replace(/[^a-z0-9]+/g, ''),
     }));
     const out: Array<AgencyRef & { start: number; end: number }> = [];
     const MAX_TOKENS = 16;
     for (let i = 0; i < tokens.length; ) {
       let found: { j: number; m: MatchResult } | undefined;
-      if (this.firstWords.has(tokens[i]!.first) || this.firstWords.has(this.key(text.slice(tokens[i]!.start, tokens[i]!.end)).split(' ')[0] ?? '')) {
-        for (let j = Math.min(tokens.length, i + MAX_TOKENS) - 1; j >= i; j--) {
+      if (this.firstWords.has(tokens[i]!.word)) {
+        let last = i;
+        while (last + 1 < tokens.length && last + 1 < i + MAX_TOKENS && this.vocabulary.has(tokens[last + 1]!.word)) last++;
+        for (let j = last; j >= i; j--) {
+          if (!this.lastWords.has(tokens[j]!.word)) continue;
           const phrase = text.slice(tokens[i]!.start, tokens[j]!.end);
           const m = this.match(phrase, { fuzzy: false });
           if (m) {

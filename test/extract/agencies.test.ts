@@ -1,0 +1,121 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AgencyRef } from '../../src/domain/records.js';
+import { AgencyRegistry } from '../../src/extract/agencies.js';
+
+const registry = AgencyRegistry.load();
+const TH = { province: 'Thanh Hóa' };
+const ids = (refs: AgencyRef[]): Array<string | undefined> => refs.map((r) => r.agencyId);
+
+describe('AgencyRegistry.load', () => {
+  it('validates every bundled template and exposes them', () => {
+    expect(registry.agencies.length).toBeGreaterThan(60);
+    expect(registry.byId('so-tttt')?.name).toBe('Sở Thông tin và Truyền thông');
+  });
+
+  it('refuses an unknown schemaVersion and invalid entries with the file name', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'agencies-'));
+    const v2 = path.join(dir, 'v2.json');
+    writeFileSync(v2, JSON.stringify({ schemaVersion: 2, agencies: [] }));
+    expect(() => AgencyRegistry.load(v2)).toThrow(/unsupported schemaVersion 2/);
+    const bad = path.join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ schemaVersion: 1, agencies: [{ id: 'Sở X', name: 'Sở X', kind: 'sở', level: 'tỉnh', scope: 'province' }] }));
+    expect(() => AgencyRegistry.load(bad)).toThrow(/bad\.json: agencies\.0\.id/);
+  });
+});
+
+describe('parseList', () => {
+  it('splits lists without breaking names that contain commas or "và"', () => {
+    expect(ids(registry.parseList('Sở TT&TT, Văn phòng UBND tỉnh; các đơn vị có liên quan', TH))).toEqual([
+      'so-tttt@thanh-hoa',
+      'van-phong-ubnd@thanh-hoa',
+      'cac-don-vi-lien-quan@thanh-hoa',
+    ]);
+    expect(ids(registry.parseList('Các sở, ban, ngành, đoàn thể tỉnh; UBND các huyện, thị xã, thành phố'))).toEqual(['cac-so-ban-nganh', 'ubnd-cap-huyen']);
+    expect(ids(registry.parseList('Sở Kế hoạch và Đầu tư; Sở Văn hóa, Thể thao và Du lịch và các cơ quan, đơn vị có liên quan'))).toEqual([
+      'so-khdt',
+      'so-vhttdl',
+      'cac-don-vi-lien-quan',
+    ]);
+  });
+
+  it('tolerates OCR and spelling noise', () => {
+    expect(ids(registry.parseList('Đài Phát tranh và Truyền hình tỉnh, Sở Thông tin và Truyên thông', TH))).toEqual(['dai-ptth@thanh-hoa', 'so-tttt@thanh-hoa']);
+    expect(ids(registry.parseList('BND cấp huyện'))).toEqual(['ubnd-cap-huyen']);
+    expect(ids(registry.parseList('Uỷ ban nhân dân tỉnh'))).toEqual(['ubnd-tinh']);
+    expect(ids(registry.parseList('Sở Tài chính, Sở Kế hoạch và Đầu'))).toEqual(['so-tai-chinh', 'so-khdt']);
+  });
+
+  it('reads roles and province names around the agency', () => {
+    expect(ids(registry.parseList('Giám đốc Sở Y tế'))).toEqual(['so-y-te']);
+    expect(ids(registry.parseList('Chủ tịch UBND các huyện'))).toEqual(['ubnd-cap-huyen']);
+    // The province in the phrase binds the agency when the caller has none.
+    expect(ids(registry.parseList('Viễn thông Sơn La, Báo Sơn La'))).toEqual(['vnpt@son-la', 'bao-tinh@son-la']);
+  });
+
+  it('keeps unknown agencies as surface-only refs instead of dropping them', () => {
+    const refs = registry.parseList('Sở Y tế; Trung tâm Kiểm soát bệnh tật');
+    expect(refs).toEqual([
+      { surface: 'Sở Y tế', agencyId: 'so-y-te', name: 'Sở Y tế', kind: 'sở' },
+      { surface: 'Trung tâm Kiểm soát bệnh tật' },
+    ]);
+  });
+
+  it('does not confuse agencies one letter apart', () => {
+    expect(ids(registry.parseList('Sở Ngoại vụ'))).toEqual(['so-ngoai-vu']);
+    expect(ids(registry.parseList('Sở Nội vụ'))).toEqual(['so-noi-vu']);
+  });
+});
+
+describe('province binding', () => {
+  it('gives the same template different ids per province', () => {
+    const a = registry.parseList('Sở Thông tin và Truyền thông', { province: 'Thanh Hóa' })[0]!.agencyId;
+    const b = registry.parseList('Sở TT&TT', { province: 'Sơn La' })[0]!.agencyId;
+    expect(a).toBe('so-tttt@thanh-hoa');
+    expect(b).toBe('so-tttt@son-la');
+    expect(AgencyRegistry.sameAgency(a, b)).toBe(false);
+    expect(AgencyRegistry.sameAgency(a, 'so-tttt')).toBe(true);
+    expect(registry.byId('so-tttt@son-la')).toMatchObject({ id: 'so-tttt@son-la', province: 'Sơn La' });
+  });
+
+  it('keeps national bodies province-free', () => {
+    expect(ids(registry.parseList('Bộ Thông tin và Truyền thông; Cục Bưu điện Trung ương', TH))).toEqual(['bo-tttt', 'cuc-buu-dien-tw']);
+  });
+});
+
+describe('findMentions', () => {
+  it('finds agencies inside a sentence, longest name first', () => {
+    const refs = registry.findMentions('Sở Thông tin và Truyền thông tổng hợp, báo cáo UBND tỉnh và Bộ Thông tin và Truyền thông', TH);
+    expect(ids(refs)).toEqual(['so-tttt@thanh-hoa', 'ubnd-tinh@thanh-hoa', 'bo-tttt']);
+    expect(ids(registry.findMentions('Văn phòng UBND tỉnh chủ trì'))).toEqual(['van-phong-ubnd']);
+  });
+
+  it('does not read ordinary words as agencies', () => {
+    expect(registry.findMentions('báo cáo kết quả về dịch vụ viễn thông và bưu chính')).toEqual([]);
+  });
+});
+
+describe('lookup', () => {
+  it('ranks free text typed without diacritics or abbreviated', () => {
+    expect(registry.lookup('so y te')[0]).toEqual({ agency: expect.objectContaining({ id: 'so-y-te' }), score: 1 });
+    expect(registry.lookup('STTTT', { province: 'Sơn La' })[0]!.agency.id).toBe('so-tttt@son-la');
+    expect(registry.lookup('van phong ubnd')[0]!.agency.id).toBe('van-phong-ubnd');
+    const partial = registry.lookup('y te', { limit: 2 });
+    expect(partial.map((c) => c.agency.id)).toEqual(['so-y-te', 'bo-y-te']);
+    expect(partial[0]!.score).toBeLessThan(1);
+  });
+});
+
+describe('groups', () => {
+  it('knows which agencies a group includes', () => {
+    expect(registry.groupIncludes('cac-so-ban-nganh@thanh-hoa', 'so-y-te@thanh-hoa')).toBe(true);
+    expect(registry.groupIncludes('cac-so-ban-nganh@thanh-hoa', 'so-y-te@son-la')).toBe(false);
+    expect(registry.groupIncludes('ubnd-cap-huyen', 'so-y-te')).toBe(false);
+    expect(registry.groupIncludes('cac-dn-vien-thong', 'vnpt')).toBe(true);
+    expect(registry.groupIncludes('cac-don-vi-lien-quan', 'cong-an-tinh')).toBe(true);
+    expect(registry.groupsOf('so-y-te@son-la')).toContain('cac-so-ban-nganh@son-la');
+    expect(registry.groupsOf('so-y-te@son-la')).not.toContain('ubnd-cap-huyen@son-la');
+  });
+});

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { Deadline } from '../../src/domain/records.js';
+import { findDeadlines, nextOccurrence, parseDeadline } from '../../src/extract/deadlines.js';
+
+const ctx = { docYear: 2022 };
+const p = (raw: string): Deadline => Deadline.parse(parseDeadline(raw, ctx));
+
+describe('parseDeadline', () => {
+  it.each([
+    ['trước ngày 15/5/2022', 'date', '2022-05-15'],
+    ['ngày 20 tháng 5 năm 2022', 'date', '2022-05-20'],
+    ['trước ngày 15 tháng 12', 'date', '2022-12-15'],
+    ['Tháng 11 năm 2022', 'month', '2022-11-30'],
+    ['tháng 10/2022', 'month', '2022-10-31'],
+    ['trước tháng 02 năm 2023', 'month', '2023-01-31'],
+    ['Quý II/2019', 'quarter', '2019-06-30'],
+    ['Quý 11/2019', 'quarter', '2019-06-30'],
+    ['Quý IV/2019', 'quarter', '2019-12-31'],
+    ['Năm 2019', 'year', '2019-12-31'],
+    ['2019-2020', 'range', '2020-12-31'],
+    ['Thường xuyên trong năm 2022', 'ongoing', '2022-12-31'],
+  ])('%s → %s %s', (raw, kind, due) => {
+    expect(p(raw)).toMatchObject({ raw, kind, due });
+  });
+
+  it('reads ongoing, recurring and conditional deadlines', () => {
+    expect(p('Thường xuyên')).toEqual({ raw: 'Thường xuyên', kind: 'ongoing' });
+    expect(p('Thực hiện thường xuyên').kind).toBe('ongoing');
+    expect(p('Thực hiện hàng năm')).toMatchObject({ kind: 'recurring', recurrence: { every: 'year' } });
+    expect(p('hàng quý (ngày 15 tháng cuối quý)').recurrence).toEqual({ every: 'quarter', day: 15, monthOfPeriod: 3 });
+    expect(p('chậm nhất vào ngày 17 tháng cuối quý').recurrence).toEqual({ every: 'quarter', day: 17, monthOfPeriod: 3 });
+    expect(p('trước ngày 25 của tháng cuối quý').recurrence).toEqual({ every: 'quarter', day: 25, monthOfPeriod: 3 });
+    expect(p('Sau khi có hướng dẫn của Văn phòng Chính phủ')).toMatchObject({ kind: 'conditional', condition: 'Sau khi có hướng dẫn của Văn phòng Chính phủ' });
+    expect(p('Theo Kế hoạch triển khai của Cục Bưu điện Trung ương').kind).toBe('conditional');
+  });
+
+  it('does not take a cited decision date for a deadline', () => {
+    expect(p('Thực hiện dự án theo Quyết định số 774/QĐ-UBND ngày 01/3/2018')).toMatchObject({ kind: 'conditional' });
+  });
+
+  it('keeps what it cannot read as unspecified with the raw text', () => {
+    expect(p('Khi đủ điều kiện')).toEqual({ raw: 'Khi đủ điều kiện', kind: 'unspecified' });
+    expect(parseDeadline('trước ngày 15 tháng 12').kind).toBe('unspecified');
+  });
+});
+
+describe('nextOccurrence', () => {
+  it('gives the next reporting day of a quarterly deadline', () => {
+    const q = p('hàng quý (ngày 15 tháng cuối quý)');
+    expect(nextOccurrence(q, '2022-06-15')).toBe('2022-06-15');
+    expect(nextOccurrence(q, '2022-06-16')).toBe('2022-09-15');
+    expect(nextOccurrence(q, '2022-12-20')).toBe('2023-03-15');
+  });
+
+  it('gives one-off deadlines only while they are ahead', () => {
+    expect(nextOccurrence(p('Tháng 11 năm 2022'), '2022-06-01')).toBe('2022-11-30');
+    expect(nextOccurrence(p('Tháng 11 năm 2022'), '2022-12-01')).toBeUndefined();
+    expect(nextOccurrence(p('Thường xuyên'), '2022-12-01')).toBeUndefined();
+    expect(nextOccurrence(p('Thực hiện hàng năm'), '2022-03-01')).toBe('2022-12-31');
+  });
+});
+
+describe('findDeadlines', () => {
+  it('pulls labelled and cue-word deadlines out of prose, each with its span', () => {
+    const text = 'UBND cấp huyện báo cáo về Sở TT&TT trước ngày 15/5/2022; Sở TT&TT báo cáo UBND tỉnh trước ngày 20 tháng 5 năm 2022.';
+    const found = findDeadlines(text, ctx);
+    expect(found.map((f) => [f.raw, f.deadline.due])).toEqual([
+      ['trước ngày 15/5/2022', '2022-05-15'],
+      ['trước ngày 20 tháng 5 năm 2022', '2022-05-20'],
+    ]);
+    expect(text.slice(found[0]!.start, found[0]!.end)).toBe('trước ngày 15/5/2022');
+    expect(findDeadlines('Xây dựng nền tảng dữ liệu mở. Thời gian hoàn thành: Tháng 5 năm 2022.', ctx)[0]).toMatchObject({
+      raw: 'Tháng 5 năm 2022',
+      deadline: { kind: 'month', due: '2022-05-31' },
+    });
+  });
+
+  it('ignores dates of cited documents', () => {
+    expect(findDeadlines('Thực hiện Quyết định số 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng Chính phủ', ctx)).toEqual([]);
+  });
+});
