@@ -305,7 +305,7 @@ export class ConversationService {
     const state = stores.conversations.get(chat);
     stores.conversations.set(chat, { ...state, pending: { kind: 'agency', options } });
     return send({
-      text: `Có ${options.length} đơn vị khớp với "${args}". Bạn là đơn vị nào?`,
+      text: options.length > 1 ? `Có ${options.length} đơn vị gần với "${args}". Bạn là đơn vị nào?` : `Có phải bạn là ${options[0]!.label}? Bấm để xác nhận, hoặc gõ tên đầy đủ hơn.`,
       buttons: options.map((o, i) => [{ label: o.label, data: `ch:${i}`, kind: 'choice' }]),
     });
   }
@@ -449,9 +449,13 @@ export function parseCommand(text: string): { name: string; args: string } | und
   return { name: m[1]!.toLowerCase(), args: (m[2] ?? '').trim() };
 }
 
-/** Several close scores mean "ask which one": the best must clearly beat the runner-up. */
+/** Below this, even a single match is only a guess: confirm with the user. */
+export const WEAK_AGENCY_SCORE = 0.6;
+
+/** Ask "which one" when the runner-up scores within 10% of the best, or the best is a weak guess. */
 export function isAmbiguous(choices: AgencyChoice[]): boolean {
   const [best, second] = choices;
-  if (!best || !second) return false;
-  return second.score >= best.score * 0.9;
+  if (!best) return false;
+  if (best.score < WEAK_AGENCY_SCORE) return true;
+  return second !== undefined && second.score >= best.score * 0.9;
 }

@@ -53,6 +53,10 @@ describe('isAmbiguous', () => {
     expect(isAmbiguous([c(1), c(0.5)])).toBe(false);
     expect(isAmbiguous([c(1)])).toBe(false);
   });
+  it('asks to confirm a weak best match even when it is alone', () => {
+    expect(isAmbiguous([c(0.5)])).toBe(true);
+    expect(isAmbiguous([c(0.64), c(0.47)])).toBe(false);
+  });
 });
 
 describe('dates and citations', () => {

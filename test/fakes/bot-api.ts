@@ -12,6 +12,8 @@ export interface RecordedCall {
   token: string;
   params: Record<string, unknown>;
   at: number;
+  /** HTTP status answered (0 while hanging). */
+  status: number;
 }
 
 export type Fault = { kind: '429'; retryAfter: number } | { kind: '500' } | { kind: 'hang' } | { kind: '401' };
@@ -28,7 +30,7 @@ export interface FakeBotApiOptions {
 export class FakeBotApi {
   readonly calls: RecordedCall[] = [];
   private server: http.Server | undefined;
-  private readonly faults = new Map<string, Fault[]>();
+  private readonly faults = new Map<string, Array<{ fault: Fault; match?: (params: Record<string, unknown>) => boolean }>>();
   private readonly responders = new Map<string, Responder>();
   private waiters: Array<() => void> = [];
   private readonly hanging = new Set<http.ServerResponse>();
@@ -53,11 +55,18 @@ export class FakeBotApi {
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
   }
 
-  /** The next `times` calls of `method` fail with `fault`. */
-  failNext(method: string, fault: Fault, times = 1): void {
+  /** The next `times` calls of `method` (optionally only those whose params match) fail with `fault`. */
+  failNext(method: string, fault: Fault, times = 1, match?: (params: Record<string, unknown>) => boolean): void {
     const list = this.faults.get(method) ?? [];
-    for (let i = 0; i < times; i++) list.push(fault);
+    for (let i = 0; i < times; i++) list.push({ fault, ...(match ? { match } : {}) });
     this.faults.set(method, list);
+  }
+
+  private takeFault(method: string, params: Record<string, unknown>): Fault | undefined {
+    const list = this.faults.get(method);
+    const at = list?.findIndex((f) => !f.match || f.match(params)) ?? -1;
+    if (!list || at < 0) return undefined;
+    return list.splice(at, 1)[0]!.fault;
   }
 
   /** Custom `result` for a method (e.g. getUpdates). */
@@ -69,9 +78,10 @@ export class FakeBotApi {
     return this.calls.filter((c) => c.method === method);
   }
 
-  /** Texts of sendMessage calls, optionally to one chat. */
+  /** Texts of delivered (status 200) sendMessage calls, optionally to one chat. */
   sentTexts(chatId?: string | number): string[] {
     return this.callsTo('sendMessage')
+      .filter((c) => c.status === 200)
       .filter((c) => chatId === undefined || String(c.params.chat_id) === String(chatId))
       .map((c) => String(c.params.text));
   }
@@ -107,11 +117,12 @@ export class FakeBotApi {
     if (!m) return this.json(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
     const [, token, method] = m as unknown as [string, string, string];
     const params = parseParams(req.headers['content-type'], Buffer.concat(chunks), new URL(req.url ?? '/', 'http://x'));
-    const call: RecordedCall = { method, token, params, at: Date.now() };
+    const call: RecordedCall = { method, token, params, at: Date.now(), status: 200 };
     if (this.options.token && token !== this.options.token) {
       return this.json(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
     }
-    const fault = this.faults.get(method)?.shift();
+    const fault = this.takeFault(method, params);
+    if (fault) call.status = { hang: 0, '429': 429, '500': 500, '401': 401 }[fault.kind];
     if (fault?.kind === 'hang') {
       this.hanging.add(res);
       this.record(call);
