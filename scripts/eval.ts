@@ -66,6 +66,19 @@ async function main(): Promise<number> {
   await assistant.load();
   const documents = assistant.documents();
 
+  const fileCache = new Map<string, string[]>();
+  const sourceLines = (p: { citation: { file: string; lines: [number, number] } }): string => {
+    let lines = fileCache.get(p.citation.file);
+    if (!lines) {
+      try {
+        lines = readFileSync(p.citation.file, 'utf8').split('\n');
+      } catch {
+        lines = [];
+      }
+      fileCache.set(p.citation.file, lines);
+    }
+    return lines.slice(Math.max(0, p.citation.lines[0] - 1), p.citation.lines[1]).join('\n');
+  };
   type Row = { file: string; q: EvalQuestion; verdict: Verdict; ms: number; answer: string; intent: string; reason?: string };
   const rows: Row[] = [];
   await assistant.answer('xin chào'); // warm-up: first call pays for lazy initialisation
@@ -86,7 +99,7 @@ async function main(): Promise<number> {
       const t0 = performance.now();
       const answer = await assistant.answer(q.q, { taskIds: [], docIds: [] });
       const ms = performance.now() - t0;
-      const verdict = judge(q, answer, expected && expected.docIds.length > 0 ? expected : null);
+      const verdict = judge(q, answer, expected && expected.docIds.length > 0 ? expected : null, sourceLines);
       rows.push({ file: path.basename(file), q, verdict, ms, answer: answer.answer, intent: answer.intent, ...(answer.reason ? { reason: answer.reason } : {}) });
       if (opts.verbose || !verdict.correct) {
         console.log(`${verdict.correct ? 'ok  ' : 'FAIL'} ${q.id} [${q.type}→${answer.intent}${answer.refused ? ', refused' : ''}] ${q.q}`);

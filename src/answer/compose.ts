@@ -64,7 +64,7 @@ export function taskGroupAnswer(group: TaskGroup, aspect: TaskAspect, nextDue: (
       lines.push(`Chủ trì: ${[...new Set(withLead.map((t) => agencies(t.lead)))].join('; ')}.`);
       lines.push(`Nhiệm vụ: ${taskHeading(first)}`);
       for (const t of withLead) {
-        const parts = [t.action && t.action !== t.title ? shorten(t.action, 220) : undefined, hasDeadline(t.deadline) ? `thời hạn: ${deadlineText(t.deadline, nextDue(t))}` : undefined]
+        const parts = [t.action && t.action !== t.title ? shorten(t.action, 220).replace(/[.;:,]+$/, '') : undefined, hasDeadline(t.deadline) ? `thời hạn: ${deadlineText(t.deadline, nextDue(t))}` : undefined]
           .filter(Boolean)
           .join('; ');
         lines.push(`- ${agencies(t.lead)}${parts ? `: ${parts}` : ''}`);
@@ -128,7 +128,7 @@ export function taskListText(
 ): string {
   const lines: string[] = [title];
   const item = (t: Task, i: number): string => {
-    const what = shorten(t.action && t.action.length > 20 ? t.action : t.title, 180);
+    const what = shorten(t.action && t.action.length > 20 ? t.action : t.title, 260);
     const lead = agencies(t.lead);
     const due = hasDeadline(t.deadline) ? deadlineText(t.deadline, options.nextDue(t)) : 'không nêu thời hạn';
     const c = citeTask(t);

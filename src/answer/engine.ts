@@ -20,7 +20,7 @@ import {
   withSources,
   type TaskAspect,
 } from './compose.js';
-import { TermStats, coverage, hasDateExpression, hasFigure, queryTerms, sentences, type QueryTerms } from './evidence.js';
+import { TermStats, countedNoun, coverage, figureBeside, hasDateExpression, hasFigure, hasPersonName, queryTerms, sentences, type QueryTerms } from './evidence.js';
 import { understand, type QuestionFrame } from './intent.js';
 import { answerProcedure } from './procedures.js';
 import { Provinces } from './provinces.js';
@@ -34,6 +34,8 @@ export const ENGINE_DEFAULTS = {
   sentenceThreshold: 0.5,
   /** Candidates within this coverage of the best, from another document, are answered too. */
   ambiguityMargin: 0.06,
+  /** A quoted sentence replaces a record only when its coverage is higher by this much. */
+  sentenceAdvantage: 0.12,
   /** Task lists are cut after this many items. */
   listLimit: 8,
   /** Passages returned with every answer (for citations and recall@5). */
@@ -55,6 +57,13 @@ interface Scope {
   docIds?: Set<string>;
   /** Human words for the restriction, for refusals ("của tỉnh Lào Cai"). */
   label?: string;
+}
+
+interface Quoted {
+  sentence: string;
+  chunk: Chunk;
+  score: number;
+  next?: string;
 }
 
 interface Candidate {
@@ -164,9 +173,10 @@ export class AnswerEngine {
       );
     }
 
-    if (frame.intent === 'procedure') {
+    if (frame.intent === 'procedure' || frame.intent === 'fact') {
       const proc = answerProcedure(effective, this.index.procedures, { today });
-      if (proc) {
+      // A "fact" question goes to a guide only when a guide clearly matches it.
+      if (proc && (frame.intent === 'procedure' || (proc.procedure && !proc.refused))) {
         const hits = await this.search(effective, scope);
         return {
           question,
@@ -191,23 +201,31 @@ export class AnswerEngine {
       case 'deadline': {
         const candidates = this.taskCandidates(hits, q, scope);
         const best = candidates[0];
-        if (best && best.score >= ENGINE_DEFAULTS.taskThreshold) {
-          const answer = this.answerTasks(question, frame.intent, this.ambiguous(candidates, scope), frame, today, hits);
-          if (!answer.refused || frame.intent === 'deadline') {
-            // A deadline the record leaves out may still be stated in prose nearby.
-            if (answer.refused && frame.intent === 'deadline') {
-              const quoted = this.quote(question, frame, hits, q, 'deadline');
-              if (quoted) return quoted;
-            }
-            return answer;
+        const sentence = this.bestSentence(frame, hits, q, frame.intent);
+        // A record wins unless a quoted sentence clearly matches the question better.
+        const recordWins = best && best.score >= ENGINE_DEFAULTS.taskThreshold && !(sentence && sentence.score > best.score + ENGINE_DEFAULTS.sentenceAdvantage);
+        if (best && recordWins) {
+          const answer = this.answerTasks(question, frame.intent, this.ambiguous(candidates, scope, frame.intent), frame, today, hits);
+          if (answer.refused && frame.intent === 'deadline' && sentence && sentence.score >= best.score) {
+            // The record leaves the deadline out, but prose about the same task states one.
+            return this.composeQuote(question, frame, hits, sentence, 'deadline');
           }
+          return answer;
         }
-        return this.quote(question, frame, hits, q, frame.intent) ?? this.refuseWithRelated(question, frame, hits, q, candidates);
+        if (sentence) return this.composeQuote(question, frame, hits, sentence, frame.intent);
+        return this.refuseWithRelated(question, frame, hits, q, candidates);
       }
       case 'agency_tasks':
         return (await this.agencyTasks(question, frame, scope, context, today, hits, q)) ?? this.quote(question, frame, hits, q, 'agency_tasks') ?? this.refuseWithRelated(question, frame, hits, q, []);
-      case 'target':
-        return this.target(question, frame, hits, q, scope) ?? this.quote(question, frame, hits, q, 'target') ?? this.refuseWithRelated(question, frame, hits, q, []);
+      case 'target': {
+        const sentence = this.bestSentence(frame, hits, q, 'target');
+        const record = this.bestTarget(q, scope);
+        if (record && record.score >= ENGINE_DEFAULTS.taskThreshold && !(sentence && sentence.score > record.score + ENGINE_DEFAULTS.sentenceAdvantage)) {
+          return this.composeTarget(question, record.target, hits);
+        }
+        if (sentence) return this.composeQuote(question, frame, hits, sentence, 'target');
+        return this.refuseWithRelated(question, frame, hits, q, []);
+      }
       default:
         return this.quote(question, frame, hits, q, frame.intent) ?? this.refuseWithRelated(question, frame, hits, q, []);
     }
@@ -249,7 +267,7 @@ export class AnswerEngine {
       if (!task || seen.has(task.id)) return;
       if (scope.docIds && !scope.docIds.has(task.doc.docId)) return;
       seen.add(task.id);
-      const cov = coverage(q, `${taskText(task)} \n ${docContext(task.doc)}`, this.stats).score;
+      const cov = coverage(q, taskText(task), this.stats, docContext(task.doc)).score;
       scored.push({ task, score: cov - rank * 0.002 });
     };
     hits.forEach((h, rank) => {
@@ -285,20 +303,39 @@ export class AnswerEngine {
     return (this.overlapIndex.get(chunk.doc.docId) ?? []).filter((t) => t.lines[0] <= chunk.lines[1] && t.lines[1] >= chunk.lines[0]);
   }
 
-  /** The best candidate, plus close ones from other documents when the question does not pick one. */
-  private ambiguous(candidates: Candidate[], scope: Scope): Candidate[] {
+  /**
+   * The best candidate, plus close ones from other documents when the question does not pick one
+   * (answered per document, never merged), plus a second place in the same document (e.g. the
+   * prose section and the appendix row of one task) when it states the asked fact differently.
+   */
+  private ambiguous(candidates: Candidate[], scope: Scope, aspect: TaskAspect): Candidate[] {
     const best = candidates[0]!;
-    if (scope.named.length > 0 || scope.docIds) return [best];
     const out = [best];
+    const fact = (c: Candidate): string =>
+      c.tasks
+        .map((t) => (aspect === 'who_leads' ? agencies(t.lead) : aspect === 'who_cooperates' ? agencies(t.cooperating) : t.deadline.raw))
+        .join('|')
+        .toLowerCase();
+    const seenFacts = new Set([fact(best)]);
     const docs = new Set([best.tasks[0]!.doc.docId]);
     const provinces = new Set([best.tasks[0]!.doc.province ?? '']);
-    for (const c of candidates.slice(1, 6)) {
-      const doc = c.tasks[0]!.doc;
+    const narrowed = scope.named.length > 0 || scope.docIds !== undefined;
+    for (const c of candidates.slice(1, 8)) {
       if (c.score < best.score - ENGINE_DEFAULTS.ambiguityMargin || c.score < ENGINE_DEFAULTS.taskThreshold) break;
-      if (docs.has(doc.docId) || provinces.has(doc.province ?? '')) continue;
+      const doc = c.tasks[0]!.doc;
+      const f = fact(c);
+      if (docs.has(doc.docId)) {
+        // Same document: only a second statement of a different fact, once.
+        if (out.some((o) => o.tasks[0]!.doc.docId === doc.docId && o !== best) || seenFacts.has(f) || f.replace(/\|/g, '').trim() === '') continue;
+        out.push(c);
+        seenFacts.add(f);
+        continue;
+      }
+      if (narrowed || provinces.has(doc.province ?? '')) continue;
       out.push(c);
       docs.add(doc.docId);
       provinces.add(doc.province ?? '');
+      seenFacts.add(f);
       if (out.length === 3) break;
     }
     return out;
@@ -323,7 +360,9 @@ export class AnswerEngine {
       const first = c.tasks[0]!;
       const cite = citeTask(first);
       if (body) {
-        parts.push(candidates.length > 1 ? `Theo ${documentLabel(first.doc)}:\n${body}` : body);
+        const multiDoc = new Set(candidates.map((x) => x.tasks[0]!.doc.docId)).size > 1;
+        const place = multiDoc ? documentLabel(first.doc) : `${documentName(first.doc)}, ${cite.section}`;
+        parts.push(candidates.length > 1 ? `Theo ${place}:\n${body}` : body);
         citations.push(cite);
         used.push(...c.tasks);
       } else {
@@ -397,10 +436,20 @@ export class AnswerEngine {
     });
     if (!resolved.agency) return undefined;
     // Rank by how well each task matches the rest of the question (when it says more than the agency).
-    const rank = (list: Task[]): Task[] =>
-      q.unigrams.length > 3 ? [...list].sort((a, b) => coverage(q, taskText(b), this.stats).score - coverage(q, taskText(a), this.stats).score) : list;
+    // Lead assignments before cooperation; within each, the tasks that match the rest of the
+    // question best, and responsibilities stated per agency ("Tổ chức thực hiện") first.
+    const agencyId = resolved.agency.id.split('@')[0];
+    const isLead = (t: Task): boolean => t.lead.some((r) => r.agencyId?.split('@')[0] === agencyId);
+    const relevance = (t: Task): number =>
+      (q.unigrams.length > 3 ? coverage(q, taskText(t), this.stats, docContext(t.doc)).score : 0) + (t.source === 'agency-assignment' ? 0.05 : 0);
+    const rank = (list: Task[]): Task[] => {
+      const score = new Map(list.map((t) => [t.id, relevance(t)]));
+      return [...list].sort((a, b) => Number(isLead(b)) - Number(isLead(a)) || score.get(b.id)! - score.get(a.id)!);
+    };
     const own = rank(resolved.own);
     const group = rank(resolved.group);
+    // Only group tasks (no task names the agency itself): prose may still answer better.
+    if (own.length === 0 && group.length > 0 && !window && !frame.mine) return undefined;
     if (own.length === 0 && group.length === 0) {
       if (!window) return undefined;
       const when = window.kind === 'overdue' ? 'quá hạn' : window.kind === 'upcoming' ? `đến hạn trong ${window.days} ngày tới` : `có hạn trước ${window.kind === 'before' ? window.date.split('-').reverse().join('/') : ''}`;
@@ -421,15 +470,18 @@ export class AnswerEngine {
     return { question, answer: withSources(text, citations), intent: 'agency_tasks', refused: false, citations, passages: this.passages(hits), tasks: used, choices: [] };
   }
 
-  private target(question: string, frame: QuestionFrame, hits: SearchHit[], q: QueryTerms, scope: Scope): Answer | undefined {
+  private bestTarget(q: QueryTerms, scope: Scope): { target: Target; score: number } | undefined {
     let best: { target: Target; score: number } | undefined;
     for (const t of this.index.targets) {
+      if (!t.figure) continue;
       if (scope.docIds && !scope.docIds.has(t.doc.docId)) continue;
-      const score = coverage(q, `${t.text} ${t.sectionTitle} ${docContext(t.doc)}`, this.stats).score;
+      const score = coverage(q, `${t.text} ${t.sectionTitle}`, this.stats, docContext(t.doc)).score;
       if (!best || score > best.score) best = { target: t, score };
     }
-    if (!best || best.score < ENGINE_DEFAULTS.taskThreshold || !best.target.figure) return undefined;
-    const t = best.target;
+    return best;
+  }
+
+  private composeTarget(question: string, t: Target, hits: SearchHit[]): Answer {
     const lines = [`Chỉ tiêu: ${shorten(t.text, 300)}${t.figure && !t.text.includes(t.figure) ? ` (${t.figure})` : ''}.`];
     if (t.lead.length > 0) lines.push(`Chủ trì: ${agencies(t.lead)}.`);
     if (t.cooperating.length > 0) lines.push(`Phối hợp: ${agencies(t.cooperating)}.`);
@@ -439,23 +491,39 @@ export class AnswerEngine {
 
   /** Quote the best supporting sentence from the retrieved passages, or undefined when support is weak. */
   private quote(question: string, frame: QuestionFrame, hits: SearchHit[], q: QueryTerms, intent: Intent): Answer | undefined {
+    const best = this.bestSentence(frame, hits, q, intent);
+    return best ? this.composeQuote(question, frame, hits, best, intent) : undefined;
+  }
+
+  /**
+   * The sentence (or table row) that best supports an answer of the asked kind: a figure for
+   * targets, a date expression for deadlines, an agency for who-questions, a person's name for
+   * "ai là …" — or undefined when none reaches the threshold.
+   */
+  private bestSentence(frame: QuestionFrame, hits: SearchHit[], q: QueryTerms, intent: Intent): Quoted | undefined {
     const passageHits = hits.filter((h) => h.chunk.kind !== 'task').slice(0, 12);
-    let best: { sentence: string; chunk: Chunk; score: number; next?: string } | undefined;
+    const noun = intent === 'target' ? countedNoun(frame.folded) : [];
+    let best: Quoted | undefined;
     passageHits.forEach((h, rank) => {
       const context = `${h.chunk.sectionTitle} ${docContext(h.chunk.doc)}`;
-      const whole = coverage(q, `${h.chunk.text} ${context}`, this.stats).score;
+      const whole = coverage(q, h.chunk.text, this.stats, context).score;
       const list = h.chunk.kind === 'table-row' ? [h.chunk.text] : sentences(h.chunk.text);
       list.forEach((sentence, i) => {
         if (intent === 'target' && !hasFigure(sentence)) return;
         if (intent === 'deadline' && !hasDateExpression(sentence)) return;
+        if (frame.asksPerson && !hasPersonName(sentence)) return;
+        const own = coverage(q, sentence, this.stats, context).score;
+        const score = 0.75 * own + 0.25 * whole - rank * 0.003 + (figureBeside(sentence, noun) ? 0.1 : 0);
+        if (best && score <= best.score) return;
+        // Checked last: agency matching is the costliest filter.
         if ((intent === 'who_leads' || intent === 'who_cooperates') && this.registry.findMentions(sentence).length === 0) return;
-        const own = coverage(q, `${sentence} ${context}`, this.stats).score;
-        const score = 0.75 * own + 0.25 * whole - rank * 0.003;
-        if (!best || score > best.score) best = { sentence, chunk: h.chunk, score, ...(list[i + 1] ? { next: list[i + 1] } : {}) };
+        best = { sentence, chunk: h.chunk, score, ...(list[i + 1] ? { next: list[i + 1] } : {}) };
       });
     });
-    if (!best || best.score < ENGINE_DEFAULTS.sentenceThreshold) return undefined;
-    const found = best as { sentence: string; chunk: Chunk; score: number; next?: string };
+    return best && best.score >= ENGINE_DEFAULTS.sentenceThreshold ? best : undefined;
+  }
+
+  private composeQuote(question: string, frame: QuestionFrame, hits: SearchHit[], found: Quoted, intent: Intent): Answer {
     const citation = citeChunk(found.chunk);
     const long = intent === 'agency_tasks' || intent === 'fact';
     const body = long && found.next ? `${found.sentence} ${found.next}` : found.sentence;

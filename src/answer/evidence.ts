@@ -6,8 +6,20 @@
  */
 import { defaultAbbreviations } from '../text/abbreviations.js';
 
+/**
+ * Bounded memo of folded terms: the same chunk texts are scored for many questions, and the
+ * abbreviation rewrite is the costly part of scoring.
+ */
+const TERM_CACHE_LIMIT = 20_000;
+const termCache = new Map<string, string[]>();
+
 export function foldedTerms(text: string): string[] {
-  return defaultAbbreviations().canonicalFolded(text).match(/[\p{L}\p{N}]+(?:[.,]\p{N}+)*%?/gu) ?? [];
+  const cached = termCache.get(text);
+  if (cached) return cached;
+  const terms = defaultAbbreviations().canonicalFolded(text).match(/[\p{L}\p{N}]+(?:[.,]\p{N}+)*%?/gu) ?? [];
+  if (termCache.size >= TERM_CACHE_LIMIT) termCache.delete(termCache.keys().next().value as string);
+  termCache.set(text, terms);
+  return terms;
 }
 
 function bigrams(terms: string[]): string[] {
@@ -55,8 +67,8 @@ export function queryTerms(content: string[]): QueryTerms {
   return { unigrams, bigrams: [...new Set(bigrams(content))] };
 }
 
-export function coverage(q: QueryTerms, text: string, stats: TermStats): Coverage {
-  const terms = foldedTerms(text);
+export function coverage(q: QueryTerms, text: string, stats: TermStats, extra?: string): Coverage {
+  const terms = extra === undefined ? foldedTerms(text) : [...foldedTerms(text), ...foldedTerms(extra)];
   const present = new Set([...terms, ...bigrams(terms)]);
   let total = 0;
   let found = 0;
@@ -99,4 +111,35 @@ export function hasFigure(text: string): boolean {
 
 export function hasDateExpression(text: string): boolean {
   return DATE_RE.test(text);
+}
+
+/** Common Vietnamese family names: a capitalised name after one of these is a person, not an agency. */
+const SURNAMES =
+  // Names that are also place names (Hà, Cao, Ninh, Lâm, Thái, Hồ …) are left out on purpose.
+  'Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Ngô|Dương|Lý|Mai|Đinh|Trịnh|Lương|Đào|Tạ|Tô|Trương|Quách|Chu|Vương|Đoàn|Lò|Cầm|Triệu|Kiều|Lại|Khổng|Nông|Hứa|Tăng|Thân|Tống|Mạc|Lưu';
+const PERSON_RE = new RegExp(`(?:^|[^\\p{L}])(?:${SURNAMES})(?:\\s+\\p{Lu}\\p{Ll}*){1,3}(?![\\p{L}])`, 'u');
+
+/** True when the text names a person ("Nguyễn Đình Xứng"), for "ai là …?" questions. */
+export function hasPersonName(text: string): boolean {
+  return PERSON_RE.test(text);
+}
+
+/**
+ * The words a "bao nhiêu …" question counts ("bao nhiêu % hoạt động kiểm tra" → ["hoat", "dong"]),
+ * so the sentence whose number sits next to them can be preferred.
+ */
+export function countedNoun(questionFolded: string): string[] {
+  const m = questionFolded.match(/\bbao nhieu\s*(?:%|phan tram)?\s+((?:[\p{L}\p{N}]+\s*){1,3})/u);
+  return m ? m[1]!.trim().split(/\s+/).slice(0, 2) : [];
+}
+
+/** True when a number in the text is directly followed by the counted words ("1.700 dịch vụ"). */
+export function figureBeside(text: string, noun: string[]): boolean {
+  if (noun.length === 0) return false;
+  const terms = foldedTerms(text);
+  for (let i = 0; i + noun.length < terms.length; i++) {
+    if (!/^\d/.test(terms[i]!)) continue;
+    if (noun.every((w, j) => terms[i + 1 + j] === w)) return true;
+  }
+  return false;
 }

@@ -15,6 +15,8 @@ export interface QuestionFrame {
   intent: Intent;
   /** The question refers to the asker's own agency ("đơn vị tôi", "của tôi"). */
   mine: boolean;
+  /** "ai là Trưởng ban …?" asks for a person, which only a sentence naming one can answer. */
+  asksPerson: boolean;
   /** Follow-up with little content of its own ("còn thời hạn thì sao?", "ai phối hợp?"). */
   followUp: boolean;
   /** Time window asked about. */
@@ -55,7 +57,6 @@ const WHO_LEADS = cues([
   'ai triển khai',
   'ai chịu trách nhiệm',
   'do ai',
-  'ai là',
   'ai đảm nhiệm',
 ]);
 const DEADLINE = cues([
@@ -121,6 +122,9 @@ const PROCEDURE = cues([
   'thủ tục',
   'giấy tờ gì',
   'giấy tờ nào',
+  'hồ sơ gì',
+  'cần hồ sơ',
+  'hồ sơ những gì',
   'cần giấy tờ',
   'hồ sơ gồm',
   'hồ sơ cần',
@@ -178,6 +182,7 @@ const PROCEDURE_SUBJECT = cues([
 /** Words that place a question in plan documents rather than citizen procedures. */
 const PLAN_WORDS = cues(['chủ trì', 'phối hợp', 'kế hoạch', 'kh', 'qđ', 'nhiệm vụ', 'chỉ tiêu', 'sở', 'ubnd tỉnh', 'triển khai', 'cđs', 'dvc trực tuyến']);
 const MINE = cues(['đơn vị tôi', 'đơn vị của tôi', 'của tôi', 'cơ quan tôi', 'sở tôi', 'bên tôi', 'chúng tôi', 'đơn vị mình', 'của mình', 'tôi phải', 'tôi cần làm']);
+const PERSON = /\bai (la|giu chuc|dang la)\b|\b(ho ten|ten (cua )?(ong|ba|nguoi))\b|\bnguoi (ky|dung dau)\b/;
 const FOLLOW_UP_LEAD = /^(con|the con|vay con|con ve|thi|vay|the)\b/;
 const FOLLOW_UP_TAIL = /(thi sao|the nao|ra sao|nhi|a)\s*\??$/;
 
@@ -251,6 +256,7 @@ export function understand(question: string, today: string): QuestionFrame {
     folded,
     intent,
     mine: MINE.test(folded),
+    asksPerson: PERSON.test(folded),
     followUp,
     window: parseWindow(folded, today),
     docNumbers,

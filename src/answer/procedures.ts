@@ -103,7 +103,7 @@ export function answerProcedure(
   }
 
   const p = best.procedure;
-  const parts = aspects.map((a) => aspectText(p, a));
+  const parts = aspects.map((a) => aspectText(p, a, vocabulary));
   const missing = parts.every((part) => part.missing);
   const related = variantsOf(best, procedures, vocabulary);
   let body = parts.map((part) => part.text).join('\n\n');

@@ -81,9 +81,9 @@ export function tasksFor(tasks: readonly Task[], registry: AgencyRegistry, filte
     if (filter.docIds && !filter.docIds.has(t.doc.docId)) continue;
     if (filter.province && t.doc.province && !Provinces.same(filter.province, t.doc.province)) continue;
     if (!inWindow(t)) continue;
-    const refs = [...t.lead, ...t.cooperating];
-    if (refs.some(refMatches)) own.push(t);
-    else if (refs.some(refInGroup)) group.push(t);
+    // Group tasks count only where the group leads: "phối hợp: các đơn vị có liên quan" names nobody.
+    if ([...t.lead, ...t.cooperating].some(refMatches)) own.push(t);
+    else if (t.lead.some(refInGroup)) group.push(t);
   }
   const byDue = (a: Task, b: Task): number =>
     (effectiveDue(a, filter.today) ?? '9999').localeCompare(effectiveDue(b, filter.today) ?? '9999') || a.lines[0] - b.lines[0];

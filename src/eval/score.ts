@@ -16,14 +16,16 @@ export const EvalQuestion = z.object({
   doc: z.string().nullable().optional(),
   must: z.array(z.string()).default([]),
   any_of: z.array(z.array(z.string())).nullable().optional(),
-  evidence: z.string().optional(),
-  line: z.number().optional(),
+  evidence: z.string().nullable().optional(),
+  line: z.number().nullable().optional(),
 });
 export type EvalQuestion = z.infer<typeof EvalQuestion>;
 
 /** Folded, abbreviation-canonical, punctuation-free, single-spaced. */
 export function matchForm(text: string): string {
-  return ` ${defaultAbbreviations().canonicalFolded(text).replace(/[^\p{L}\p{N}%]+/gu, ' ').replace(/\s+/g, ' ').trim()} `;
+  const plain = defaultAbbreviations().canonicalFolded(text).replace(/[^\p{L}\p{N}%]+/gu, ' ');
+  // "04/4/2022" and "4/4/2022" are the same date: drop leading zeros of numbers.
+  return ` ${plain.replace(/(?<![\p{N}.,])0+(?=\d)/gu, '').replace(/\s+/g, ' ').trim()} `;
 }
 
 export function contains(haystack: string, needle: string): boolean {
@@ -55,7 +57,13 @@ export interface Verdict {
  * @param expectedDoc how to recognise the expected document in a citation: doc ids and/or numbers;
  *   null when the question names none (or the mapping is unknown).
  */
-export function judge(q: EvalQuestion, answer: Answer, expectedDoc: { docIds: string[]; numbers: string[] } | null): Verdict {
+export function judge(
+  q: EvalQuestion,
+  answer: Answer,
+  expectedDoc: { docIds: string[]; numbers: string[] } | null,
+  /** The source lines a passage points at (a table-row chunk restructures its cells). */
+  sourceOf: (passage: Answer['passages'][number]) => string = () => '',
+): Verdict {
   const text = answer.answer;
   const missing = q.must.filter((m) => !contains(text, m));
   for (const group of q.any_of ?? []) if (!group.some((g) => contains(text, g))) missing.push(`one of [${group.join(' | ')}]`);
@@ -63,7 +71,10 @@ export function judge(q: EvalQuestion, answer: Answer, expectedDoc: { docIds: st
     expectedDoc === null
       ? null
       : answer.citations.some((c) => expectedDoc.docIds.includes(c.docId) || expectedDoc.numbers.some((n) => n.length > 0 && c.document.includes(n)));
-  const evidenceAt5 = q.evidence ? answer.passages.slice(0, 5).some((p) => passageHasEvidence(p.text, q.evidence!)) : null;
+  const evidence = q.evidence;
+  const evidenceAt5 = evidence
+    ? answer.passages.slice(0, 5).some((p) => passageHasEvidence(p.text, evidence) || passageHasEvidence(sourceOf(p), evidence))
+    : null;
   const correct = q.type === 'unanswerable' ? answer.refused : !answer.refused && missing.length === 0 && citesExpected !== false;
   return { correct, missing, citesExpected, refused: answer.refused, evidenceAt5 };
 }

@@ -7,8 +7,7 @@ import type { LineSpan } from '../../domain/document.js';
 import type { Procedure } from '../../domain/records.js';
 import { FIELD_HEADINGS, type ProcedureField } from '../../extract/procedures/fields.js';
 import { describeDocumentItem } from '../../extract/procedures/guide.js';
-import { fold } from '../../text/normalize.js';
-import type { ProcedureAspect } from './vocabulary.js';
+import type { ProcedureAspect, ProcedureVocabulary } from './vocabulary.js';
 
 export const REMINDER =
   'Lưu ý: lệ phí và quy định có thể thay đổi, bạn nên hỏi lại nơi tiếp nhận hồ sơ (Bộ phận một cửa) trước khi nộp.';
@@ -16,7 +15,6 @@ export const REMINDER =
 /** A guide not checked for this many days gets a staleness note. Default: 365. */
 export const STALE_AFTER_DAYS = 365;
 
-const ONLINE_RE = /truc tuyen|dich vu cong|online|qua mang|vneid|dien tu/;
 
 export function viDate(iso: string | undefined): string | undefined {
   const m = iso ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso) : null;
@@ -73,7 +71,7 @@ function notStated(p: Procedure, what: string, field: ProcedureField): AspectTex
   return { text: `Hướng dẫn thủ tục “${p.ten}” không nêu ${what}.`, fields: [field], missing: true };
 }
 
-export function aspectText(p: Procedure, aspect: ProcedureAspect): AspectText {
+export function aspectText(p: Procedure, aspect: ProcedureAspect, vocabulary: ProcedureVocabulary): AspectText {
   switch (aspect) {
     case 'documents':
       if (p.thanh_phan_ho_so.length === 0) return notStated(p, 'thành phần hồ sơ', 'thanh_phan_ho_so');
@@ -98,7 +96,7 @@ export function aspectText(p: Procedure, aspect: ProcedureAspect): AspectText {
     }
     case 'online': {
       if (p.noi_nop.length === 0) return notStated(p, 'cách nộp hồ sơ (có nộp trực tuyến được hay không)', 'noi_nop');
-      const online = p.noi_nop.filter((s) => ONLINE_RE.test(fold(s)));
+      const online = p.noi_nop.filter((s) => vocabulary.isOnlineChannel(s));
       const other = p.noi_nop.filter((s) => !online.includes(s));
       const text =
         online.length > 0

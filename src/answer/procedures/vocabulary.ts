@@ -26,6 +26,8 @@ export const SynonymTable = z
         z.ZodArray<typeof Phrase>
       >,
     ),
+    /** Words marking a `noi_nop` entry as an online channel ("trực tuyến", "VNeID"). */
+    onlineChannelWords: z.array(Phrase).min(1),
     /** Vaguer aspect words ("thế nào"), used only when no word from `aspects` is present. */
     weakAspects: z
       .object(
@@ -67,6 +69,7 @@ export class ProcedureVocabulary {
   private readonly aspectRe: RegExp | undefined;
   private readonly aspectOf = new Map<string, (typeof PROCEDURE_ASPECTS)[number]>();
   private readonly weakRe: RegExp | undefined;
+  private readonly onlineRe: RegExp | undefined;
   private readonly weakOf = new Map<string, (typeof PROCEDURE_ASPECTS)[number]>();
 
   constructor(readonly table: SynonymTable) {
@@ -99,6 +102,14 @@ export class ProcedureVocabulary {
       }
     }
     this.weakRe = alternation(weakPhrases);
+    this.onlineRe = alternation(table.onlineChannelWords);
+  }
+
+  /** True when a submission channel ("Nộp trực tuyến trên Cổng Dịch vụ công quốc gia") is online. */
+  isOnlineChannel(text: string): boolean {
+    if (!this.onlineRe) return false;
+    this.onlineRe.lastIndex = 0;
+    return this.onlineRe.test(squash(fold(text)));
   }
 
   static load(file: string = BUNDLED_SYNONYMS): ProcedureVocabulary {
