@@ -14,10 +14,24 @@ export interface TextReadResult extends ReadResult {
   webTitle?: string;
 }
 
-/** Decode bytes as UTF-8 (BOM tolerated); falls back to Windows-1258-free latin1 never: Vietnamese text is UTF-8 or unusable. */
+/**
+ * Decode bytes as UTF-8, or UTF-16 when a BOM says so (Windows "Unicode" text files). Legacy
+ * 8-bit Vietnamese encodings (TCVN3, VNI) are not guessed: their bytes decode to visible garbage.
+ */
 export function decodeText(bytes: Buffer): string {
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  let encoding = 'utf-8';
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) encoding = 'utf-16le';
+  else if (bytes[0] === 0xfe && bytes[1] === 0xff) encoding = 'utf-16be';
+  const text = new TextDecoder(encoding, { fatal: false }).decode(bytes);
   return text.replace(/^\uFEFF/, '');
+}
+
+/** Markdown decoration that hides numbering: "## II. NHIỆM VỤ", "**1. Mục tiêu**". */
+function stripMarkdown(line: string): string {
+  return line
+    .replace(/^\s{0,3}#{1,6}\s+/, '')
+    .replace(/^(\s*)(\*\*|__)(.+?)\2\s*$/, '$1$3')
+    .replace(/^(\s*)>\s?/, '$1');
 }
 
 export function readTextLines(raw: string, format: 'txt' | 'md'): TextReadResult {
@@ -37,7 +51,7 @@ export function readTextLines(raw: string, format: 'txt' | 'md'): TextReadResult
       continue;
     }
     if (junk.has(i)) continue;
-    blocks.push({ kind: 'line', text: lines[i]!, line: i + 1 });
+    blocks.push({ kind: 'line', text: format === 'md' ? stripMarkdown(lines[i]!) : lines[i]!, line: i + 1 });
   }
   return { format, blocks, lines, webMeta, ...(webTitle ? { webTitle } : {}) };
 }

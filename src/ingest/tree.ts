@@ -136,18 +136,19 @@ export function buildTree(blocks: readonly SourceBlock[], options: TreeOptions =
     para = undefined;
   };
   const prevTextLine = lineOrder(blocks);
-  const nextLines: Array<{ idx: number; text: string }> = [];
+  // Non-empty line texts in block order, for looking a few lines ahead in O(1).
+  const textLines: Array<{ idx: number; text: string }> = [];
+  const firstAfter: number[] = new Array<number>(blocks.length + 1).fill(0);
   blocks.forEach((b, idx) => {
-    if (b.kind === 'line') nextLines.push({ idx, text: b.text.trim() });
+    if (b.kind === 'line' && b.text.trim() !== '') textLines.push({ idx, text: b.text.trim() });
   });
+  for (let idx = blocks.length - 1, k = textLines.length; idx >= 0; idx--) {
+    firstAfter[idx] = k;
+    if (k > 0 && textLines[k - 1]!.idx === idx) k--;
+  }
   const lookahead = (idx: number, n: number): string[] => {
-    const out: string[] = [];
-    for (const l of nextLines) {
-      if (l.idx <= idx || l.text === '') continue;
-      out.push(l.text);
-      if (out.length >= n) break;
-    }
-    return out;
+    const start = firstAfter[idx] ?? textLines.length;
+    return textLines.slice(start, start + n).map((l) => l.text);
   };
 
   const openSection = (label: Label, b: Extract<SourceBlock, { kind: 'line' }>) => {

@@ -364,3 +364,21 @@ describe('buildDocument from reader blocks', () => {
     expect(row).toMatchObject({ page: 2, confidence: 0.7, sectionPath: ['I', '1', '1'] });
   });
 });
+
+describe('markdown and encodings', () => {
+  it('reads numbering hidden behind markdown headings and bold', async () => {
+    const file = path.join(tmp, 'ke-hoach.md');
+    await writeFile(file, '# KẾ HOẠCH\n\nSố hóa hồ sơ năm 2025\n\n## I. NHIỆM VỤ\n\n**1. Số hóa hồ sơ hộ tịch**\n\n- Sở Tư pháp: chủ trì.\n');
+    const doc = await ingestOk(file);
+    expect(section(doc, 'I/1').heading).toBe('Số hóa hồ sơ hộ tịch');
+    expect(doc.lines[4]).toBe('## I. NHIỆM VỤ');
+    expect(section(doc, 'I').lines[0]).toBe(5);
+  });
+
+  it('decodes UTF-16 text with a byte-order mark', async () => {
+    const file = path.join(tmp, 'utf16.txt');
+    await writeFile(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('KẾ HOẠCH\nI. MỤC TIÊU\n1. Phủ sóng 5G\n', 'utf16le')]));
+    const doc = await ingestOk(file);
+    expect(section(doc, 'I/1').heading).toBe('Phủ sóng 5G');
+  });
+});
