@@ -43,7 +43,7 @@ function romanFix(token: string): string | undefined {
 export function parsePointRefs(text: string): PointRef[] {
   const f = foldKeepLength(text).toLowerCase();
   const out: PointRef[] = [];
-  const re = /diem\s+(.{1,60}?)\s*m[uu]c\s*:?\s*(\S{1,4}?)\s+phan\s*(\S{1,5})/dg;
+  const re = /diem\s+(.{1,60}?)\s*muc\s*:?\s*(\S{1,4}?)\s+phan\s*([a-z0-9|]{1,5})/dg;
   for (const m of f.matchAll(re)) {
     const [ls, le] = m.indices![1]!;
     const letters = text.slice(ls, le);
@@ -61,7 +61,7 @@ export function parsePointRefs(text: string): PointRef[] {
     out.push({ raw: text.slice(m.index!, m.index! + m[0].length), points, bad, ...(item ? { item } : {}), ...(part ? { part } : {}) });
   }
   // "điểm 7mục 2 phần III": the letter is lost; keep the raw text.
-  for (const m of f.matchAll(/diem\s*(\S*?)m[u]c/g)) {
+  for (const m of f.matchAll(/diem\s*(\S*?)muc/g)) {
     if (out.some((o) => o.raw.includes(text.slice(m.index!, m.index! + m[0].length)))) continue;
     out.push({ raw: text.slice(m.index!, m.index! + m[0].length + 12).trim(), points: [], bad: [m[1] ?? ''] });
   }

@@ -25,7 +25,7 @@ export function figureOf(text: string, atStart = false): string | undefined {
 const TARGET_PART = /chi tieu|muc tieu cu the/;
 const GENERAL_PART = /muc tieu (?:chung|tong quat)/;
 
-function yearOf(chain: SectionNode[], fallback: number | undefined): string | undefined {
+function yearOf(chain: SectionNode[], fallback: string | undefined): string | undefined {
   for (let k = chain.length - 1; k >= 0; k--) {
     const h = fold(chain[k]!.heading);
     const range = /((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})/.exec(h);
@@ -33,7 +33,7 @@ function yearOf(chain: SectionNode[], fallback: number | undefined): string | un
     const year = /nam\s+((?:19|20)\d{2})/.exec(h);
     if (year) return year[1];
   }
-  return fallback !== undefined ? String(fallback) : undefined;
+  return fallback;
 }
 
 /** Targets listed under "Chỉ tiêu cụ thể"/"Mục tiêu cụ thể" headings (points and bullets with a figure). */
@@ -43,7 +43,10 @@ export function sectionTargets(ctx: ExtractContext, sections: SectionInfo[]): Ar
     const chain = [...info.ancestors, info.node];
     const inTargets = chain.some((s) => TARGET_PART.test(fold(s.heading)) && !GENERAL_PART.test(fold(s.heading)));
     if (!inTargets) continue;
-    const year = yearOf(chain, ctx.deadlineContext.docYear);
+    // Without a period in the headings, the plan's own period ("giai đoạn 2024 - 2025" in the title).
+    const titleRange = /((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})/.exec(ctx.doc.meta.title);
+    const planPeriod = titleRange ? `${titleRange[1]}-${titleRange[2]}` : ctx.deadlineContext.docYear !== undefined ? String(ctx.deadlineContext.docYear) : undefined;
+    const year = yearOf(chain, planPeriod);
     const s = info.node;
     const candidates: Array<{ text: string; lines: [number, number]; page?: number; confidence?: number }> = [];
     // A lettered point is itself a target ("d) 20% số lượng người dân …").
