@@ -174,7 +174,12 @@ export function chunkDocument(doc: Document, options: ChunkOptions = {}): Chunk[
       const groups = row.groupPath;
       const text = [...groups.map((g) => shorten(g, 200)), parts.join('; ')].join('\n');
       push({
-        sectionPath: [...trail.map((s) => s.label), ...(row.ordinal ? [row.ordinal] : [])],
+        // Group ordinals keep rows of different groups apart ("Phụ lục 02 / II / 1").
+        sectionPath: [
+          ...trail.map((s) => s.label),
+          ...groups.map((g) => /^(\S+)\. /.exec(g)?.[1] ?? g),
+          ...(row.ordinal ? [row.ordinal] : []),
+        ],
         sectionTitle: titleOf(trail, groups),
         text,
         lines: row.lines,
