@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Chunk } from '../../src/domain/records.js';
-import { LexicalIndex, numberAliases } from '../../src/index/lexical.js';
+import { LEXICAL_VERSION, LexicalIndex, numberAliases } from '../../src/index/lexical.js';
 import { queryTerms, termsOf } from '../../src/index/tokenize.js';
 import { defaultAbbreviations } from '../../src/text/abbreviations.js';
 
@@ -98,7 +98,7 @@ describe('LexicalIndex', () => {
   });
 
   it('refuses another lexicalVersion', () => {
-    const json = index.toJSON().replace('"lexicalVersion":1', '"lexicalVersion":0');
-    expect(() => LexicalIndex.fromJSON(json, abbr)).toThrow('lexical index: unsupported lexicalVersion 0 (expected 1)');
+    const json = index.toJSON().replace(`"lexicalVersion":${LEXICAL_VERSION}`, '"lexicalVersion":0');
+    expect(() => LexicalIndex.fromJSON(json, abbr)).toThrow(`lexical index: unsupported lexicalVersion 0 (expected ${LEXICAL_VERSION})`);
   });
 });
