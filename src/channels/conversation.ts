@@ -225,6 +225,10 @@ export class ConversationService {
   }
 
   private async replyAnswer(chat: ChatKey, question: string, send: Send, log: Logger, overrides: Partial<AnswerContext> = {}): Promise<void> {
+    if (!this.options.assistant.isReady()) {
+      await send({ text: userMessage('INDEX_MISSING') });
+      return;
+    }
     const { answer, questionId } = await this.ask(chat, question, log, overrides);
     const buttons: Button[][] = answer.choices.slice(0, 8).map((c, i) => [{ label: c.label, data: `ch:${i}`, kind: 'choice' }]);
     buttons.push([
@@ -410,7 +414,7 @@ export class ConversationService {
 
   private stats(): string {
     const since = new Date(this.now().getTime() - 7 * 86_400_000);
-    const s = this.options.stores.questions.stats({ since, top: 5 });
+    const s = this.options.stores.questions.stats({ since, top: 5, timezone: this.timezone });
     const rate = s.total > 0 ? ((100 * s.refused) / s.total).toFixed(1) : '0';
     const lines = [
       'Thống kê 7 ngày qua:',

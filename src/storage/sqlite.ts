@@ -221,17 +221,23 @@ class SqliteQuestions implements QuestionLog {
       ...(row.reason ? { reason: row.reason } : {}), latencyMs: row.latency_ms, askedAt: new Date(row.asked_at),
     };
   }
-  stats(options: { since: Date; top?: number }): QuestionStats {
+  stats(options: { since: Date; top?: number; timezone?: string }): QuestionStats {
     const since = iso(options.since);
-    const perDay = this.db
-      .prepare(
-        `SELECT substr(asked_at, 1, 10) AS day, COUNT(*) AS questions, SUM(refused) AS refused
-         FROM questions WHERE asked_at >= ? GROUP BY day ORDER BY day`,
-      )
-      .all(since) as Array<{ day: string; questions: number; refused: number }>;
-    const refusedRows = this.db
-      .prepare('SELECT question FROM questions WHERE asked_at >= ? AND refused = 1')
-      .all(since) as Array<{ question: string }>;
+    // Group by the local day (a question at 06:00 in Hà Nội is 23:00 UTC the day before).
+    const dayOf = new Intl.DateTimeFormat('en-CA', { timeZone: options.timezone ?? 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' });
+    const rows = this.db
+      .prepare('SELECT asked_at, refused, question FROM questions WHERE asked_at >= ? ORDER BY asked_at')
+      .all(since) as Array<{ asked_at: string; refused: number; question: string }>;
+    const days = new Map<string, { day: string; questions: number; refused: number }>();
+    for (const row of rows) {
+      const day = dayOf.format(new Date(row.asked_at));
+      const d = days.get(day) ?? { day, questions: 0, refused: 0 };
+      d.questions += 1;
+      d.refused += row.refused;
+      days.set(day, d);
+    }
+    const perDay = [...days.values()];
+    const refusedRows = rows.filter((r) => r.refused === 1);
     // Group unanswered questions by folded text so "giay khai sinh" and "giấy khai sinh" count together.
     const groups = new Map<string, { question: string; count: number }>();
     for (const { question } of refusedRows) {

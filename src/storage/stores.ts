@@ -74,7 +74,8 @@ export interface QuestionLog {
   /** Returns the id used by feedback buttons. */
   record(entry: QuestionRecord): number;
   get(id: number): (QuestionRecord & { id: number }) | undefined;
-  stats(options: { since: Date; top?: number }): QuestionStats;
+  /** Days are local days in `timezone` (default: Asia/Ho_Chi_Minh). */
+  stats(options: { since: Date; top?: number; timezone?: string }): QuestionStats;
 }
 
 export interface FeedbackStore {

@@ -202,9 +202,13 @@ describe('platform behaviour', () => {
     expect(forChat.slice(0, 2)).toEqual(['sendChatAction', 'sendMessage']);
   });
 
-  it('answers 503 on /readyz until the index is loaded, and exposes metrics', async () => {
+  it('answers 503 on /readyz until the index is loaded (chats get the Vietnamese notice), and exposes metrics', async () => {
     assistant.ready = false;
     expect((await fetch(`${h.url}/readyz`)).status).toBe(503);
+    expect((await postJson(`${h.url}/api/ask`, { question: 'x', session: 'not-ready' })).status).toBe(503);
+    await postTelegram(h, tgTextUpdate('chưa sẵn sàng', { chatId: 97 }));
+    await h.app.queue.idle();
+    expect(h.telegram.sentTexts(97)).toEqual([USER_MESSAGES.INDEX_MISSING]);
     assistant.ready = true;
     expect((await fetch(`${h.url}/readyz`)).status).toBe(200);
     const metrics = await (await fetch(`${h.url}/metrics`)).text();

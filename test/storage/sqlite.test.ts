@@ -99,6 +99,8 @@ describe('QuestionLog.stats and FeedbackStore', () => {
     ask('giay phep lai xe doi o dau?', true, '2024-11-10');
     ask('lịch nghỉ tết', true, '2024-11-10');
     ask('cũ quá', true, '2024-10-01');
+    // 23:30 UTC on 10/11 is 06:30 on 11/11 in Hà Nội: counted on the local day.
+    s.questions.record({ ...tg, question: 'sáng sớm', answer: '…', intent: 'fact', refused: false, latencyMs: 5, askedAt: new Date('2024-11-10T23:30:00Z') });
     expect(s.feedback.record({ ...tg, questionId: q1, rating: 1, at: new Date('2024-11-10T04:00:00Z') })).toBe(true);
     expect(s.feedback.record({ ...tg, questionId: q1, rating: -1, at: new Date('2024-11-10T04:01:00Z') })).toBe(true);
     expect(s.feedback.record({ channel: 'zalo', chatId: 'z', questionId: q1, rating: 1, at: new Date('2024-11-10T04:02:00Z') })).toBe(true);
@@ -107,8 +109,9 @@ describe('QuestionLog.stats and FeedbackStore', () => {
     expect(stats.perDay).toEqual([
       { day: '2024-11-09', questions: 2, refused: 1 },
       { day: '2024-11-10', questions: 2, refused: 2 },
+      { day: '2024-11-11', questions: 1, refused: 0 },
     ]);
-    expect(stats.total).toBe(4);
+    expect(stats.total).toBe(5);
     expect(stats.refused).toBe(3);
     expect(stats.topUnanswered[0]).toEqual({ question: 'giấy phép lái xe đổi ở đâu', count: 2 });
     expect(stats.feedback).toEqual({ up: 1, down: 1 });
