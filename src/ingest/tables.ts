@@ -66,7 +66,6 @@ export function toTableNode(block: TableBlock): TableNode {
   let headerIndex = rows.findIndex((r, i) => i < 4 && isHeaderRow(r));
   const header = headerIndex >= 0 ? rows[headerIndex]!.map((c) => c.trim()) : [];
   while (header.length > 0 && header[header.length - 1] === '') header.pop();
-  const width = Math.max(header.length, ...rows.map((r) => r.length));
   const directingCol = header.findIndex((h) => /chi dao/.test(fold(h)));
   const out: TableRow[] = [];
   // Arabic ordinals are data rows; roman/uppercase letters then head groups.
@@ -164,7 +163,6 @@ export function toTableNode(block: TableBlock): TableNode {
   const span: LineSpan = allLines.length
     ? [Math.min(...allLines.map((l) => l[0])), Math.max(...allLines.map((l) => l[1]))]
     : [0, 0];
-  void width;
   return {
     kind: 'table',
     header,

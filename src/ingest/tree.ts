@@ -126,7 +126,6 @@ export function buildTree(blocks: readonly SourceBlock[], options: TreeOptions =
   const stack: OpenSection[] = [];
   let closing = false;
   let para: (ParagraphNode & { confSum?: number; confN?: number }) | undefined;
-  let lastLine = 0;
 
   const container = (): DocNode[] => (stack.length ? stack[stack.length - 1]!.node.children : root);
   const extend = (to: number) => {
@@ -198,7 +197,6 @@ export function buildTree(blocks: readonly SourceBlock[], options: TreeOptions =
       return;
     }
     if (PAGE_NUMBER_RE.test(t)) return;
-    lastLine = b.line;
     const thisLen = t.length;
     const lenBefore = prevLen;
     prevLen = thisLen;
@@ -216,9 +214,6 @@ export function buildTree(blocks: readonly SourceBlock[], options: TreeOptions =
         return;
       }
       label = { label: 'Phụ lục', heading: t.replace(/^[.\s]+/, ''), rank: 0, kind: 'appendix' };
-    }
-    if (label?.kind === 'appendix' && label.heading === '' && ahead[0] && isUpperLine(ahead[0])) {
-      // The title sits on the next line; it will be attached as the heading above.
     }
 
     // "PHỤ LỤC 02" / "Phần thứ nhất" with the title on the next line.
@@ -304,7 +299,6 @@ export function buildTree(blocks: readonly SourceBlock[], options: TreeOptions =
     addParagraph(b, t, undefined);
   });
   flushPara();
-  void lastLine;
   return finalizeTree(root);
 
   function lastLineBefore(line: number): number {
