@@ -5,8 +5,9 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { answerProcedure } from '../../src/answer/procedures.js';
-import { extractProcedures } from '../../src/extract/procedures.js';
-import { ingestFile } from '../../src/ingest/index.js';
+import { readFileSync } from 'node:fs';
+import { extractProcedures, readProcedureGuide } from '../../src/extract/procedures.js';
+import { documentId, ingestFile } from '../../src/ingest/index.js';
 import { fixtures } from './helpers.js';
 
 async function ingest(name: string) {
@@ -40,6 +41,14 @@ describe('procedures in ingested files', () => {
     });
     expect(p!.trinh_tu).toHaveLength(2);
     expect(p!.le_phi).toBe('Trực tiếp: Miễn lệ phí; Trực tuyến: Miễn lệ phí');
+  });
+
+  it('gives a guide the same document id ingest would give its file', () => {
+    const file = path.join(fixtures, 'guides', 'khai-sinh.md');
+    for (const root of [fixtures, undefined]) {
+      const result = readProcedureGuide(file, readFileSync(file), root);
+      expect(result.ok && result.document.meta.id).toBe(documentId(file, root));
+    }
   });
 
   it('finds nothing in a plan', async () => {

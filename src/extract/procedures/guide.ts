@@ -154,8 +154,9 @@ function fieldTexts(field: ProcedureField, fm: ProcedureFrontMatter): string[] {
   }
 }
 
+/** Same rule as ingest's `documentId` (path relative to root, else the file name), without loading the readers. */
 export function documentIdFor(file: string, root?: string): string {
-  const rel = root ? path.relative(root, file) : file;
+  const rel = root ? path.relative(root, file) : path.basename(file);
   return rel.split(path.sep).join('/');
 }
 
