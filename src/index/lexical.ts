@@ -102,14 +102,16 @@ export class LexicalIndex {
     // Per field: per term, [doc, tf] pairs in doc order.
     const lists: Array<Array<number[]>> = FIELDS.map(() => []);
     const lengths = FIELDS.map(() => new Float32Array(chunks.length));
+    // Chunks of one section share their meta text; the abbreviation rewrite is the costly step.
+    const metaCache = new Map<string, [string, string]>();
     chunks.forEach((chunk, doc) => {
       const meta = metaText(chunk);
-      const texts = [
-        abbreviations.canonical(chunk.text),
-        abbreviations.canonicalFolded(chunk.text),
-        abbreviations.canonical(meta),
-        abbreviations.canonicalFolded(meta),
-      ];
+      let metaForms = metaCache.get(meta);
+      if (!metaForms) {
+        metaForms = [abbreviations.canonical(meta), abbreviations.canonicalFolded(meta)];
+        metaCache.set(meta, metaForms);
+      }
+      const texts = [abbreviations.canonical(chunk.text), abbreviations.canonicalFolded(chunk.text), ...metaForms];
       texts.forEach((text, f) => {
         const counts = new Map<number, number>();
         const tokens = termsOf(text);

@@ -288,6 +288,10 @@ async function reindexLocked(options: ReindexOptions, started: number): Promise<
   }
 
   const errors: ReindexError[] = outputs.flatMap((o) => o.entry.errors.map((e) => ({ file: o.entry.path, ...e })));
+  // A path typed on the command line that does not exist is an error the admin must see.
+  for (const p of options.paths ?? []) {
+    if (!existsSync(p)) errors.push({ file: p, code: 'INGEST_UNREADABLE', detail: 'no such file or folder' });
+  }
   const report: ReindexReport = {
     published: false,
     full,

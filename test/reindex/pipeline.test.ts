@@ -124,6 +124,15 @@ describe('runReindex', () => {
     expect(index.manifest.version).toBe(good.version);
   });
 
+  it('reports a given path that does not exist', async () => {
+    const dataDir = tempDir();
+    const { logger } = memoryLogger();
+    const missing = path.join(tempDir(), 'khong-co.docx');
+    const report = await runReindex({ dataDir, knowledgeDir: copyKnowledge(), paths: [missing], ...withModel, logger, stages: fakeStages() });
+    expect(report.published).toBe(true);
+    expect(report.errors).toEqual([{ file: missing, code: 'INGEST_UNREADABLE', detail: 'no such file or folder' }]);
+  });
+
   it('an extractor that throws on one file is that file’s error only', async () => {
     const dataDir = tempDir();
     const { logger } = memoryLogger();
