@@ -37,6 +37,8 @@ export interface IncomingText {
   /** Sender's user id (admin checks use it as well as the chat id). */
   userId: string;
   text: string;
+  /** Shows "typing…" once the message passed the rate limit and length checks (best effort). */
+  typing?: () => Promise<void>;
 }
 
 export interface CommandSpec {
@@ -146,6 +148,7 @@ export class ConversationService {
       if (!gated.silent) await send({ text: userMessage(gated.code) });
       return;
     }
+    await message.typing?.().catch((err: unknown) => log.warn({ err }, 'typing indicator failed'));
     const command = parseCommand(text);
     if (command) {
       await this.handleCommand(message, command.name, command.args, send, log);

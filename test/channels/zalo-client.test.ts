@@ -71,6 +71,12 @@ describe('ZaloClient', () => {
     expect(logs.lines.join('')).not.toContain(TOKEN);
   });
 
+  it('does not retry the typing indicator', async () => {
+    api.failNext('sendChatAction', { kind: '500' });
+    await expect(client.sendChatAction('chat-1')).rejects.toThrow(ZaloApiError);
+    expect(api.callsTo('sendChatAction')).toHaveLength(1);
+  });
+
   it('times out a hung call and retries it', async () => {
     api.failNext('sendMessage', { kind: 'hang' });
     await client.sendMessage('chat-1', 'treo');

@@ -145,6 +145,8 @@ describe('message limits', () => {
     await h.app.queue.idle();
     const texts = h.telegram.sentTexts(90);
     expect(texts.filter((t) => t.startsWith('Trả lời'))).toHaveLength(5);
+    // No "typing…" for messages that are not going to be answered.
+    expect(h.telegram.callsTo('sendChatAction').filter((c) => String(c.params.chat_id) === '90')).toHaveLength(5);
     expect(texts.filter((t) => t === USER_MESSAGES.RATE_LIMITED)).toHaveLength(1);
     expect(h.telegram.sentTexts(91)).toEqual(['Trả lời: chat khác']);
     // A minute later the chat may ask again.

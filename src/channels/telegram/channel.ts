@@ -89,10 +89,15 @@ export class TelegramChannel {
     bot.on('message:text', async (ctx) => {
       const log = logFor(ctx);
       const chatId = String(ctx.chat.id);
-      // "typing" is best effort: a failure must not stop the answer.
-      await ctx.api.sendChatAction(ctx.chat.id, 'typing').catch((err: unknown) => log.warn({ err }, 'sendChatAction failed'));
       await conversation.handleText(
-        { chat: { channel: 'telegram', chatId }, userId: String(ctx.from?.id ?? chatId), text: ctx.message.text },
+        {
+          chat: { channel: 'telegram', chatId },
+          userId: String(ctx.from?.id ?? chatId),
+          text: ctx.message.text,
+          typing: async () => {
+            await ctx.api.sendChatAction(ctx.chat.id, 'typing');
+          },
+        },
         (reply) => this.sendReply(chatId, reply),
         log,
       );

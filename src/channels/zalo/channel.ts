@@ -64,9 +64,15 @@ export class ZaloChannel {
     try {
       if (event.message.from.is_bot) return;
       if (event.event_name === 'message.text.received' && event.message.text !== undefined) {
-        await this.options.client.sendChatAction(chatId).catch((err: unknown) => log.warn({ err }, 'sendChatAction failed'));
         await this.options.conversation.handleText(
-          { chat: { channel: 'zalo', chatId }, userId: event.message.from.id, text: event.message.text },
+          {
+            chat: { channel: 'zalo', chatId },
+            userId: event.message.from.id,
+            text: event.message.text,
+            typing: async () => {
+              await this.options.client.sendChatAction(chatId);
+            },
+          },
           send,
           log,
         );

@@ -77,13 +77,14 @@ export class ZaloClient {
   sendMessage(chatId: string, text: string): Promise<unknown> {
     return this.call('sendMessage', { chat_id: chatId, text });
   }
+  /** Best effort: no retries and a short timeout, so "typing…" never delays the answer. */
   sendChatAction(chatId: string, action: 'typing' = 'typing'): Promise<unknown> {
-    return this.call('sendChatAction', { chat_id: chatId, action });
+    return this.call('sendChatAction', { chat_id: chatId, action }, { maxRetries: 0, timeoutMs: 3000 });
   }
 
   /** One API call with retries; resolves to `result`, throws ZaloApiError. */
-  async call(method: string, params: Record<string, unknown>, extra: { timeoutMs?: number } = {}): Promise<unknown> {
-    const o = { ...ZALO_CLIENT_DEFAULTS, ...definedOnly(this.options) };
+  async call(method: string, params: Record<string, unknown>, extra: { timeoutMs?: number; maxRetries?: number } = {}): Promise<unknown> {
+    const o = { ...ZALO_CLIENT_DEFAULTS, ...definedOnly(this.options), ...definedOnly(extra) };
     const log = this.options.logger;
     let attempt = 0;
     for (;;) {
@@ -93,7 +94,7 @@ export class ZaloClient {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify(params),
-          signal: AbortSignal.timeout(extra.timeoutMs ?? o.timeoutMs),
+          signal: AbortSignal.timeout(o.timeoutMs),
         });
         const raw = await res.body.text();
         const parsed = ZaloResponse.safeParse(safeJson(raw));
