@@ -468,16 +468,24 @@ export class AgencyRegistry {
     const scores = new Map<string, number>();
     if (exact) scores.set(exact.template.id, exact.how === 'fuzzy' ? 0.9 : 1);
     const q = this.key(text);
-    const qTokens = new Set(q.split(' ').filter(Boolean));
     const qPlain = this.plainKey(text);
-    if (qTokens.size > 0) {
-      for (const c of this.canonicalKeys) {
-        const aTokens = c.key.split(' ');
-        let common = 0;
-        for (const t of aTokens) if (qTokens.has(t)) common++;
-        const tokenScore = common / Math.max(aTokens.length, qTokens.size);
-        const prev = scores.get(c.template.id) ?? 0;
-        if (tokenScore > prev) scores.set(c.template.id, tokenScore * 0.95);
+    const STOP = new Set(['va', 'cac', 'cua', 'tinh', PROVINCE_MARK]);
+    const qSets = [q, qPlain].map((k) => k.split(' ').filter((w) => w && !STOP.has(w)));
+    if (qSets[0]!.length > 0) {
+      // Token overlap on both key forms ("dai truyen hinh" ~ "Đài Phát thanh và Truyền hình"); a query
+      // word that starts an alias word counts most of a match ("so tt" ~ "sở tttt").
+      for (const [pool, qTokens] of [[this.canonicalKeys, qSets[0]!], [this.plain, qSets[1]!]] as const) {
+        for (const c of pool) {
+          const aTokens = c.key.split(' ').filter((w) => !STOP.has(w));
+          let common = 0;
+          for (const t of qTokens) {
+            if (aTokens.includes(t)) common += 1;
+            else if (t.length >= 2 && aTokens.some((a) => a.startsWith(t))) common += 0.8;
+          }
+          if (common === 0) continue;
+          const tokenScore = (0.6 * common) / qTokens.length + (0.4 * Math.min(common, aTokens.length)) / aTokens.length;
+          if (tokenScore * 0.95 > (scores.get(c.template.id) ?? 0)) scores.set(c.template.id, tokenScore * 0.95);
+        }
       }
       for (const c of this.plain) {
         const max = Math.max(c.key.length, qPlain.length);
