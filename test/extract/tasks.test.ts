@@ -57,6 +57,9 @@ describe('numbered prose tasks', () => {
       { at: 'II.5', lead: ['so-tttt@bac-giang'], coop: ['so-noi-vu@bac-giang', 'so-tai-chinh@bac-giang'], due: '2023-12-31' },
       { at: 'II.5', lead: ['cac-so-ban-nganh@bac-giang', 'ubnd-cap-huyen@bac-giang'], coop: [], due: '2023-11-20' },
       { at: 'II.6', lead: ['bao-tinh@bac-giang', 'dai-ptth@bac-giang'], coop: ['cac-so-ban-nganh@bac-giang', 'ubnd-cap-huyen@bac-giang'], due: '2023-12-31' },
+      // Labels inside the task sentence, and as plain lines under the heading.
+      { at: 'II.7', lead: ['so-y-te@bac-giang'], coop: ['so-tai-chinh@bac-giang'], due: '2023-09-30' },
+      { at: 'II.8', lead: ['so-gddt@bac-giang'], coop: [], due: '2023-12-31' },
     ]);
     const inherited = tasks.find((t) => t.action === 'Công bố danh mục dữ liệu mở')!;
     expect(inherited.confidence).toBeLessThan(tasks.find((t) => t.sectionPath.join('.') === 'II.4')!.confidence);

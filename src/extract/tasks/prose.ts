@@ -132,16 +132,27 @@ export function proseTasks(ctx: ExtractContext, info: SectionInfo): TaskDraft[] 
       addDraft(child, header.refs, text);
       continue;
     }
-    if (!child.bullet && !sawBullet && drafts.length === 0 && taskLead.length === 0) {
-      // Plain text under the heading: a wrapped heading, or a sentence naming its agency.
-      const k = classify(ctx, text);
-      if (k.type === 'agency' && k.action) addDraft(child, k.refs, k.action);
-      continue;
-    }
     if (!child.bullet && sawBullet) continue; // closing remarks after the bullet list
+    const k = classify(ctx, text);
+    // Plain text under the heading is a wrapped heading or a description unless it assigns someone
+    // ("Cơ quan chủ trì: …", "Sở X tham mưu …").
+    if (!child.bullet && k.type === 'action') continue;
     sawBullet = sawBullet || Boolean(child.bullet);
     flushHeader();
-    const k = classify(ctx, text);
+    handle(child, k, text);
+  }
+  flushHeader();
+
+  if (drafts.length === 0 && taskLead.length === 0) {
+    // Labels written into the task sentence itself: "… (Cơ quan chủ trì: Sở Y tế; phối hợp: …; thời gian: Quý II/2024)".
+    const para: ParagraphNode = { kind: 'paragraph', text: head.text, lines: head.lines };
+    for (const part of head.text.split(/[;()]|\.\s/)) {
+      const k = classify(ctx, part.trim());
+      if (k.type === 'lead' || k.type === 'coop' || k.type === 'directing' || k.type === 'deadline') handle(para, k, part);
+    }
+  }
+
+  function handle(child: ParagraphNode, k: Bullet, text: string): void {
     switch (k.type) {
       case 'deadline': {
         sawDeadlineLine = true;
@@ -177,7 +188,6 @@ export function proseTasks(ctx: ExtractContext, info: SectionInfo): TaskDraft[] 
         break;
     }
   }
-  flushHeader();
 
   const assigned = drafts.some((d) => d.lead.length > 0) || taskLead.length > 0;
   if (!assigned && !sawDeadlineLine) return [];
