@@ -105,6 +105,10 @@ describe('lookup', () => {
     const partial = registry.lookup('y te', { limit: 2 });
     expect(partial.map((c) => c.agency.id)).toEqual(['so-y-te', 'bo-y-te']);
     expect(partial[0]!.score).toBeLessThan(1);
+    // Partial names: words of the full name, or the start of an abbreviation.
+    expect(registry.lookup('dai truyen hinh')[0]!.agency.id).toBe('dai-ptth');
+    expect(registry.lookup('sở tt')[0]!.agency.id).toBe('so-tttt');
+    expect(registry.lookup('Hợp tác xã Hoa Ban')).toEqual([]);
   });
 });
 
