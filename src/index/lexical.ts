@@ -96,7 +96,13 @@ export class LexicalIndex {
     this.seen = new Uint32Array(ids.length);
   }
 
-  static build(chunks: readonly Chunk[], abbreviations: Abbreviations): LexicalIndex {
+  /**
+   * Index `chunks`. With `reuse`, chunks that `reuse` already holds and `reusable(id)` accepts take
+   * their term counts from it instead of being tokenized again (the abbreviation rewrite and tone
+   * normalisation dominate build time), which keeps a no-change reindex fast.
+   */
+  static build(chunks: readonly Chunk[], abbreviations: Abbreviations, options: { reuse?: LexicalIndex; reusable?: (id: string) => boolean } = {}): LexicalIndex {
+    const previous = options.reuse && options.reusable ? options.reuse.termCounts() : undefined;
     const termIds = new Map<string, number>();
     const terms: string[] = [];
     // Per field: per term, [doc, tf] pairs in doc order.
@@ -104,7 +110,24 @@ export class LexicalIndex {
     const lengths = FIELDS.map(() => new Float32Array(chunks.length));
     // Chunks of one section share their meta text; the abbreviation rewrite is the costly step.
     const metaCache = new Map<string, [string, string]>();
+    const termId = (token: string): number => {
+      let id = termIds.get(token);
+      if (id === undefined) {
+        id = terms.length;
+        termIds.set(token, id);
+        terms.push(token);
+      }
+      return id;
+    };
     chunks.forEach((chunk, doc) => {
+      const old = previous && options.reusable!(chunk.id) ? previous.get(chunk.id) : undefined;
+      if (old) {
+        old.forEach((counts, f) => {
+          for (let i = 0; i < counts.length; i += 2) ((lists[f]![termId(counts[i] as string)] ??= [])).push(doc, counts[i + 1] as number);
+          lengths[f]![doc] = old.lengths[f]!;
+        });
+        return;
+      }
       const meta = metaText(chunk);
       let metaForms = metaCache.get(meta);
       if (!metaForms) {
@@ -117,12 +140,7 @@ export class LexicalIndex {
         const tokens = termsOf(text);
         lengths[f]![doc] = tokens.length;
         for (const token of tokens) {
-          let id = termIds.get(token);
-          if (id === undefined) {
-            id = terms.length;
-            termIds.set(token, id);
-            terms.push(token);
-          }
+          const id = termId(token);
           counts.set(id, (counts.get(id) ?? 0) + 1);
         }
         for (const [id, tf] of counts) ((lists[f]![id] ??= [])).push(doc, Math.min(tf, 0xffff));
@@ -172,6 +190,22 @@ export class LexicalIndex {
       fields: this.fields.map((f) => ({ offsets: Array.from(f.offsets), docs: Array.from(f.docs), tfs: Array.from(f.tfs), lengths: Array.from(f.lengths) })),
     };
     return JSON.stringify(data);
+  }
+
+  /** Per chunk id: per field, [term, tf, term, tf, …], plus the field lengths (inverts the postings). */
+  private termCounts(): Map<string, Array<Array<string | number>> & { lengths: number[] }> {
+    const out = new Map<string, Array<Array<string | number>> & { lengths: number[] }>();
+    const perDoc = this.ids.map((id, doc) => {
+      const entry = Object.assign(FIELDS.map(() => [] as Array<string | number>), { lengths: this.fields.map((f) => f.lengths[doc]!) });
+      out.set(id, entry);
+      return entry;
+    });
+    this.fields.forEach((field, f) => {
+      for (let t = 0; t < this.terms.length; t++) {
+        for (let i = field.offsets[t]!; i < field.offsets[t + 1]!; i++) perDoc[field.docs[i]!]![f]!.push(this.terms[t]!, field.tfs[i]!);
+      }
+    });
+    return out;
   }
 
   get size(): number {

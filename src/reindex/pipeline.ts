@@ -23,6 +23,7 @@ import {
   currentVersion,
   indexRoot,
   publishVersion,
+  readLexicalJson,
   readManifest,
   readRecords,
   removeStaleVersions,
@@ -32,7 +33,7 @@ import {
   type Manifest,
   type ManifestFile,
 } from '../index/store.js';
-import { BUNDLED_ABBREVIATIONS, defaultAbbreviations } from '../text/abbreviations.js';
+import { BUNDLED_ABBREVIATIONS, defaultAbbreviations, type Abbreviations } from '../text/abbreviations.js';
 import type { OcrOptions } from '../ingest/reader.js';
 import { acquireReindexLock } from './lock.js';
 import { procedureChunk, taskChunk } from './records.js';
@@ -181,6 +182,7 @@ class PreviousVersion {
     readonly manifest: Manifest,
     records: IndexRecords,
     readonly vectors: VectorIndex | undefined,
+    readonly lexical: LexicalIndex | undefined,
   ) {
     const group = (docId: string): IndexRecords => {
       let g = this.byDoc.get(docId);
@@ -237,7 +239,7 @@ async function reindexLocked(options: ReindexOptions, started: number): Promise<
   });
   const model = embedder ? { id: embedder.modelId, dim: embedder.dim } : null;
 
-  const previous = options.full ? undefined : loadPrevious(dataDir, { abbreviationsHash, registryHash, model }, logger);
+  const previous = options.full ? undefined : loadPrevious(dataDir, { abbreviationsHash, registryHash, model }, logger, abbreviations);
   const full = previous === undefined;
 
   const inputs = collectFiles(knowledgeDir, options.paths ?? []);
@@ -318,15 +320,19 @@ async function reindexLocked(options: ReindexOptions, started: number): Promise<
   }
 
   const { name, dir } = createVersionDir(dataDir);
-  const lexical = LexicalIndex.build(records.chunks, abbreviations);
+  const chunkDoc = new Map(records.chunks.map((c) => [c.id, c.doc.docId]));
+  const reusedDocs = new Set(outputs.filter((o) => o.reused && o.entry.docId).map((o) => o.entry.docId!));
+  const lexical = LexicalIndex.build(records.chunks, abbreviations, {
+    ...(previous?.lexical ? { reuse: previous.lexical } : {}),
+    reusable: (id) => reusedDocs.has(chunkDoc.get(id) ?? ''),
+  });
   writeRecords(dir, records, lexical.toJSON());
 
   if (embedder && model) {
-    const reusedFiles = new Set(outputs.filter((o) => o.reused && o.entry.docId).map((o) => o.entry.docId!));
     const entries: Array<{ id: string; vector: ArrayLike<number> }> = [];
     const toEmbed: Chunk[] = [];
     for (const c of records.chunks) {
-      const old = reusedFiles.has(c.doc.docId) ? previous?.vectors?.vector(c.id) : undefined;
+      const old = reusedDocs.has(c.doc.docId) ? previous?.vectors?.vector(c.id) : undefined;
       if (old) entries.push({ id: c.id, vector: old });
       else toEmbed.push(c);
     }
@@ -382,6 +388,7 @@ function loadPrevious(
   dataDir: string,
   current: { abbreviationsHash: string; registryHash: string; model: { id: string; dim: number } | null },
   logger: Logger,
+  abbreviations: Abbreviations,
 ): PreviousVersion | undefined {
   const name = currentVersion(dataDir);
   if (!name) return undefined;
@@ -398,7 +405,13 @@ function loadPrevious(
       return undefined;
     }
     const vectors = manifest.model ? VectorIndex.read(dir, manifest.model.dim) : undefined;
-    return new PreviousVersion(manifest, readRecords(dir), vectors);
+    let lexical: LexicalIndex | undefined;
+    try {
+      lexical = LexicalIndex.fromJSON(readLexicalJson(dir), abbreviations);
+    } catch (err) {
+      logger.info({ err }, 'reindex: previous lexical index not reusable, tokenizing every chunk');
+    }
+    return new PreviousVersion(manifest, readRecords(dir), vectors, lexical);
   } catch (err) {
     logger.warn({ err, version: name }, 'reindex: previous index unreadable, full rebuild');
     return undefined;

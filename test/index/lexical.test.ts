@@ -97,6 +97,16 @@ describe('LexicalIndex', () => {
     for (const q of ['dữ liệu mở', 'camera giam sat', 'Sở TT&TT']) expect(loaded.search(q)).toEqual(index.search(q));
   });
 
+  it('reusing term counts from a previous index gives the same index as tokenizing again', () => {
+    const previous = LexicalIndex.fromJSON(index.toJSON(), abbr);
+    const changed = chunk('b', 'Mở rộng mạng truyền số liệu chuyên dùng đến cấp xã.');
+    const next = [...chunks.filter((c) => c.id !== 'b'), changed];
+    const reused = LexicalIndex.build(next, abbr, { reuse: previous, reusable: (id) => id !== 'b' });
+    const fresh = LexicalIndex.build(next, abbr);
+    for (const q of ['dữ liệu mở', 'mạng truyền số liệu cấp xã', 'KH 45', 'so tttt chu tri']) expect(reused.search(q)).toEqual(fresh.search(q));
+    expect(reused.search('đất đai').some((h) => h.id === 'b')).toBe(false);
+  });
+
   it('refuses another lexicalVersion', () => {
     const json = index.toJSON().replace(`"lexicalVersion":${LEXICAL_VERSION}`, '"lexicalVersion":0');
     expect(() => LexicalIndex.fromJSON(json, abbr)).toThrow(`lexical index: unsupported lexicalVersion 0 (expected ${LEXICAL_VERSION})`);
