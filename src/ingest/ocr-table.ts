@@ -21,6 +21,10 @@ import { fold, squash } from '../text/normalize.js';
 import type { TextTable } from './tables.js';
 
 const GAP = /\s{3,}/;
+/** A row rarely spans more than this many lines; a longer stretch without an ordinal is prose. */
+const MAX_LINES_WITHOUT_ANCHOR = 14;
+/** Lines of a finished table's last row kept after its ordinal when prose follows. */
+const MAX_TAIL = 4;
 
 type Role = 'stt' | 'text' | 'lead' | 'coop' | 'time' | 'note' | 'directing' | 'other';
 
@@ -67,8 +71,12 @@ function startsLower(s: string): boolean {
 function isAgencyStart(s: string): boolean {
   return AGENCY_START.test(s) && !/^\S+\s+ngày\s+\d/u.test(s);
 }
+/** Cheap fold for short fragments (the shared fold() also repairs look-alikes; lines are clean here). */
+function foldShort(s: string): string {
+  return s.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd');
+}
 function agencyish(s: string): boolean {
-  const w = words(fold(s)).map((x) => x.replace(/[.,;:]+$/, ''));
+  const w = words(foldShort(s)).map((x) => x.replace(/[.,;:]+$/, ''));
   if (w.length === 0) return false;
   const hits = w.filter((x) => AGENCY_VOCAB.has(x)).length;
   return hits / w.length >= 0.6;
@@ -77,8 +85,9 @@ function isOpen(text: string): boolean {
   const t = text.trim();
   if (t === '') return false;
   if (/[,;]$|\s(và|và các)$/u.test(t)) return true;
-  const last = words(fold(t)).pop() ?? '';
-  return OPEN_WORDS.has(last);
+  // Fold only the last word: columns grow long and fold() is not cheap.
+  const lastWord = t.slice(t.lastIndexOf(' ') + 1);
+  return OPEN_WORDS.has(foldShort(lastWord));
 }
 function ended(text: string): boolean {
   return /[.]$/.test(text.trim());
@@ -160,6 +169,9 @@ function parseFrom(
   let expected = 1;
   let end = headerAt;
   let blankRun = 0;
+  // Lines since the last ordinal or group line (and how many of them were kept as row text).
+  let textRun = 0;
+  let textRunItems = 0;
   for (let i = headerAt + 1; i < lines.length; i++) {
     if (skip.has(i) || taken(i)) break;
     const raw = lines[i]!;
@@ -169,11 +181,22 @@ function parseFrom(
       continue;
     }
     blankRun = 0;
-    if (/^(PHỤ LỤC|Phụ lục|Nơi nhận)\b/u.test(t)) break;
+    // A new document part or header block ends the table.
+    if (/^(PHỤ LỤC|Phụ lục|Nơi nhận|Ký bởi|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|CỘNG HÒA|CỘNG HOÀ|QUYẾT ĐỊNH|KẾ HOẠCH|BÁO CÁO|Điều \d)/u.test(t)) break;
+    // So does a long run of lines with no row ordinal: rows are a few lines each.
+    if (textRun >= MAX_LINES_WITHOUT_ANCHOR) {
+      while (items.length > 0 && items[items.length - 1]!.kind === 'text' && textRunItems > MAX_TAIL) {
+        items.pop();
+        textRunItems--;
+      }
+      end = items.length ? items[items.length - 1]!.line.index : headerAt;
+      break;
+    }
     end = i;
     const g = /^([IVXLC]{1,6})\.?(?:\s{2,}|\.\s+)(\S.*)$/u.exec(t);
     if (g && ROMAN.test(g[1]!)) {
       items.push({ kind: 'group', line: { index: i, text: t }, ordinal: g[1]!, title: g[2]!.trim() });
+      textRun = textRunItems = 0;
       continue;
     }
     const o = /^(\d{1,3})(?:\s{2,}(.*)|\s*)$/u.exec(t);
@@ -187,11 +210,14 @@ function parseFrom(
       if (n >= expected && n <= expected + 2 && !loneIsPage) {
         items.push({ kind: 'ord', line: { index: i, text: t }, ordinal: o[1]!, rest: (o[2] ?? '').trim() });
         expected = n + 1;
+        textRun = textRunItems = 0;
         continue;
       }
       if (!o[2]) continue; // a page number alone on its line
     }
     items.push({ kind: 'text', line: { index: i, text: t } });
+    textRun++;
+    textRunItems++;
   }
   if (!items.some((x) => x.kind === 'ord')) return undefined;
 
@@ -250,13 +276,6 @@ function segmentRun(run: RunItem[]): RowDraft[] {
     if (looksLikeTaskStart(f)) return -1.5;
     return 0;
   };
-  const splitCost = (gap: Line[], s: number): number => {
-    let c = startCost(gap[s]);
-    gap.forEach((l, j) => {
-      if (j !== s && looksLikeTaskStart(firstText(l))) c += 1.5;
-    });
-    return c;
-  };
   // DP over split points of the inner gaps.
   const beforeOf = (k: number, sPrev: number) => (k === 0 ? gaps[0]!.length : gaps[k]!.length - sPrev);
   // best[k][s] = min cost for rows 0..k with gap k+1 split at s (after_k = s).
@@ -269,14 +288,18 @@ function segmentRun(run: RunItem[]): RowDraft[] {
     const prevChoices = k === 0 ? [0] : best[k - 1]!.map((_, s) => s);
     best[k] = [];
     from[k] = [];
+    const taskStart = gapAfter.map((l) => looksLikeTaskStart(firstText(l)));
+    const starts = taskStart.filter(Boolean).length;
     for (const s of choices) {
+      // Split cost depends on the gap alone: computed once per choice, not per previous choice.
+      const own = isLast ? 0 : startCost(gapAfter[s]) + 1.5 * (starts - (taskStart[s] ? 1 : 0));
       let bestCost = Infinity;
       let bestPrev = 0;
       for (const sp of prevChoices) {
         const prevCost = k === 0 ? 0 : best[k - 1]![sp]!;
         if (!Number.isFinite(prevCost)) continue;
         const before = beforeOf(k, sp);
-        const cost = prevCost + Math.abs(before - s) + (isLast ? 0 : splitCost(gapAfter, s));
+        const cost = prevCost + Math.abs(before - s) + own;
         if (cost < bestCost) {
           bestCost = cost;
           bestPrev = sp;

@@ -5,7 +5,7 @@
  */
 import type { ReadResult, SourceBlock } from '../domain/document.js';
 import { cleanLine, scanJunk } from './clean.js';
-import type { Reader } from './reader.js';
+import { IngestError, type Reader } from './reader.js';
 import { findTextTables } from './tables.js';
 
 export interface TextReadResult extends ReadResult {
@@ -58,5 +58,11 @@ export function readTextLines(raw: string, format: 'txt' | 'md'): TextReadResult
 
 export const readText: Reader = async (file, bytes) => {
   const format = /\.md$/i.test(file) ? 'md' : 'txt';
+  const head = bytes.subarray(0, 4096);
+  const utf16 = (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff);
+  if (!utf16 && head.includes(0)) {
+    // NUL bytes never occur in UTF-8 text: this is a binary file with a text extension.
+    throw new IngestError('INGEST_UNREADABLE', 'binary content in a text file (NUL bytes); wrong extension?');
+  }
   return readTextLines(decodeText(bytes), format);
 };

@@ -205,7 +205,7 @@ export function buildTree(blocks: readonly SourceBlock[], options: TreeOptions =
     const ahead = lookahead(idx, 2);
     let label = parseLabel(t);
     const isAppendixTitle =
-      isUpperLine(t) && ahead.some((a) => APPENDIX_NOTE_RE.test(fold(a))) && !/^(ke hoach|quyet dinh|bao cao)\b/.test(fold(t).replace(/^[^a-z]+/, ''));
+      isUpperLine(t) && ahead.some((a) => a.startsWith('(') && APPENDIX_NOTE_RE.test(fold(a))) && !/^(ke hoach|quyet dinh|bao cao)\b/.test(fold(t).replace(/^[^a-z]+/, ''));
     if (!label && isAppendixTitle) {
       const top = stack[0];
       if (top && top.kind === 'appendix' && top.node.heading === '' && b.line - top.node.lines[0] <= 3) {
@@ -226,7 +226,7 @@ export function buildTree(blocks: readonly SourceBlock[], options: TreeOptions =
       opened.node.heading === '' &&
       opened.node.children.length === 0 &&
       !BULLET_RE.test(t) &&
-      !APPENDIX_NOTE_RE.test(fold(t)) &&
+      !(t.startsWith('(') && APPENDIX_NOTE_RE.test(fold(t))) &&
       t.length <= 250
     ) {
       opened.node.heading = t.replace(/^[.\s]+/, '');

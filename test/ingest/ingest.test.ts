@@ -382,3 +382,11 @@ describe('markdown and encodings', () => {
     expect(section(doc, 'I/1').heading).toBe('Phủ sóng 5G');
   });
 });
+
+describe('binary content', () => {
+  it('a binary file named .txt → INGEST_UNREADABLE', async () => {
+    const file = path.join(tmp, 'anh.txt');
+    await writeFile(file, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]));
+    expect(await ingestFile(file, {})).toMatchObject({ ok: false, code: 'INGEST_UNREADABLE' });
+  });
+});
