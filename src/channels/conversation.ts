@@ -459,10 +459,18 @@ export function parseCommand(text: string): { name: string; args: string } | und
 /** Below this, even a single match is only a guess: confirm with the user. */
 export const WEAK_AGENCY_SCORE = 0.6;
 
-/** Ask "which one" when the runner-up scores within 10% of the best, or the best is a weak guess. */
+/** A score the registry gives for an exact name or alias match. */
+const EXACT_AGENCY_SCORE = 0.999;
+
+/**
+ * Ask "which one" when the runner-up scores within 10% of the best, or the best is a weak guess.
+ * A single exact match ("Sở TT&TT" is an alias) wins outright, however close the fuzzy runner-up.
+ */
 export function isAmbiguous(choices: AgencyChoice[]): boolean {
   const [best, second] = choices;
   if (!best) return false;
   if (best.score < WEAK_AGENCY_SCORE) return true;
-  return second !== undefined && second.score >= best.score * 0.9;
+  if (!second) return false;
+  if (best.score >= EXACT_AGENCY_SCORE) return second.score >= EXACT_AGENCY_SCORE;
+  return second.score >= best.score * 0.9;
 }

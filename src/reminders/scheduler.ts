@@ -12,7 +12,7 @@
  */
 import type { Logger } from 'pino';
 import type { AgencyTasks, Assistant } from '../answer/assistant.js';
-import type { Task } from '../domain/records.js';
+import type { Deadline, Task } from '../domain/records.js';
 import { displayDate, localDate } from '../channels/conversation.js';
 import type { ChannelName, Profile, ReminderEntry, ReminderLedger, ReminderThreshold, ProfileStore } from '../storage/stores.js';
 
@@ -136,11 +136,8 @@ export class ReminderScheduler {
     for (const [group, list] of [[false, tasks.own], [true, tasks.group]] as const) {
       for (const task of list) {
         const due = task.deadline.due;
-        if (!due) continue;
-        const days = daysBetween(day, due);
-        const threshold: ReminderThreshold | undefined =
-          days < 0 ? (-days <= grace ? 'overdue' : undefined) : THRESHOLDS.find((t) => days >= t.minDays && days <= t.maxDays)?.threshold;
-        if (!threshold) continue;
+        const threshold = thresholdFor(day, task.deadline, grace);
+        if (!due || !threshold) continue;
         candidates.push({ entry: { channel: profile.channel, chatId: profile.chatId, taskId: task.id, due, threshold }, task, group });
       }
     }
@@ -179,6 +176,22 @@ export class ReminderScheduler {
     parts.push('Tắt nhắc việc: /nhacviec off');
     return parts.join('\n\n');
   }
+}
+
+/**
+ * Which reminder a deadline is due for on `day`: '7' (4–7 days left), '3' (2–3), '1' (0–1),
+ * 'overdue' (1–graceDays days late) or none.
+ */
+export function thresholdFor(day: string, deadline: Deadline, graceDays: number): ReminderThreshold | undefined {
+  if (!deadline.due) return undefined;
+  const days = daysBetween(day, deadline.due);
+  if (days < 0) {
+    // A recurring deadline whose `due` is in the past is a stale occurrence, not an overdue task:
+    // tasksFor is expected to give the next occurrence; never nag with a wrong date.
+    if (deadline.kind === 'recurring') return undefined;
+    return -days <= graceDays ? 'overdue' : undefined;
+  }
+  return THRESHOLDS.find((t) => days >= t.minDays && days <= t.maxDays)?.threshold;
 }
 
 function entryKey(e: ReminderEntry): string {

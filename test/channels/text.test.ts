@@ -48,8 +48,10 @@ describe('parseCommand', () => {
 
 describe('isAmbiguous', () => {
   const c = (score: number) => ({ id: `a${score}`, name: 'x', score });
-  it('asks when the runner-up scores within 10% of the best', () => {
-    expect(isAmbiguous([c(1), c(0.95)])).toBe(true);
+  it('asks when the runner-up scores within 10% of the best, unless the best is the only exact match', () => {
+    expect(isAmbiguous([c(0.9), c(0.85)])).toBe(true);
+    expect(isAmbiguous([c(1), c(0.95)])).toBe(false);
+    expect(isAmbiguous([c(1), c(1)])).toBe(true);
     expect(isAmbiguous([c(1), c(0.5)])).toBe(false);
     expect(isAmbiguous([c(1)])).toBe(false);
   });

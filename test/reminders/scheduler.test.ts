@@ -4,7 +4,7 @@
  * same DATA_DIR — and retried after a send the platform refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { daysBetween } from '../../src/reminders/scheduler.js';
+import { daysBetween, thresholdFor } from '../../src/reminders/scheduler.js';
 import { fakeTelegram, fakeZalo } from '../fakes/bot-api.js';
 import { TOKENS, postTelegram, startHarness, tempDir, tgTextUpdate, type Harness } from '../server/harness.js';
 import { fixtureAssistant } from '../server/real-assistant.js';
@@ -43,6 +43,18 @@ describe('ReminderScheduler', () => {
   it('counts whole days between ISO dates', () => {
     expect(daysBetween('2024-11-10', '2024-11-14')).toBe(4);
     expect(daysBetween('2024-11-10', '2024-10-30')).toBe(-11);
+  });
+
+  it('maps days left to the 7/3/1 thresholds and a week of "newly overdue"', () => {
+    const on = (due: string, kind: 'date' | 'recurring' = 'date') => thresholdFor('2024-11-10', { raw: due, kind, due }, 7);
+    expect(['2024-11-18', '2024-11-17', '2024-11-14', '2024-11-13', '2024-11-12', '2024-11-11', '2024-11-10'].map((d) => on(d)))
+      .toEqual([undefined, '7', '7', '3', '3', '1', '1']);
+    expect(on('2024-11-09')).toBe('overdue');
+    expect(on('2024-11-03')).toBe('overdue');
+    expect(on('2024-11-02')).toBeUndefined();
+    expect(on('2024-11-03', 'recurring')).toBeUndefined();
+    expect(on('2024-11-13', 'recurring')).toBe('3');
+    expect(thresholdFor('2024-11-10', { raw: 'Thường xuyên', kind: 'ongoing' }, 7)).toBeUndefined();
   });
 
   it('does nothing before REMINDER_HOUR local time', async () => {
