@@ -1,0 +1,145 @@
+/**
+ * Page layout: positioned words (PDF text layer or OCR word boxes) → reading-order `SourceBlock`s.
+ * Prose becomes one line block per visual line (buildTree joins wrapped lines into paragraphs);
+ * tables become table blocks with the header first and multi-line cells joined. Running headers,
+ * footers and page numbers are dropped; OCR confidence is kept per line and per row.
+ */
+import type { SourceBlock } from '../../domain/document.js';
+import { groupLines, lineMetrics, type LineMetrics } from './lines.js';
+import { findTables } from './tables.js';
+import { meanConf, type PageWords, type VisualLine, type WordBox } from './words.js';
+
+export type { PageWords, WordBox } from './words.js';
+
+export interface LayoutResult {
+  blocks: SourceBlock[];
+  lines: string[];
+  warnings: string[];
+}
+
+export interface LayoutOptions {
+  /** Lines with a mean OCR confidence below this are reported in warnings. Default: 0.6. */
+  lowConfidence?: number;
+}
+
+/** Separator between the segments of a non-table line (e.g. the two-column header block). */
+const SEGMENT_SEPARATOR = '    ';
+
+type PageItem = { kind: 'line'; line: VisualLine; text: string } | { kind: 'table'; header?: string[]; rows: Array<{ cells: string[]; confidence?: number }> };
+
+export function layoutPages(pages: readonly PageWords[], options: LayoutOptions = {}): LayoutResult {
+  const low = options.lowConfidence ?? 0.6;
+  const perPage = pages.map((p) => ({ page: p, ...pageItems(p) }));
+  const running = runningLines(perPage.map((p) => ({ page: p.page, lines: p.items.flatMap((it) => (it.kind === 'line' ? [it] : [])) })));
+
+  const blocks: SourceBlock[] = [];
+  const lines: string[] = [];
+  const warnings: string[] = [];
+  for (const { page, items } of perPage) {
+    let lowLines = 0;
+    let pending: { text: string; words: WordBox[] } | undefined;
+    const flush = (): void => {
+      if (!pending) return;
+      lines.push(pending.text);
+      const confidence = meanConf(pending.words);
+      if (confidence !== undefined && confidence < low) lowLines++;
+      blocks.push({ kind: 'line', text: pending.text, line: lines.length, page: page.page, ...(confidence !== undefined ? { confidence } : {}) });
+      pending = undefined;
+    };
+    for (const it of items) {
+      if (it.kind === 'line') {
+        if (running.has(it.line)) continue;
+        // A word hyphenated across lines ("chuyển đổi-" / "số" never happens in Vietnamese, but
+        // Latin words and codes do): mend it into the previous line.
+        if (pending && /\p{L}-$/u.test(pending.text) && /^\p{Ll}/u.test(it.text)) {
+          const [head, ...rest] = it.text.split(' ');
+          pending = { text: pending.text.slice(0, -1) + head + (rest.length ? ' ' + rest.join(' ') : ''), words: [...pending.words, ...it.line.words] };
+          continue;
+        }
+        flush();
+        pending = { text: it.text, words: it.line.words };
+        continue;
+      }
+      flush();
+      const rows = it.header ? [it.header, ...it.rows.map((r) => r.cells)] : it.rows.map((r) => r.cells);
+      const conf = it.header ? [meanRowConf(it.rows), ...it.rows.map((r) => r.confidence)] : it.rows.map((r) => r.confidence);
+      const rowLines: Array<[number, number]> = [];
+      for (const r of rows) {
+        lines.push(r.join(' | '));
+        rowLines.push([lines.length, lines.length]);
+      }
+      const hasConf = conf.every((c) => c !== undefined);
+      blocks.push({ kind: 'table', rows, rowLines, page: page.page, ...(hasConf ? { rowConfidence: conf as number[] } : {}) });
+    }
+    flush();
+    if (lowLines > 0) warnings.push(`trang ${page.page}: ${lowLines} dòng OCR có độ tin cậy thấp (< ${low})`);
+  }
+  return { blocks, lines, warnings };
+}
+
+function meanRowConf(rows: ReadonlyArray<{ confidence?: number }>): number | undefined {
+  const c = rows.map((r) => r.confidence).filter((x): x is number => x !== undefined);
+  return c.length ? c.reduce((a, b) => a + b, 0) / c.length : undefined;
+}
+
+function pageItems(page: PageWords): { items: PageItem[]; metrics: LineMetrics } {
+  const words = page.words.filter((w) => !isRuleArtifact(w));
+  const metrics = lineMetrics(words);
+  const vlines = groupLines(words, metrics);
+  const tables = findTables(vlines, metrics, { hRules: (page.hRules ?? []).map((r) => r.y) });
+  const items: PageItem[] = [];
+  let t = 0;
+  for (let k = 0; k < vlines.length; k++) {
+    const table = tables[t];
+    if (table && k === table.from) {
+      items.push({ kind: 'table', ...(table.header ? { header: table.header } : {}), rows: table.rows });
+      k = table.to;
+      t++;
+      continue;
+    }
+    const line = vlines[k]!;
+    items.push({ kind: 'line', line, text: line.segments.map((s) => s.text).join(SEGMENT_SEPARATOR) });
+  }
+  return { items, metrics };
+}
+
+/** Tesseract reads ruling lines as "|", "I" or "l"; a glyph far taller than wide is a rule. */
+function isRuleArtifact(w: WordBox): boolean {
+  // Specks and rule remnants read as lone punctuation with middling confidence.
+  if (w.conf !== undefined && /^[\p{P}\p{S}]{1,3}$/u.test(w.text) && w.conf < 0.75) return true;
+  const h = w.y1 - w.y0;
+  const width = w.x1 - w.x0;
+  if (/^[|¦!lI1[\]_—–-]{1,3}$/.test(w.text) && w.conf !== undefined && (h > width * 4 || w.text.includes('|'))) return true;
+  return /^[|¦_—–]+$/.test(w.text) && w.conf !== undefined;
+}
+
+const PAGE_NUMBER_RE = /^[-–—\s]*(?:trang\s*)?\d{1,4}(?:\s*\/\s*\d{1,4})?[-–—\s]*$/iu;
+
+/**
+ * Lines to drop: page numbers in the top/bottom margin, and running headers/footers (the same
+ * text, digits aside, in the margin of at least two pages and most of them).
+ */
+function runningLines(pages: ReadonlyArray<{ page: PageWords; lines: Array<{ line: VisualLine; text: string }> }>): Set<VisualLine> {
+  const drop = new Set<VisualLine>();
+  const counts = new Map<string, number>();
+  const margin = (p: PageWords, l: VisualLine): boolean => l.y1 < p.height * 0.08 || l.y0 > p.height * 0.9;
+  for (const { page, lines } of pages) {
+    const seen = new Set<string>();
+    for (const { line, text } of lines) {
+      if (!margin(page, line)) continue;
+      if (PAGE_NUMBER_RE.test(text)) drop.add(line);
+      const key = text.replace(/\d+/g, '#').toLowerCase();
+      if (!seen.has(key)) counts.set(key, (counts.get(key) ?? 0) + 1);
+      seen.add(key);
+    }
+  }
+  if (pages.length >= 2) {
+    for (const { page, lines } of pages) {
+      for (const { line, text } of lines) {
+        const n = counts.get(text.replace(/\d+/g, '#').toLowerCase()) ?? 0;
+        if (margin(page, line) && n >= 2 && n >= pages.length * 0.5) drop.add(line);
+      }
+    }
+  }
+  return drop;
+}

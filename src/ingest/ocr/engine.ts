@@ -1,0 +1,316 @@
+/**
+ * OCR engine: Debian's `tesseract` (with `tesseract-ocr-vie`) and poppler's `pdftoppm` as child
+ * processes. One single-threaded tesseract per core (OMP_THREAD_LIMIT=1 — tesseract's own OpenMP
+ * threads help one page a little and hurt a batch a lot), a per-page timeout that kills the child,
+ * and a cache of word boxes keyed by content hash so a no-change reindex never OCRs again.
+ * Commands go through an injectable runner so tests can count and fake calls.
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import sharp from 'sharp';
+import { z } from 'zod';
+import type { PageWords } from '../layout/words.js';
+import type { OcrOptions } from '../reader.js';
+import { preparePage } from './image-prep.js';
+import { parseTesseractTsv } from './tsv.js';
+
+export interface CommandResult {
+  code: number | null;
+  stdout: Buffer;
+  stderr: string;
+  timedOut: boolean;
+}
+
+export type CommandRunner = (
+  command: string,
+  args: readonly string[],
+  options: { timeoutMs: number; env?: NodeJS.ProcessEnv; input?: Buffer },
+) => Promise<CommandResult>;
+
+/** Engine settings beyond the shared `OcrOptions` (binary paths, resolution, test hooks). */
+export interface OcrEngineOptions extends OcrOptions {
+  /** Default: 'tesseract' (from PATH). */
+  tesseractPath?: string;
+  /** Default: 'pdftoppm' (from PATH). */
+  pdftoppmPath?: string;
+  /** Rasterisation resolution for PDF pages. Default: 300 (see README-section.md for the measurement). */
+  dpi?: number;
+  /** Tesseract page segmentation mode. Default: 3 (automatic); layout is rebuilt from word boxes anyway. */
+  psm?: number;
+  /** OMP_THREAD_LIMIT for each tesseract process. Default: 1. */
+  ompThreads?: number;
+  /** Straighten tilted scans before OCR. Default: true. */
+  deskew?: boolean;
+  /** Runs child processes. Default: spawn. */
+  runner?: CommandRunner;
+  logger?: Logger;
+}
+
+export const OCR_DEFAULTS = Object.freeze({
+  lang: 'vie',
+  pageTimeoutSec: 120,
+  tesseractPath: 'tesseract',
+  pdftoppmPath: 'pdftoppm',
+  dpi: 300,
+  psm: 3,
+  ompThreads: 1,
+  deskew: true,
+});
+
+/** Bump when cached content or the image preparation changes. */
+const CACHE_VERSION = 1;
+
+export interface OcrAvailability {
+  available: boolean;
+  version?: string;
+  langs: string[];
+  reason?: string;
+}
+
+export const spawnRunner: CommandRunner = (command, args, options) =>
+  new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let err = '';
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, options.timeoutMs);
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => {
+      if (err.length < 4000) err += d.toString('utf8');
+    });
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout: Buffer.concat(out), stderr: err, timedOut });
+    });
+    child.stdin.on('error', () => undefined); // the child may exit before reading all input
+    if (options.input) child.stdin.end(options.input);
+    else child.stdin.end();
+  });
+
+const CachedPage = z.object({
+  v: z.literal(CACHE_VERSION),
+  width: z.number(),
+  height: z.number(),
+  skewDeg: z.number(),
+  hRules: z.array(z.object({ y: z.number(), x0: z.number(), x1: z.number() })),
+  words: z.array(
+    z.object({ text: z.string(), x0: z.number(), y0: z.number(), x1: z.number(), y1: z.number(), conf: z.number().optional(), lineKey: z.string().optional() }),
+  ),
+});
+type CachedPage = z.infer<typeof CachedPage>;
+
+/** Bounded parallelism shared by every file an engine reads. */
+class Semaphore {
+  private active = 0;
+  private readonly queue: Array<() => void> = [];
+  constructor(private readonly limit: number) {}
+  async run<T>(job: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((r) => this.queue.push(r));
+    this.active++;
+    try {
+      return await job();
+    } finally {
+      this.active--;
+      this.queue.shift()?.();
+    }
+  }
+}
+
+export class OcrEngine {
+  readonly options: Readonly<OcrEngineOptions & typeof OCR_DEFAULTS>;
+  private readonly runner: CommandRunner;
+  private readonly pool: Semaphore;
+  private availability?: Promise<OcrAvailability>;
+  /** Tesseract invocations so far (benchmarks and tests read it). */
+  tesseractCalls = 0;
+
+  constructor(options: OcrEngineOptions = {}) {
+    const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+    this.options = Object.freeze({ ...OCR_DEFAULTS, ...defined });
+    this.runner = options.runner ?? spawnRunner;
+    this.pool = new Semaphore(Math.max(1, options.concurrency ?? os.availableParallelism()));
+  }
+
+  /** Whether tesseract runs and has the configured language(s); memoised per engine. */
+  available(): Promise<OcrAvailability> {
+    this.availability ??= this.probe();
+    return this.availability;
+  }
+
+  private async probe(): Promise<OcrAvailability> {
+    if (this.options.enabled === false) return { available: false, langs: [], reason: 'OCR disabled by configuration' };
+    try {
+      const v = await this.runner(this.options.tesseractPath, ['--version'], { timeoutMs: 15_000 });
+      const version = /tesseract\s+v?([\d.]+\S*)/i.exec(v.stdout.toString('utf8') + v.stderr)?.[1];
+      const l = await this.runner(this.options.tesseractPath, ['--list-langs'], { timeoutMs: 15_000 });
+      const langs = (l.stdout.toString('utf8') + '\n' + l.stderr)
+        .split('\n')
+        .map((s) => s.trim())
+        .filter((s) => /^[a-z_]+$/i.test(s));
+      const missing = this.options.lang.split('+').filter((x) => !langs.includes(x));
+      if (v.code !== 0 || !version) return { available: false, langs, reason: `tesseract --version failed: ${v.stderr.slice(0, 200)}` };
+      if (missing.length) return { available: false, version, langs, reason: `tesseract language data missing: ${missing.join(', ')} (apt-get install tesseract-ocr-vie)` };
+      return { available: true, version, langs };
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      return { available: false, langs: [], reason: e.code === 'ENOENT' ? `tesseract not found at "${this.options.tesseractPath}" (apt-get install tesseract-ocr tesseract-ocr-vie)` : String(e.message ?? e) };
+    }
+  }
+
+  /**
+   * OCR the given pages (1-based) of a PDF. Pages run in parallel up to the pool limit; a page
+   * that fails or times out comes back as an Error so the rest of the file survives.
+   */
+  async ocrPdfPages(pdf: Buffer, pages: readonly number[], onPage?: (page: number) => void): Promise<Map<number, PageWords | Error>> {
+    const o = this.options;
+    const pdfHash = sha256(pdf);
+    const result = new Map<number, PageWords | Error>();
+    let dir: string | undefined;
+    let pdfPath: Promise<string> | undefined;
+    const ensurePdf = (): Promise<string> =>
+      (pdfPath ??= (async () => {
+        dir = await mkdtemp(path.join(os.tmpdir(), 'trolyao-ocr-'));
+        const p = path.join(dir, 'input.pdf');
+        await writeFile(p, pdf);
+        return p;
+      })());
+    try {
+      await Promise.all(
+        pages.map(async (page) => {
+          try {
+            const key = sha256(`pdf:${pdfHash}:${page}:${o.dpi}:${o.lang}:${o.psm}:${o.deskew}:${CACHE_VERSION}`);
+            const cached = await this.readCache(key);
+            const words = cached
+              ? cached
+              : await this.pool.run(async () => {
+                  const png = await this.rasterize(await ensurePdf(), page, dir!);
+                  const fresh = await this.recognize(png, o.dpi);
+                  await this.writeCache(key, fresh);
+                  return fresh;
+                });
+            result.set(page, toPageWords(page, words));
+          } catch (err) {
+            result.set(page, err instanceof Error ? err : new Error(String(err)));
+          } finally {
+            onPage?.(page);
+          }
+        }),
+      );
+    } finally {
+      if (dir) await rm(dir, { recursive: true, force: true });
+    }
+    return result;
+  }
+
+  /** OCR one page image (PNG, JPEG, TIFF — anything sharp reads). */
+  async ocrImage(image: Buffer, page = 1): Promise<PageWords> {
+    const o = this.options;
+    const key = sha256(`img:${sha256(image)}:${o.lang}:${o.psm}:${o.deskew}:${CACHE_VERSION}`);
+    const cached = await this.readCache(key);
+    if (cached) return toPageWords(page, cached);
+    const fresh = await this.pool.run(async () => this.recognize(image, (await sharp(image).metadata()).density ?? 300));
+    await this.writeCache(key, fresh);
+    return toPageWords(page, fresh);
+  }
+
+  /** Rasterise one PDF page to PNG with pdftoppm. */
+  async rasterize(pdfPath: string, page: number, dir: string): Promise<Buffer> {
+    const prefix = path.join(dir, `p${page}`);
+    const r = await this.runner(this.options.pdftoppmPath, ['-r', String(this.options.dpi), '-f', String(page), '-l', String(page), '-png', '-singlefile', pdfPath, prefix], {
+      timeoutMs: this.options.pageTimeoutSec * 1000,
+    });
+    if (r.timedOut) throw new Error(`pdftoppm timed out on page ${page}`);
+    if (r.code !== 0) throw new Error(`pdftoppm failed on page ${page}: ${r.stderr.trim().slice(0, 200)}`);
+    return readFile(`${prefix}.png`);
+  }
+
+  /** Deskew, find ruling lines, run tesseract (TSV word boxes) on one page image. */
+  async recognize(image: Buffer, dpi: number): Promise<CachedPage> {
+    const o = this.options;
+    const prepared = await preparePage(image, { deskew: o.deskew });
+    this.tesseractCalls++;
+    // --dpi: our PNGs carry no density, and tesseract's guess drives its text-size heuristics.
+    const args = ['stdin', 'stdout', '--dpi', String(Math.round(dpi)), '-l', o.lang, '--psm', String(o.psm), 'tsv'];
+    const r = await this.runner(o.tesseractPath, args, {
+      timeoutMs: o.pageTimeoutSec * 1000,
+      env: { ...process.env, OMP_THREAD_LIMIT: String(o.ompThreads) },
+      input: prepared.png,
+    });
+    if (r.timedOut) throw new Error(`tesseract timed out after ${o.pageTimeoutSec}s`);
+    if (r.code !== 0) throw new Error(`tesseract failed (exit ${r.code}): ${r.stderr.trim().slice(0, 200)}`);
+    return {
+      v: CACHE_VERSION,
+      width: prepared.width,
+      height: prepared.height,
+      skewDeg: prepared.skewDeg,
+      hRules: prepared.hRules,
+      words: parseTesseractTsv(r.stdout.toString('utf8')),
+    };
+  }
+
+  private cachePath(key: string): string | undefined {
+    return this.options.cacheDir ? path.join(this.options.cacheDir, key.slice(0, 2), `${key}.json`) : undefined;
+  }
+
+  private async readCache(key: string): Promise<CachedPage | undefined> {
+    const p = this.cachePath(key);
+    if (!p) return undefined;
+    try {
+      const parsed = CachedPage.safeParse(JSON.parse(await readFile(p, 'utf8')));
+      return parsed.success ? parsed.data : undefined;
+    } catch {
+      return undefined; // missing or torn entry: OCR again
+    }
+  }
+
+  private async writeCache(key: string, page: CachedPage): Promise<void> {
+    const p = this.cachePath(key);
+    if (!p) return;
+    try {
+      await mkdir(path.dirname(p), { recursive: true });
+      const tmp = `${p}.${process.pid}.tmp`;
+      await writeFile(tmp, JSON.stringify(page));
+      await rename(tmp, p);
+    } catch (err) {
+      this.options.logger?.warn({ err, cacheDir: this.options.cacheDir }, 'ocr cache write failed');
+    }
+  }
+}
+
+function toPageWords(page: number, c: CachedPage): PageWords {
+  return { page, width: c.width, height: c.height, words: c.words, hRules: c.hRules };
+}
+
+function sha256(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+const engines = new Map<string, OcrEngine>();
+
+/**
+ * The engine for a set of options. Engines with the same binaries/resolution share one pool, so
+ * a reindex never runs more tesseract processes than cores, whatever the number of files.
+ */
+export function getOcrEngine(options: OcrEngineOptions = {}): OcrEngine {
+  if (options.runner) return new OcrEngine(options);
+  const key = JSON.stringify({ ...options, logger: undefined });
+  let e = engines.get(key);
+  if (!e) engines.set(key, (e = new OcrEngine(options)));
+  return e;
+}
+
+/** Is OCR usable here? Log it once at start-up (server, reindex). */
+export async function ocrAvailable(options: OcrEngineOptions = {}): Promise<OcrAvailability> {
+  return getOcrEngine(options).available();
+}
