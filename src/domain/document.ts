@@ -88,6 +88,10 @@ export interface ReadResult {
   ocrPages?: number[];
   /** Non-fatal problems (e.g. one page failed OCR). */
   warnings?: string[];
+  /** Values of a web export's trailing metadata block, keyed as written ("Số hiệu", "Người ký", …). */
+  webMeta?: Record<string, string>;
+  /** The web page's own title line found above that block. */
+  webTitle?: string;
 }
 
 export interface TableRow {

@@ -135,7 +135,7 @@ export function readHtmlString(html: string, format: 'html' | 'docx'): ReadResul
   // Web-export junk applies to saved web pages too.
   const { junk, webMeta } = scanJunk(lines);
   const kept = blocks.filter((b) => b.kind !== 'line' || !junk.has(b.line - 1));
-  const result: ReadResult & { webMeta?: Record<string, string> } = {
+  const result: ReadResult = {
     format,
     blocks: kept,
     lines,

@@ -84,12 +84,11 @@ function hasText(doc: Document): boolean {
 
 /** Build a Document from a reader's blocks (also used by PDF/OCR readers and tests). */
 export function buildDocument(read: ReadResult, file: string, hash: string, root?: string): Document {
-  const r = read as ReadResult & { webMeta?: Record<string, string>; webTitle?: string };
   const lineBlocks = read.blocks.flatMap((b) => (b.kind === 'line' ? [{ text: b.text, line: b.line }] : []));
   const meta = extractMetadata({
     lines: lineBlocks,
-    ...(r.webMeta ? { webMeta: r.webMeta } : {}),
-    ...(r.webTitle ? { webTitle: r.webTitle } : {}),
+    ...(read.webMeta ? { webMeta: read.webMeta } : {}),
+    ...(read.webTitle ? { webTitle: read.webTitle } : {}),
     ...(read.metaHints ? { hints: read.metaHints } : {}),
   });
   const join =

@@ -9,9 +9,7 @@ import { IngestError, type Reader } from './reader.js';
 import { findTextTables } from './tables.js';
 
 export interface TextReadResult extends ReadResult {
-  /** Web-export metadata block values, keyed as written ("Số hiệu", "Người ký", …). */
   webMeta: Record<string, string>;
-  webTitle?: string;
 }
 
 /**
