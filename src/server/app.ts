@@ -15,7 +15,7 @@ import { TelegramChannel, TelegramUpdate } from '../channels/telegram/channel.js
 import { ZaloClient, type ZaloClientOptions } from '../channels/zalo/client.js';
 import { ZaloChannel, ZaloEvent, ZaloWebhookBody, zaloDedupeKey } from '../channels/zalo/channel.js';
 import { AskRequest } from '../channels/web/api.js';
-import { WEB_CHAT_HTML } from '../channels/web/page.js';
+import { WEB_CHAT_HEADERS, WEB_CHAT_HTML } from '../channels/web/page.js';
 import { ReminderScheduler, type Notifier } from '../reminders/scheduler.js';
 import type { ChannelName, Stores } from '../storage/stores.js';
 import { HttpError, createHttpServer, parseJson, readBody, secretMatches, sendJson, sendText, type Route } from './http.js';
@@ -237,7 +237,7 @@ export function createApp(options: AppOptions): App {
     },
     {
       method: 'GET', path: '/', channel: 'web',
-      handler: async ({ res }) => sendText(res, 200, WEB_CHAT_HTML, 'text/html; charset=utf-8'),
+      handler: async ({ res }) => sendText(res, 200, WEB_CHAT_HTML, 'text/html; charset=utf-8', WEB_CHAT_HEADERS),
     },
     { method: 'GET', path: '/healthz', channel: 'ops', handler: async ({ res }) => sendJson(res, 200, { ok: true }) },
     {

@@ -46,6 +46,10 @@ describe.skipIf(!available && !inCi)('web chat in headless Chromium', () => {
 
   it('asks a question and shows the answer with its citation, then a follow-up in the same session', async () => {
     const page = await browser.newPage();
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
+    });
     await page.goto(`${h.url}/`);
     await expect(page.title()).resolves.toContain('Trợ lý ảo');
     await page.fill('#question', 'Ai chủ trì làm sạch dữ liệu hộ tịch?');
@@ -66,6 +70,7 @@ describe.skipIf(!available && !inCi)('web chat in headless Chromium', () => {
     expect(await followUp.innerText()).toContain('20/11/2024');
     const session = await page.evaluate(() => localStorage.getItem('troly.session'));
     expect(session).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(violations).toEqual([]); // the CSP hashes match the inline script and style
     await page.close();
   });
 });

@@ -58,6 +58,10 @@ describe('GET /', () => {
     expect(html).toContain("fetch('/api/ask'");
     expect(html).toContain('localStorage');
     expect(html).not.toContain('innerHTML');
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/default-src 'none'/);
+    expect(csp).toMatch(/script-src 'sha256-[A-Za-z0-9+/=]+'/);
+    expect(csp).not.toContain('unsafe-inline');
   });
 
   it('reports ready once the index is loaded', async () => {

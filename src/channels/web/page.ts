@@ -1,8 +1,11 @@
 /**
  * The web chat page: one static HTML document with inline CSS/JS (no build step). It keeps a
  * session id in localStorage so follow-up questions carry context, and shows citations.
- * Answer text is inserted with textContent only (never innerHTML).
+ * Answer text is inserted with textContent only (never innerHTML), and a Content-Security-Policy
+ * allows only this page's own inline script and style (by hash) and requests to this server.
  */
+import { createHash } from 'node:crypto';
+
 export const WEB_CHAT_HTML = `<!doctype html>
 <html lang="vi">
 <head>
@@ -138,3 +141,24 @@ export const WEB_CHAT_HTML = `<!doctype html>
 </body>
 </html>
 `;
+
+function inlineHash(tag: 'script' | 'style'): string {
+  const m = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(WEB_CHAT_HTML);
+  if (!m) throw new Error(`web chat page has no <${tag}>`);
+  return `'sha256-${createHash('sha256').update(m[1]!).digest('base64')}'`;
+}
+
+/** Headers sent with the page. */
+export const WEB_CHAT_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-security-policy': [
+    "default-src 'none'",
+    `script-src ${inlineHash('script')}`,
+    `style-src ${inlineHash('style')}`,
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; '),
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+});
