@@ -32,6 +32,7 @@ describe('selectTasks', () => {
       ['II.1', 'Các sở, ban, ngành'],
       ['II.5', 'Các sở, ban, ngành'],
       ['II.6', 'Các sở, ban, ngành'],
+      ['II.9', 'Các sở, ban, ngành'],
     ]);
   });
 

@@ -60,6 +60,7 @@ describe('numbered prose tasks', () => {
       // Labels inside the task sentence, and as plain lines under the heading.
       { at: 'II.7', lead: ['so-y-te@bac-giang'], coop: ['so-tai-chinh@bac-giang'], due: '2023-09-30' },
       { at: 'II.8', lead: ['so-gddt@bac-giang'], coop: [], due: '2023-12-31' },
+      { at: 'II.9', lead: ['so-tnmt@bac-giang'], coop: ['cac-so-ban-nganh@bac-giang'], due: '2023-08-31' },
     ]);
     const inherited = tasks.find((t) => t.action === 'Công bố danh mục dữ liệu mở')!;
     expect(inherited.confidence).toBeLessThan(tasks.find((t) => t.sectionPath.join('.') === 'II.4')!.confidence);

@@ -14,6 +14,7 @@ import { parseDeadline } from '../deadlines.js';
 import {
   cooperatingIn,
   dedupeRefs,
+  foldKeepLength,
   inlineDeadline,
   leadingAgencies,
   refKey,
@@ -148,7 +149,27 @@ export function proseTasks(ctx: ExtractContext, info: SectionInfo): TaskDraft[] 
     const para: ParagraphNode = { kind: 'paragraph', text: head.text, lines: head.lines };
     for (const part of head.text.split(/[;()]|\.\s/)) {
       const k = classify(ctx, part.trim());
-      if (k.type === 'lead' || k.type === 'coop' || k.type === 'directing' || k.type === 'deadline') handle(para, k, part);
+      if (k.type === 'lead' || k.type === 'coop' || k.type === 'directing' || k.type === 'deadline') {
+        handle(para, k, part);
+        continue;
+      }
+      // "(Sở Y tế chủ trì, Sở Tài chính phối hợp)": the role word follows the agencies.
+      const f = foldKeepLength(part);
+      const role = /^(.*?)\s+chu tri(?:\s*,\s*(.*?)\s+phoi hop)?\s*$/.exec(f.trim());
+      if (!role) continue;
+      const offset = f.indexOf(f.trim());
+      const leadRefs = ctx.registry.parseList(part.slice(offset, offset + role[1]!.length), ctx.province ? { province: ctx.province } : undefined);
+      if (!allKnown(leadRefs)) continue;
+      handle(para, { type: 'lead', refs: leadRefs }, part);
+      if (role[2]) {
+        const start = offset + f.trim().indexOf(role[2], role[1]!.length);
+        handle(para, { type: 'coop', refs: ctx.registry.parseList(part.slice(start, start + role[2].length), ctx.province ? { province: ctx.province } : undefined) }, part);
+      }
+    }
+    // "… hoàn thành trong tháng 8/2023)" without a label.
+    if (taskLead.length > 0 && !taskDeadline) {
+      const inline = inlineDeadline(ctx, head.text).deadline;
+      if (inline) taskDeadline = inline;
     }
   }
 
