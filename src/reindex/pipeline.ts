@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import type { DocNode, Document, DocumentMeta } from '../domain/document.js';
 import type { Chunk, Procedure, Target, Task } from '../domain/records.js';
@@ -41,6 +42,34 @@ import { defaultStages, type ReindexStages } from './stages.js';
 
 /** Bump whenever chunking or extraction output changes: it forces a full rebuild. */
 export const EXTRACTOR_VERSION = '2026-11-24.1';
+
+/** Source folders whose code decides what a file turns into (relative to src/). */
+const EXTRACTION_SOURCES = ['ingest', 'extract', 'text', 'index/tokenize.ts', 'reindex/records.ts'];
+
+let fingerprint: string | undefined;
+/**
+ * EXTRACTOR_VERSION plus a hash of the extraction source files, so an upgraded reader or extractor
+ * rebuilds every document even when nobody remembered to bump the constant. When the sources are
+ * not on disk (a bundled build), the constant alone decides.
+ */
+export function extractorFingerprint(): string {
+  if (fingerprint) return fingerprint;
+  const src = fileURLToPath(new URL('../', import.meta.url));
+  const hash = createHash('sha256');
+  let files = 0;
+  const add = (p: string): void => {
+    if (!existsSync(p)) return;
+    if (statSync(p).isDirectory()) {
+      for (const name of readdirSync(p).sort()) add(path.join(p, name));
+    } else if (/\.(ts|js|json)$/.test(p)) {
+      hash.update(path.relative(src, p)).update(readFileSync(p));
+      files++;
+    }
+  };
+  for (const rel of EXTRACTION_SOURCES) add(path.join(src, rel));
+  fingerprint = files > 0 ? `${EXTRACTOR_VERSION}+${hash.digest('hex').slice(0, 16)}` : EXTRACTOR_VERSION;
+  return fingerprint;
+}
 
 export interface ReindexOptions {
   dataDir: string;
@@ -351,7 +380,7 @@ async function reindexLocked(options: ReindexOptions, started: number): Promise<
     schemaVersion: SCHEMA_VERSION,
     version: name,
     createdAt: new Date().toISOString(),
-    extractorVersion: EXTRACTOR_VERSION,
+    extractorVersion: extractorFingerprint(),
     model,
     abbreviationsHash,
     registryHash,
@@ -396,7 +425,7 @@ function loadPrevious(
   try {
     const manifest = readManifest(dir);
     const reasons: string[] = [];
-    if (manifest.extractorVersion !== EXTRACTOR_VERSION) reasons.push('extractor version');
+    if (manifest.extractorVersion !== extractorFingerprint()) reasons.push('extractor version');
     if (manifest.abbreviationsHash !== current.abbreviationsHash) reasons.push('abbreviation table');
     if (manifest.registryHash !== current.registryHash) reasons.push('agency registry');
     if ((manifest.model?.id ?? null) !== (current.model?.id ?? null) || (manifest.model?.dim ?? 0) !== (current.model?.dim ?? 0)) reasons.push('embedding model');
