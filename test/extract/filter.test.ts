@@ -40,7 +40,7 @@ describe('selectTasks', () => {
     const soon = selectTasks(tasks, registry, { dueBefore: '2023-04-30', today: '2023-02-01' });
     expect(soon.tasks.map((s) => s.due)).toEqual(['2023-03-20', '2023-04-10', '2023-04-25']);
     const overdue = selectTasks(tasks, registry, { overdueAt: '2023-07-01' });
-    expect(overdue.tasks.map((s) => s.task.deadline.due)).toEqual(['2023-04-10', '2023-04-25', '2023-06-30']);
+    expect(overdue.tasks.map((s) => s.task.deadline.due)).toEqual(['2023-04-10', '2023-04-25', '2023-06-30', '2023-06-30']);
     expect(selectTasks(tasks, registry, { document: '15 /KH-UBND' }).tasks).toHaveLength(tasks.length);
     expect(selectTasks(tasks, registry, { province: 'Sơn La' }).tasks).toEqual([]);
   });

@@ -75,6 +75,9 @@ describe('numbered prose tasks', () => {
       // "Phối hợp với Sở TT&TT …" under Sở Y tế: Sở TT&TT leads, Sở Y tế cooperates.
       { at: 'IV.2.b', lead: ['so-tttt@bac-giang'], coop: ['so-y-te@bac-giang'], due: 'unspecified' },
       { at: 'IV.3', lead: ['so-tai-chinh@bac-giang'], coop: [], due: 'unspecified' },
+      // "a) Giám đốc Sở …" heading with bullets under it.
+      { at: 'IV.4.a', lead: ['so-gddt@bac-giang'], coop: [], due: 'unspecified' },
+      { at: 'IV.4.a', lead: ['so-gddt@bac-giang'], coop: [], due: '2023-06-30' },
     ]);
     expect(tasks.filter((t) => t.sectionPath[0] === 'IV').every((t) => t.source === 'agency-assignment')).toBe(true);
   });
