@@ -143,7 +143,8 @@ export function chunkDocument(doc: Document, options: ChunkOptions = {}): Chunk[
     const words = wordCount(u.text);
     if (u.heading && pendingWords() >= opts.minWords) flush();
     if (words > opts.maxWords) {
-      flush();
+      // Headings waiting for content stay with the first piece.
+      if (!pending.every((p) => p.heading) || pendingWords() >= opts.minWords) flush();
       pendingTop = top;
       for (const piece of splitLong(u.text, opts.maxWords)) {
         pending.push({ ...u, text: piece });
