@@ -23,6 +23,7 @@ const GOLD: Array<{ file: string; min: number }> = [
   { file: 'kh114.json', min: 0.95 },
   { file: 'sonla-kh292.json', min: 0.95 },
   { file: 'qd1118-table.json', min: 0.85 },
+  { file: 'qd1118-table-all.json', min: 0.85 },
 ];
 
 const registry = AgencyRegistry.load();
