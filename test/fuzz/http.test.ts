@@ -27,7 +27,7 @@ async function post(path: string, headers: Record<string, string>, body: string 
   const res = await fetch(`${h.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
-    body,
+    body: typeof body === 'string' ? body : Buffer.from(body),
     signal: AbortSignal.timeout(20_000),
   });
   await res.arrayBuffer();
