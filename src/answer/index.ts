@@ -14,7 +14,8 @@ import { isAppError } from '../errors.js';
 import type { AgencyChoice, AgencyTaskQuery, AgencyTasks, Assistant, ReindexSummary } from './assistant.js';
 import { taskListText } from './compose.js';
 import { AnswerEngine } from './engine.js';
-import { tasksFor } from './task-query.js';
+import { effectiveDue, tasksFor } from './task-query.js';
+import type { Task } from '../domain/records.js';
 import { nextOccurrence } from '../extract/deadlines.js';
 
 export interface AssistantOptions {
@@ -104,7 +105,14 @@ export class DocumentAssistant implements Assistant {
       ...(query.dueWithinDays !== undefined ? { dueWithinDays: query.dueWithinDays } : {}),
       ...(query.includeOverdue !== undefined ? { includeOverdue: query.includeOverdue } : {}),
     });
-    return { own, group };
+    // Recurring deadlines are reported with their next occurrence, so reminders and /hanchot
+    // compare against the date that actually comes next.
+    const current = (t: Task): Task => {
+      if (t.deadline.kind !== 'recurring') return t;
+      const due = effectiveDue(t, query.today);
+      return due ? { ...t, deadline: { ...t.deadline, due } } : t;
+    };
+    return { own: own.map(current), group: group.map(current) };
   }
 
   formatTasks(tasks: AgencyTasks, options: { title: string; today: string; limit?: number }): string {

@@ -93,20 +93,34 @@ function placeTone(syllable: string): string {
 const WORD_RE = /\p{L}+/gu;
 const HAS_TONE_RE = /[\u0300\u0301\u0303\u0309\u0323]/;
 
+/**
+ * Syllable → canonical form. Vietnamese has a few thousand distinct syllables, so a bounded memo
+ * turns tone placement (NFD, scan, NFC per word) into one map lookup on the hot paths.
+ */
+const SYLLABLE_CACHE_LIMIT = 50_000;
+const syllableCache = new Map<string, string>();
+
+function canonicalSyllable(word: string): string {
+  let out = syllableCache.get(word);
+  if (out === undefined) {
+    out = HAS_TONE_RE.test(word.normalize('NFD')) ? placeTone(word) : word;
+    if (syllableCache.size >= SYLLABLE_CACHE_LIMIT) syllableCache.clear();
+    syllableCache.set(word, out);
+  }
+  return out;
+}
+
 /** Lowercase, NFC, canonical tone placement. Keeps punctuation and spacing. */
 export function normalize(text: string): string {
-  const lower = cleanText(text).toLowerCase();
-  return lower.replace(WORD_RE, (word) => (HAS_TONE_RE.test(word.normalize('NFD')) ? placeTone(word) : word));
+  return cleanText(text).toLowerCase().replace(WORD_RE, canonicalSyllable);
 }
 
 /** Remove every diacritic: "Sở Thông tin" → "so thong tin". Input need not be normalised. */
 export function fold(text: string): string {
-  return cleanText(text)
-    .toLowerCase()
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/đ/g, 'd')
-    .normalize('NFC');
+  const lower = cleanText(text).toLowerCase();
+  // Plain ASCII (most folded queries) needs no decomposition.
+  if (!/[^\x00-\x7f]/.test(lower)) return lower;
+  return lower.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').normalize('NFC');
 }
 
 /** True when the text has no Vietnamese diacritics at all (a user typed without tone marks). */
