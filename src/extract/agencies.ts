@@ -425,7 +425,7 @@ export class AgencyRegistry {
       word: fold(m[0]).replace(/[^a-z0-9]+/g, ''),
     }));
     const out: Array<AgencyRef & { start: number; end: number }> = [];
-    const MAX_TOKENS = 16;
+    const MAX_TOKENS = 24;
     for (let i = 0; i < tokens.length; ) {
       let found: { j: number; m: MatchResult } | undefined;
       if (this.firstWords.has(tokens[i]!.word)) {

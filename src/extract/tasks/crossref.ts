@@ -69,6 +69,14 @@ export function parsePointRefs(text: string): PointRef[] {
 }
 
 function findPoint(sections: SectionInfo[], part: string, item: string, point: string): SectionInfo | undefined {
+  const exact = findExact(sections, part, item, point);
+  if (exact) return exact;
+  // OCR and typists swap "d" and "đ"; only when the other letter exists and this one does not.
+  const swapped = point === 'd' ? 'đ' : point === 'đ' ? 'd' : undefined;
+  return swapped ? findExact(sections, part, item, swapped) : undefined;
+}
+
+function findExact(sections: SectionInfo[], part: string, item: string, point: string): SectionInfo | undefined {
   return sections.find((s) => {
     const p = s.node.path;
     if (p.length < 3) return false;

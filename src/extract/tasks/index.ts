@@ -41,9 +41,9 @@ export function extractTasks(doc: Document, registry: AgencyRegistry): ExtractRe
     const s = info.node;
     if (consumed.has(s)) continue;
     if (inNonTaskPart([...info.ancestors, s])) continue;
-    const agencies = headingAgencies(ctx, s);
-    if (agencies) {
-      const r = assignmentTasks(ctx, info, agencies);
+    const heading = headingAgencies(ctx, s);
+    if (heading) {
+      const r = assignmentTasks(ctx, info, heading.refs, undefined, heading.headingOnly);
       drafts.push(...r.drafts);
       crossSources.push(...r.crossRefs);
       r.consumed.forEach((c) => consumed.add(c));

@@ -36,6 +36,8 @@ const allKnown = (refs: AgencyRef[]): boolean => refs.length > 0 && refs.every((
 
 /** Boilerplate closing clauses of a Quyết định ("… chịu trách nhiệm thi hành Quyết định này"). */
 const BOILERPLATE = /chiu trach nhiem thi hanh|thi hanh quyet dinh nay|co hieu luc (?:thi hanh )?ke tu ngay/;
+/** Closing formulas that follow the last assignment ("UBND tỉnh yêu cầu …", "Trên cơ sở kế hoạch này …"). */
+const CLOSING = /^(?:(?:ubnd|uy ban nhan dan) tinh yeu cau|tren co so (?:ke hoach|noi dung)|trong qua trinh (?:to chuc )?thuc hien|noi nhan|tm\.? |kt\.? )/;
 
 export function stripBullet(text: string): string {
   return squash(text).replace(/^[-+*•–]\s*/, '');
@@ -127,7 +129,7 @@ export function proseTasks(ctx: ExtractContext, info: SectionInfo): TaskDraft[] 
   for (const child of s.children) {
     if (child.kind !== 'paragraph') continue;
     const text = stripBullet(child.text);
-    if (!text || BOILERPLATE.test(fold(text))) continue;
+    if (!text || BOILERPLATE.test(fold(text)) || CLOSING.test(fold(text))) continue;
     if (child.bullet === '+' && header) {
       header.used = true;
       addDraft(child, header.refs, text);
@@ -318,6 +320,7 @@ export function assignmentTasks(
   info: SectionInfo,
   agencies: AgencyRef[],
   leadText?: string,
+  headingOnly = false,
 ): { drafts: TaskDraft[]; consumed: SectionNode[]; crossRefs: CrossRefSource[] } {
   const s = info.node;
   const drafts: TaskDraft[] = [];
@@ -332,11 +335,11 @@ export function assignmentTasks(
   }
   let sawBullet = false;
   const head = sectionText(s);
-  let skippedContinuation = head.text !== s.heading;
+  let skippedContinuation = !headingOnly && head.text !== s.heading;
   for (const child of s.children) {
     if (child.kind === 'paragraph') {
       const text = stripBullet(child.text);
-      if (!text) continue;
+      if (!text || BOILERPLATE.test(fold(text)) || CLOSING.test(fold(text))) continue;
       if (!child.bullet) {
         // Closing remarks and signatures after the list; after a one-line assignment, anything plain.
         if (sawBullet || leadText) continue;
@@ -366,9 +369,13 @@ export function assignmentTasks(
 }
 
 /** Does this heading consist only of agency names ("1. Sở Thông tin và Truyền thông:")? */
-export function headingAgencies(ctx: ExtractContext, s: SectionNode): AgencyRef[] | undefined {
-  const text = sectionText(s).text.replace(/[:.]\s*$/, '');
-  if (!text || text.length > 250) return undefined;
-  const refs = ctx.registry.parseList(text, ctx.province ? { province: ctx.province } : undefined);
-  return allKnown(refs) ? refs : undefined;
+export function headingAgencies(ctx: ExtractContext, s: SectionNode): { refs: AgencyRef[]; headingOnly: boolean } | undefined {
+  // The heading line alone first: "3. Sở Tài chính" followed by a paragraph "Căn cứ …" is not one sentence.
+  for (const [text, headingOnly] of [[s.heading, true], [sectionText(s).text, false]] as const) {
+    const clean = text.replace(/[:.]\s*$/, '');
+    if (!clean || clean.length > 250) continue;
+    const refs = ctx.registry.parseList(clean, ctx.province ? { province: ctx.province } : undefined);
+    if (allKnown(refs)) return { refs, headingOnly };
+  }
+  return undefined;
 }
