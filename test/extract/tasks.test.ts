@@ -78,7 +78,10 @@ describe('numbered prose tasks', () => {
       // "a) Giám đốc Sở …" heading with bullets under it.
       { at: 'IV.4.a', lead: ['so-gddt@bac-giang'], coop: [], due: 'unspecified' },
       { at: 'IV.4.a', lead: ['so-gddt@bac-giang'], coop: [], due: '2023-06-30' },
+      // A heading that is only an agency, then its paragraph; the closing formula after it is not a task.
+      { at: 'IV.5', lead: ['so-xay-dung@bac-giang'], coop: [], due: 'unspecified' },
     ]);
+    expect(tasks.find((t) => t.sectionPath.join('.') === 'IV.5')!.action).toBe('Căn cứ quy hoạch, hướng dẫn các địa phương lắp đặt hạ tầng viễn thông thụ động.');
     expect(tasks.filter((t) => t.sectionPath[0] === 'IV').every((t) => t.source === 'agency-assignment')).toBe(true);
   });
 
