@@ -86,11 +86,12 @@ function titleCase(s: string): string {
     .replace(/(^|\s|-)(\p{L})/gu, (_, sep: string, ch: string) => sep + ch.toLocaleUpperCase('vi'));
 }
 
-const PLACE_DATE_RE = /(?:^|[|]|\s{2,})\s*([\p{Lu}][\p{L} .]{1,30}?),\s*ngày\s+\d/u;
+/** "Sơn La, ngày …" after a header column break: pipe, tab or a run of spaces. */
+const PLACE_DATE_RE = /(?:^|[|\t]|\s{2,})\s*([\p{Lu}][\p{L} .]{1,30}?),\s*ngày\s+\d/u;
 
 function headerColumns(text: string): string[] {
   return text
-    .split(/\s{3,}|\s*\|\s*/)
+    .split(/\s{3,}|\s*\|\s*|\t+/)
     .map((s) => s.trim())
     .filter(Boolean);
 }

@@ -390,3 +390,12 @@ describe('binary content', () => {
     expect(await ingestFile(file, {})).toMatchObject({ ok: false, code: 'INGEST_UNREADABLE' });
   });
 });
+
+describe('header columns separated by a tab', () => {
+  it('reads number, place and date from "Số: 45/KH-UBND<TAB>Bắc Giang, ngày …"', async () => {
+    const file = path.join(tmp, 'kh45.txt');
+    await writeFile(file, 'ỦY BAN NHÂN DÂN\nTỈNH BẮC GIANG\nSố: 45/KH-UBND\tBắc Giang, ngày 10 tháng 3 năm 2023\nKẾ HOẠCH\nỨng dụng công nghệ thông tin năm 2023\n\tI. MỤC ĐÍCH\n');
+    const doc = await ingestOk(file);
+    expect(doc.meta).toMatchObject({ number: '45/KH-UBND', date: '2023-03-10', province: 'Bắc Giang', issuer: 'UBND tỉnh Bắc Giang' });
+  });
+});
