@@ -5,6 +5,7 @@
  */
 import type { Citation } from '../domain/answer.js';
 import type { AgencyRef, Deadline, Task } from '../domain/records.js';
+import { fold } from '../text/normalize.js';
 import { citeTask, documentLabel, sourcesLine, viDate } from './cite.js';
 
 export function shorten(text: string, max: number): string {
@@ -22,7 +23,13 @@ export function agencies(refs: AgencyRef[]): string {
 /** "Tháng 11 năm 2022 (đến hết 30/11/2022)" — the raw text first, the computed date only as a help. */
 export function deadlineText(d: Deadline, next?: string): string {
   const raw = d.raw.replace(/\s+/g, ' ').trim().replace(/[.;]+$/, '');
-  if (d.kind === 'recurring' && next) return `${raw} (lần tới: ${viDate(next) ?? next})`;
+  if (d.kind === 'recurring') {
+    // OCR can garble the words ("tháng cuốt quý"); say what the parsed rule means, quote the text.
+    const r = d.recurrence;
+    const reading = r?.every === 'quarter' && r.day && r.monthOfPeriod === 3 ? `ngày ${r.day} tháng cuối quý` : undefined;
+    const shown = reading && !fold(raw).includes(fold(reading)) ? `${reading} hằng quý (văn bản ghi: “${raw}”)` : raw;
+    return next ? `${shown} (lần tới: ${viDate(next) ?? next})` : shown;
+  }
   if ((d.kind === 'month' || d.kind === 'quarter' || d.kind === 'year') && d.due) return `${raw} (đến hết ${viDate(d.due)})`;
   return raw;
 }

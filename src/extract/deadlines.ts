@@ -19,6 +19,8 @@ export interface DeadlineMention {
   start: number;
   end: number;
   deadline: Deadline;
+  /** Inside parentheses: an explanation of a period rather than the deadline itself. */
+  parenthetical?: boolean;
 }
 
 const pad = (n: number): string => String(n).padStart(2, '0');
@@ -31,6 +33,11 @@ function validDate(y: number, m: number, d: number): boolean {
 }
 
 /** Fold each character separately so offsets in the folded text equal offsets in the original. */
+/** OCR reads "cuối quý" as "cuốt quý", "cuỗi quý"…: fold those back (same length, offsets stay aligned). */
+function ocrQuarterEnd(folded: string): string {
+  return folded.replace(/\bcu[o0][a-z](?=\s+quy\b)/g, 'cuoi');
+}
+
 function foldAligned(text: string): string {
   let out = '';
   for (const ch of text) {
@@ -79,7 +86,7 @@ function recurrenceOf(f: string): Recurrence | undefined {
  */
 export function parseDeadline(raw: string, context: DeadlineContext = {}): Deadline {
   const text = squash(cleanText(raw)).replace(/^[-+*•:\s]+|[\s.;,]+$/g, '');
-  const f = fold(text);
+  const f = ocrQuarterEnd(fold(text));
   const base = { raw: text };
   if (!f) return { ...base, kind: 'unspecified' };
 
@@ -231,7 +238,7 @@ const INLINE = new RegExp(
  */
 export function findDeadlines(text: string, context: DeadlineContext = {}): DeadlineMention[] {
   const source = cleanText(text);
-  const f = foldAligned(source).toLowerCase();
+  const f = ocrQuarterEnd(foldAligned(source).toLowerCase());
   const out: DeadlineMention[] = [];
   const taken: Array<[number, number]> = [];
   const overlaps = (s: number, e: number): boolean => taken.some(([a, b]) => s < b && e > a);
@@ -256,6 +263,16 @@ export function findDeadlines(text: string, context: DeadlineContext = {}): Dead
     if (deadline.kind === 'unspecified') continue;
     taken.push([start, end]);
     out.push({ raw, start, end, deadline });
+  }
+  // Dates inside a parenthesised explanation ("(… từ ngày 15 tháng 3 đến ngày 14 tháng 6)") describe
+  // a period, not the deadline: mark them so callers prefer the ones outside.
+  for (const mention of out) {
+    let depth = 0;
+    for (let i = 0; i < mention.start; i++) {
+      if (f[i] === '(') depth++;
+      else if (f[i] === ')' && depth > 0) depth--;
+    }
+    mention.parenthetical = depth > 0;
   }
   return out.sort((a, b) => a.start - b.start);
 }

@@ -194,7 +194,7 @@ export function dedupeRefs(refs: AgencyRef[]): AgencyRef[] {
 /** The first usable deadline inside a sentence, and the sentence without a labelled deadline tail. */
 export function inlineDeadline(ctx: ExtractContext, text: string): { deadline?: Deadline; text: string } {
   const found = findDeadlines(text, ctx.deadlineContext).filter((d) => d.deadline.kind !== 'unspecified');
-  const first = found[0];
+  const first = found.find((d) => !d.parenthetical) ?? found[0];
   if (!first) return { text };
   const label = /(?:\.\s*|\s+|^)(?:Thời gian|Thời hạn|Tiến độ|Hạn)[^:]{0,30}:\s*$/iu.exec(text.slice(0, first.start));
   const cleaned = label ? `${text.slice(0, label.index).trim()}` : text;
