@@ -8,7 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ReadResult, SourceBlock } from '../../src/domain/document.js';
+import { AgencyRegistry } from '../../src/extract/agencies.js';
+import { extractTasks } from '../../src/extract/tasks/index.js';
 import { readImage } from '../../src/ingest/image.js';
+import { buildDocument } from '../../src/ingest/index.js';
 import { spawnRunner, type CommandRunner, type OcrEngineOptions } from '../../src/ingest/ocr/engine.js';
 import { readPdf } from '../../src/ingest/pdf.js';
 import { IngestError } from '../../src/ingest/reader.js';
@@ -117,6 +120,32 @@ describe.skipIf(!setup.ok)('readPdf on scanned pages', () => {
     expect(order.every((i) => i >= 0)).toBe(true);
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(lines.every((l) => l.confidence !== undefined && l.confidence > 0 && l.confidence <= 1)).toBe(true);
+  });
+
+  it('yields the same metadata and task records as the digital PDF (buildDocument + extractTasks)', { timeout: OCR_TIMEOUT }, async () => {
+    const registry = AgencyRegistry.load();
+    const records = (r: ReadResult, file: string) => {
+      const doc = buildDocument(r, file, 'hash');
+      const { tasks } = extractTasks(doc, registry);
+      return {
+        meta: [doc.meta.number, doc.meta.date, doc.meta.province],
+        tasks: tasks.map((t) => ({
+          at: [t.sectionPath.join('.'), t.row].filter(Boolean).join('#'),
+          lead: t.lead.map((l) => l.agencyId ?? `?${l.surface}`),
+          coop: t.cooperating.map((c) => c.agencyId ?? `?${c.surface}`),
+          due: t.deadline.due ?? t.deadline.kind,
+        })),
+      };
+    };
+    const digital = records(await read(fx!.digitalPdf), fx!.digitalPdf);
+    expect(digital.meta).toEqual(['27/KH-UBND', '2023-03-10', 'Yên Bái']);
+    expect(digital.tasks.filter((t) => t.at.startsWith('Phụ lục'))).toEqual([
+      { at: 'Phụ lục#1', lead: ['so-tttt@yen-bai'], coop: ['cac-so-ban-nganh@yen-bai', 'ubnd-cap-huyen@yen-bai'], due: '2023-11-30' },
+      { at: 'Phụ lục#2', lead: ['van-phong-ubnd@yen-bai'], coop: ['so-noi-vu@yen-bai'], due: '2023-12-31' },
+      { at: 'Phụ lục#3', lead: ['so-gddt@yen-bai'], coop: ['so-tttt@yen-bai', 'viettel@yen-bai'], due: '2023-12-31' },
+      { at: 'Phụ lục#4', lead: ['cong-an-tinh@yen-bai'], coop: ['ubnd-cap-huyen@yen-bai'], due: 'ongoing' },
+    ]);
+    expect(records(scanned, fx!.scannedPdf)).toEqual(digital);
   });
 
   it('serves a second read from the cache without running tesseract', { timeout: OCR_TIMEOUT }, async () => {

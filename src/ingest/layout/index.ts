@@ -25,7 +25,7 @@ export interface LayoutOptions {
 /** Separator between the segments of a non-table line (e.g. the two-column header block). */
 const SEGMENT_SEPARATOR = '    ';
 
-type PageItem = { kind: 'line'; line: VisualLine; text: string } | { kind: 'table'; header?: string[]; rows: Array<{ cells: string[]; confidence?: number }> };
+type PageItem = { kind: 'line'; line: VisualLine; text: string } | { kind: 'table'; header?: string[]; headerConfidence?: number; rows: Array<{ cells: string[]; confidence?: number }> };
 
 export function layoutPages(pages: readonly PageWords[], options: LayoutOptions = {}): LayoutResult {
   const low = options.lowConfidence ?? 0.6;
@@ -49,11 +49,10 @@ export function layoutPages(pages: readonly PageWords[], options: LayoutOptions 
     for (const it of items) {
       if (it.kind === 'line') {
         if (running.has(it.line)) continue;
-        // A word hyphenated across lines ("chuyển đổi-" / "số" never happens in Vietnamese, but
-        // Latin words and codes do): mend it into the previous line.
-        if (pending && /\p{L}-$/u.test(pending.text) && /^\p{Ll}/u.test(it.text)) {
-          const [head, ...rest] = it.text.split(' ');
-          pending = { text: pending.text.slice(0, -1) + head + (rest.length ? ' ' + rest.join(' ') : ''), words: [...pending.words, ...it.line.words] };
+        // A word broken at a hyphen across lines: Vietnamese syllables are never split, so the
+        // hyphen is real ("e-" / "office", "COVID-" / "19"): keep it and glue the halves.
+        if (pending && /\p{L}-$/u.test(pending.text) && /^[\p{Ll}\p{N}]/u.test(it.text)) {
+          pending = { text: pending.text + it.text, words: [...pending.words, ...it.line.words] };
           continue;
         }
         flush();
@@ -62,7 +61,7 @@ export function layoutPages(pages: readonly PageWords[], options: LayoutOptions 
       }
       flush();
       const rows = it.header ? [it.header, ...it.rows.map((r) => r.cells)] : it.rows.map((r) => r.cells);
-      const conf = it.header ? [meanRowConf(it.rows), ...it.rows.map((r) => r.confidence)] : it.rows.map((r) => r.confidence);
+      const conf = it.header ? [it.headerConfidence, ...it.rows.map((r) => r.confidence)] : it.rows.map((r) => r.confidence);
       const rowLines: Array<[number, number]> = [];
       for (const r of rows) {
         lines.push(r.join(' | '));
@@ -77,11 +76,6 @@ export function layoutPages(pages: readonly PageWords[], options: LayoutOptions 
   return { blocks, lines, warnings };
 }
 
-function meanRowConf(rows: ReadonlyArray<{ confidence?: number }>): number | undefined {
-  const c = rows.map((r) => r.confidence).filter((x): x is number => x !== undefined);
-  return c.length ? c.reduce((a, b) => a + b, 0) / c.length : undefined;
-}
-
 function pageItems(page: PageWords): { items: PageItem[]; metrics: LineMetrics } {
   const words = page.words.filter((w) => !isRuleArtifact(w));
   const metrics = lineMetrics(words);
@@ -92,7 +86,12 @@ function pageItems(page: PageWords): { items: PageItem[]; metrics: LineMetrics }
   for (let k = 0; k < vlines.length; k++) {
     const table = tables[t];
     if (table && k === table.from) {
-      items.push({ kind: 'table', ...(table.header ? { header: table.header } : {}), rows: table.rows });
+      items.push({
+        kind: 'table',
+        ...(table.header ? { header: table.header } : {}),
+        ...(table.headerConfidence !== undefined ? { headerConfidence: table.headerConfidence } : {}),
+        rows: table.rows,
+      });
       k = table.to;
       t++;
       continue;

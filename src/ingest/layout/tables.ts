@@ -13,6 +13,7 @@ import { meanConf, median, type VisualLine, type WordBox } from './words.js';
 export interface RebuiltTable {
   /** Header cells, when the first row is not a numbered data row. */
   header?: string[];
+  headerConfidence?: number;
   rows: Array<{ cells: string[]; confidence?: number }>;
   /** Index range [first, last] of the page lines the table consumed. */
   from: number;
@@ -130,6 +131,7 @@ function tableInRun(
   const hasHeader = first !== undefined && rows.length >= 2 && !isOrdinal(first.cells[0] ?? '') && first.cells.filter(Boolean).length >= 2;
   return {
     ...(hasHeader ? { header: first.cells } : {}),
+    ...(hasHeader && first.confidence !== undefined ? { headerConfidence: first.confidence } : {}),
     rows: hasHeader ? rows.slice(1) : rows,
     from: best.from,
     to: best.to,
@@ -240,13 +242,13 @@ function rowBreaks(lines: readonly VisualLine[], cells: readonly WordBox[][][], 
   return starts;
 }
 
-/** Join the lines of one cell, mending words hyphenated at the cell edge. */
+/** Join the lines of one cell; a word broken at a hyphen ("e-" / "office") is glued back. */
 export function joinCellLines(parts: readonly string[]): string {
   let out = '';
   for (const p of parts) {
     const t = p.trim();
     if (!t) continue;
-    if (/\p{L}-$/u.test(out) && /^\p{Ll}/u.test(t)) out = out.slice(0, -1) + t;
+    if (/\p{L}-$/u.test(out) && /^[\p{Ll}\p{N}]/u.test(t)) out += t;
     else out = out ? `${out} ${t}` : t;
   }
   return out;
