@@ -96,7 +96,8 @@ export function taskGroupAnswer(group: TaskGroup, aspect: TaskAspect, nextDue: (
       const t = distinct[0]!;
       lines.push(`Thời hạn: ${deadlineText(t.deadline, nextDue(t))}.`);
       lines.push(`Nhiệm vụ: ${taskHeading(t)}`);
-      if (t.lead.length > 0) lines.push(`Chủ trì: ${agencies(t.lead)}.`);
+      const leads = [...new Set(withDeadline.map((x) => agencies(x.lead)).filter(Boolean))];
+      if (leads.length > 0) lines.push(`Chủ trì: ${leads.join('; ')}.`);
     } else {
       lines.push(`Thời hạn theo từng đơn vị:`);
       for (const t of distinct) lines.push(`- ${agencies(t.lead) || 'Không nêu đơn vị'}: ${deadlineText(t.deadline, nextDue(t))}`);

@@ -8,7 +8,7 @@ import type { Chunk, DocRef, Target, Task } from '../domain/records.js';
 import type { AgencyRegistry } from '../extract/agencies.js';
 import { nextOccurrence } from '../extract/deadlines.js';
 import type { KnowledgeIndex, SearchHit } from '../index/search.js';
-import { cleanText } from '../text/normalize.js';
+import { cleanText, fold } from '../text/normalize.js';
 import { citeChunk, citeRecord, citeTask, documentLabel, documentName } from './cite.js';
 import {
   MISSING_FACT,
@@ -133,12 +133,13 @@ export class AnswerEngine {
     const previousTasks = context.taskIds.map((id) => this.tasksById.get(id)).filter((t): t is Task => !!t);
 
     // Follow-ups: reuse the previous question's subject.
-    if (frame.followUp && context.previousQuestion) {
+    const subject = context.subjectQuestion ?? context.previousQuestion;
+    if (frame.followUp && subject) {
       const named = this.provinces.find(question);
       if (named.length > 0) {
-        // "thế còn Sơn La?" — same question, other province.
-        const prevNamed = this.provinces.find(context.previousQuestion);
-        let q = context.previousQuestion;
+        // "thế còn Sơn La?" — same subject, other province.
+        const prevNamed = this.provinces.find(subject);
+        let q = subject;
         for (const p of prevNamed) q = q.replace(new RegExp(p, 'giu'), ' ');
         effective = `${q} ${named.join(' ')}`.replace(/\s+/g, ' ').trim();
         const reframed = understand(effective, today);
@@ -146,7 +147,7 @@ export class AnswerEngine {
       } else if (previousTasks.length > 0 && (frame.intent === 'who_leads' || frame.intent === 'who_cooperates' || frame.intent === 'deadline')) {
         return this.answerTasks(question, frame.intent, [{ kind: 'task', tasks: previousTasks, score: 1 }], frame, today);
       } else {
-        effective = `${context.previousQuestion} ${question}`;
+        effective = `${subject} ${question}`;
         const merged = understand(effective, today);
         const intent = frame.intent === 'fact' ? (context.previousIntent ?? merged.intent) : frame.intent;
         frame = { ...merged, intent, raw: question };
@@ -193,7 +194,10 @@ export class AnswerEngine {
     }
 
     const hits = await this.search(effective, scope);
-    const q = queryTerms(frame.content);
+    // Province names and document numbers already narrowed the search; as evidence they would
+    // make any passage of that document look relevant.
+    const scopeTerms = new Set([...scope.named.flatMap((p) => fold(p).split(/[^\p{L}\p{N}]+/u)), ...frame.docNumbers]);
+    const q = queryTerms(frame.content.filter((t) => !scopeTerms.has(t)));
 
     switch (frame.intent) {
       case 'who_leads':

@@ -63,6 +63,8 @@ export type Answer = z.infer<typeof Answer>;
 /** Conversation state carried between turns (CLI session file, chat profile). */
 export const AnswerContext = z.object({
   previousQuestion: z.string().optional(),
+  /** The last question that had a subject of its own (follow-ups like "ai phối hợp?" keep it). */
+  subjectQuestion: z.string().optional(),
   previousAnswer: z.string().optional(),
   previousIntent: Intent.optional(),
   /** Task ids / doc ids the previous answer was about. */
