@@ -6,6 +6,7 @@
  */
 import type { Logger } from 'pino';
 import type { Assistant, AgencyChoice } from '../answer/assistant.js';
+import { nextContext } from '../answer/context.js';
 import type { Answer, AnswerContext, Citation } from '../domain/answer.js';
 import { userMessage } from '../errors.js';
 import type { Metrics } from '../server/metrics.js';
@@ -193,6 +194,7 @@ export class ConversationService {
     const profile = stores.profiles.get(chat);
     const context: AnswerContext = {
       previousQuestion: state.previousQuestion,
+      subjectQuestion: state.subjectQuestion,
       previousAnswer: state.previousAnswer,
       previousIntent: state.previousIntent,
       taskIds: state.taskIds,
@@ -207,11 +209,13 @@ export class ConversationService {
     metrics?.latency.observe({ channel: chat.channel }, latencyMs / 1000);
     metrics?.answers.inc({ channel: chat.channel, intent: answer.intent });
     if (answer.refused) metrics?.refusals.inc({ channel: chat.channel, reason: answer.reason ?? 'unknown' });
+    const carried = nextContext(context, answer);
     const next: ConversationState = {
       previousQuestion: question,
+      ...(carried.subjectQuestion ? { subjectQuestion: carried.subjectQuestion } : {}),
       previousAnswer: answer.answer,
       previousIntent: answer.intent,
-      taskIds: answer.tasks.map((t) => t.id),
+      taskIds: carried.taskIds,
       docIds: [...new Set([...answer.citations.map((c) => c.docId), ...answer.tasks.map((t) => t.doc.docId)])],
       citations: answer.citations,
       ...(answer.choices.length > 0

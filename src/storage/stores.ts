@@ -26,6 +26,7 @@ export type PendingOption = z.infer<typeof PendingOption>;
 /** What a chat carries between turns; persisted as JSON so a restart keeps follow-ups working. */
 export const ConversationState = z.object({
   previousQuestion: z.string().optional(),
+  subjectQuestion: z.string().optional(),
   previousAnswer: z.string().optional(),
   previousIntent: Intent.optional(),
   taskIds: z.array(z.string()).default([]),
