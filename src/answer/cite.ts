@@ -56,27 +56,37 @@ export function citeChunk(chunk: Chunk): Citation {
   return citeRecord(chunk.doc, { sectionPath: chunk.sectionPath, lines: chunk.lines, page: chunk.page });
 }
 
-/** One source in words: "Kế hoạch 114/KH-UBND ngày 25/4/2022 của UBND tỉnh Thanh Hóa, mục II.7". */
-export function sourceText(c: Citation): string {
+/** The document part of a source: "Kế hoạch 114/KH-UBND ngày 25/4/2022 của UBND tỉnh Thanh Hóa". */
+function documentText(c: Citation): string {
   const date = viDate(c.date);
-  const head = [c.document, date ? `ngày ${date}` : undefined, c.issuer ? `của ${c.issuer}` : undefined].filter(Boolean).join(' ');
-  const page = c.page !== undefined ? `, trang ${c.page}` : '';
-  return `${head}, ${c.section}${page}`;
+  return [c.document, date ? `ngày ${date}` : undefined, c.issuer ? `của ${c.issuer}` : undefined].filter(Boolean).join(' ');
 }
 
-/** The "Nguồn:" line(s); identical sources are merged. */
-export function sourcesLine(citations: Citation[], max = 3): string {
-  const seen = new Set<string>();
-  const texts: string[] = [];
+function placeText(c: Citation): string {
+  return c.page !== undefined ? `${c.section}, trang ${c.page}` : c.section;
+}
+
+/** One source in words: "Kế hoạch 114/KH-UBND ngày 25/4/2022 của UBND tỉnh Thanh Hóa, mục II.7". */
+export function sourceText(c: Citation): string {
+  return `${documentText(c)}, ${placeText(c)}`;
+}
+
+/** The "Nguồn:" line: one entry per document, its cited places listed together. */
+export function sourcesLine(citations: Citation[], maxPlaces = 6): string {
+  const byDoc = new Map<string, string[]>();
   for (const c of citations) {
-    const t = sourceText(c);
-    if (!seen.has(t)) {
-      seen.add(t);
-      texts.push(t);
-    }
+    const doc = documentText(c);
+    const places = byDoc.get(doc) ?? [];
+    const place = placeText(c);
+    if (!places.includes(place)) places.push(place);
+    byDoc.set(doc, places);
   }
-  if (texts.length === 0) return '';
-  const shown = texts.slice(0, max);
-  const more = texts.length > max ? `; và ${texts.length - max} nguồn khác` : '';
-  return `Nguồn: ${shown.join('; ')}${more}`;
+  if (byDoc.size === 0) return '';
+  const parts = [...byDoc].map(([doc, places]) => {
+    // "mục II.5; mục II.6" → "mục II.5, II.6"
+    const shown = places.slice(0, maxPlaces).map((p, i) => (i > 0 && p.startsWith('mục ') && places[0]!.startsWith('mục ') ? p.slice(4) : p));
+    const more = places.length > maxPlaces ? ` và ${places.length - maxPlaces} chỗ khác` : '';
+    return `${doc}, ${shown.join(', ')}${more}`;
+  });
+  return `Nguồn: ${parts.join('; ')}`;
 }

@@ -24,7 +24,7 @@ import { TermStats, countedNoun, coverage, figureBeside, hasDateExpression, hasF
 import { understand, type QuestionFrame } from './intent.js';
 import { answerProcedure } from './procedures.js';
 import { Provinces } from './provinces.js';
-import { tasksFor, type ResolvedTasks } from './task-query.js';
+import { OVERDUE_LOOKBACK_DAYS, tasksFor, type ResolvedTasks } from './task-query.js';
 
 /** Tunables, calibrated on the dev set with `npm run eval` (see README). */
 export const ENGINE_DEFAULTS = {
@@ -447,6 +447,8 @@ export class AnswerEngine {
     const relevance = (t: Task): number =>
       (q.unigrams.length > 3 ? coverage(q, taskText(t), this.stats, docContext(t.doc)).score : 0) + (t.source === 'agency-assignment' ? 0.05 : 0);
     const rank = (list: Task[]): Task[] => {
+      // A time window asks "what comes first": by due date. Otherwise by relevance.
+      if (window) return list;
       const score = new Map(list.map((t) => [t.id, relevance(t)]));
       return [...list].sort((a, b) => Number(isLead(b)) - Number(isLead(a)) || score.get(b.id)! - score.get(a.id)!);
     };
@@ -462,7 +464,13 @@ export class AnswerEngine {
     const byDoc = new Set([...own, ...group].map((t) => t.doc.province ?? t.doc.docId));
     const where = province ? ` (${province})` : '';
     const windowText =
-      window?.kind === 'before' ? ` có hạn đến ${window.date.split('-').reverse().join('/')}` : window?.kind === 'upcoming' ? ` sắp đến hạn (trong ${window.days} ngày) hoặc đã quá hạn` : window?.kind === 'overdue' ? ' đã quá hạn' : '';
+      window?.kind === 'before'
+        ? ` có hạn từ nay đến hết ${window.date.split('-').reverse().join('/')}`
+        : window?.kind === 'upcoming'
+          ? ` sắp đến hạn (trong ${window.days} ngày tới) hoặc mới quá hạn (trong ${OVERDUE_LOOKBACK_DAYS} ngày qua)`
+          : window?.kind === 'overdue'
+            ? ` quá hạn trong ${OVERDUE_LOOKBACK_DAYS} ngày qua`
+            : '';
     const title = `${resolved.agency.name}${where} có ${own.length} nhiệm vụ${windowText}${byDoc.size > 1 && !province ? ' (ở nhiều tỉnh/văn bản — nói rõ tỉnh để lọc)' : ''}:`;
     const text = taskListText(title, own, group, {
       limit: ENGINE_DEFAULTS.listLimit,

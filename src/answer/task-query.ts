@@ -8,6 +8,9 @@ import type { AgencyRegistry } from '../extract/agencies.js';
 import { nextOccurrence } from '../extract/deadlines.js';
 import { Provinces } from './provinces.js';
 
+/** Overdue means due within this many days before today. */
+export const OVERDUE_LOOKBACK_DAYS = 60;
+
 export interface TaskFilter {
   /** Registry id ("so-tttt", "so-tttt@thanh-hoa") or free text. */
   agency: string;
@@ -62,16 +65,18 @@ export function tasksFor(tasks: readonly Task[], registry: AgencyRegistry, filte
   const target = baseId(agency.id)!;
   const refMatches = (r: AgencyRef): boolean => baseId(r.agencyId) === target;
   const refInGroup = (r: AgencyRef): boolean => r.kind === 'group' && !!r.agencyId && registry.groupIncludes(baseId(r.agencyId)!, target);
+  // A plan says nothing about completion, so a deadline years past is history, not "overdue".
+  const overdueSince = addDays(filter.today, -OVERDUE_LOOKBACK_DAYS);
   const inWindow = (t: Task): boolean => {
     const due = effectiveDue(t, filter.today);
     const ongoing = t.deadline.kind === 'ongoing' || t.deadline.kind === 'conditional' || t.deadline.kind === 'unspecified';
-    if (filter.overdueOnly) return !!due && !ongoing && due < filter.today;
-    if (filter.dueBefore) return !!due && due <= filter.dueBefore;
+    const overdue = !!due && !ongoing && due < filter.today && due >= overdueSince;
+    if (filter.overdueOnly) return overdue;
+    if (filter.dueBefore) return !!due && due >= filter.today && due <= filter.dueBefore;
     if (filter.dueWithinDays !== undefined) {
       if (!due) return false;
-      const limit = addDays(filter.today, filter.dueWithinDays);
-      if (due < filter.today) return !!filter.includeOverdue && !ongoing;
-      return due <= limit;
+      if (due < filter.today) return !!filter.includeOverdue && overdue;
+      return due <= addDays(filter.today, filter.dueWithinDays);
     }
     return true;
   };
