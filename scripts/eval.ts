@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { Command } from 'commander';
 import { DocumentAssistant } from '../src/answer/index.js';
 import { loadConfig } from '../src/config.js';
-import { EvalQuestion, judge, percentile, type Verdict } from '../src/eval/score.js';
+import { EvalQuestion, judge, passageHasEvidence, percentile, type Verdict } from '../src/eval/score.js';
 import { createLogger } from '../src/logging.js';
 import { runReindex } from '../src/reindex/pipeline.js';
 
@@ -79,7 +79,7 @@ async function main(): Promise<number> {
     }
     return lines.slice(Math.max(0, p.citation.lines[0] - 1), p.citation.lines[1]).join('\n');
   };
-  type Row = { file: string; q: EvalQuestion; verdict: Verdict; ms: number; answer: string; intent: string; reason?: string };
+  type Row = { file: string; q: EvalQuestion; verdict: Verdict; retrievalAt5: boolean | null; retrievalAt1: boolean | null; ms: number; answer: string; intent: string; reason?: string };
   const rows: Row[] = [];
   await assistant.answer('xin chào'); // warm-up: first call pays for lazy initialisation
   for (const file of files) {
@@ -100,7 +100,12 @@ async function main(): Promise<number> {
       const answer = await assistant.answer(q.q, { taskIds: [], docIds: [] });
       const ms = performance.now() - t0;
       const verdict = judge(q, answer, expected && expected.docIds.length > 0 ? expected : null, sourceLines);
-      rows.push({ file: path.basename(file), q, verdict, ms, answer: answer.answer, intent: answer.intent, ...(answer.reason ? { reason: answer.reason } : {}) });
+      // Retrieval alone (what the index returns before any answering), for the recall@5 of the index.
+      const retrieved = q.evidence ? await assistant.retrieve(q.q, 5) : [];
+      const holds = (p: { text: string; citation: { file: string; lines: [number, number] } }): boolean => passageHasEvidence(p.text, q.evidence!) || passageHasEvidence(sourceLines(p), q.evidence!);
+      const retrievalAt5 = q.evidence ? retrieved.some(holds) : null;
+      const retrievalAt1 = q.evidence ? retrieved.slice(0, 1).some(holds) : null;
+      rows.push({ file: path.basename(file), q, verdict, retrievalAt5, retrievalAt1, ms, answer: answer.answer, intent: answer.intent, ...(answer.reason ? { reason: answer.reason } : {}) });
       if (opts.verbose || !verdict.correct) {
         console.log(`${verdict.correct ? 'ok  ' : 'FAIL'} ${q.id} [${q.type}→${answer.intent}${answer.refused ? ', refused' : ''}] ${q.q}`);
         if (!verdict.correct) {
@@ -133,6 +138,8 @@ async function main(): Promise<number> {
     refusalRecall: unanswerable.length ? refusedRight / unanswerable.length : null,
     falseRefusals: refused.length - refusedRight,
     recallAt5: withEvidence.length ? withEvidence.filter((r) => r.verdict.evidenceAt5).length / withEvidence.length : null,
+    retrievalRecallAt1: withEvidence.length ? withEvidence.filter((r) => r.retrievalAt1).length / withEvidence.length : null,
+    retrievalRecallAt5: withEvidence.length ? withEvidence.filter((r) => r.retrievalAt5).length / withEvidence.length : null,
     latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95) },
     dense: assistant.hasDense(),
   };
@@ -142,11 +149,18 @@ async function main(): Promise<number> {
   console.log(`| **all** | ${rows.length} | **${accuracy.toFixed(3)}** |`);
   const f = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(3));
   console.log(`\nrefusal precision ${f(summary.refusalPrecision)}, refusal recall ${f(summary.refusalRecall)}, false refusals ${summary.falseRefusals}`);
-  console.log(`recall@5 of evidence ${f(summary.recallAt5)} (${withEvidence.length} questions with evidence)`);
+  console.log(`recall@5 of evidence: answer passages ${f(summary.recallAt5)}, index search ${f(summary.retrievalRecallAt5)} (@1 ${f(summary.retrievalRecallAt1)}) (${withEvidence.length} questions with evidence)`);
+  for (const file of new Set(rows.map((r) => r.file))) {
+    const own = rows.filter((r) => r.file === file);
+    const ev = own.filter((r) => r.verdict.evidenceAt5 !== null && r.q.type !== 'unanswerable');
+    const acc = own.filter((r) => r.verdict.correct).length / own.length;
+    const share = (pick: (r: Row) => boolean | null): string => (ev.length ? (ev.filter((r) => pick(r)).length / ev.length).toFixed(3) : 'n/a');
+    console.log(`  ${file}: accuracy ${acc.toFixed(3)} (${own.length}); evidence in the answer's top-5 passages ${share((r) => r.verdict.evidenceAt5)}, index search recall@1 ${share((r) => r.retrievalAt1)}, recall@5 ${share((r) => r.retrievalAt5)} (${ev.length})`);
+  }
   console.log(`latency p50 ${summary.latencyMs.p50.toFixed(1)} ms, p95 ${summary.latencyMs.p95.toFixed(1)} ms (in-process, ${summary.dense ? 'hybrid' : 'lexical-only'})`);
   const out = opts.out ?? path.join(config.DATA_DIR, 'eval-report.json');
   mkdirSync(path.dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify({ summary, rows: rows.map((r) => ({ id: r.q.id, file: r.file, type: r.q.type, correct: r.verdict.correct, missing: r.verdict.missing, refused: r.verdict.refused, intent: r.intent, reason: r.reason, ms: r.ms, answer: r.answer })) }, null, 2));
+  writeFileSync(out, JSON.stringify({ summary, rows: rows.map((r) => ({ id: r.q.id, file: r.file, type: r.q.type, correct: r.verdict.correct, missing: r.verdict.missing, refused: r.verdict.refused, evidenceAt5: r.verdict.evidenceAt5, intent: r.intent, reason: r.reason, ms: r.ms, answer: r.answer })) }, null, 2));
   console.log(`report: ${out}`);
   if (opts.failUnder !== undefined && accuracy < opts.failUnder) {
     console.log(`accuracy ${accuracy.toFixed(3)} is under --fail-under ${opts.failUnder}`);

@@ -91,6 +91,11 @@ function taskText(t: Task): string {
   return [t.title, t.action ?? '', t.sectionTitle, agencies(t.lead), agencies(t.cooperating), agencies(t.directing ?? []), t.deadline.raw, t.note ?? ''].join(' \n ');
 }
 
+/** Where records sit in their documents, so their passages can be shown first. */
+function support(tasks: Task[]): Array<{ docId: string; lines: [number, number] }> {
+  return tasks.map((t) => ({ docId: t.doc.docId, lines: t.lines }));
+}
+
 function docContext(doc: DocRef): string {
   return [doc.type, doc.number ?? '', doc.province ?? '', doc.issuer ?? '', doc.title].join(' ');
 }
@@ -186,7 +191,7 @@ export class AnswerEngine {
           refused: proc.refused,
           ...(proc.reason ? { reason: proc.reason } : {}),
           citations: proc.citations,
-          passages: this.passages(hits),
+          passages: this.passages(hits, proc.citations.map((c) => ({ docId: c.docId, lines: c.lines }))),
           tasks: [],
           choices: proc.choices,
         };
@@ -257,11 +262,35 @@ export class AnswerEngine {
     return hits;
   }
 
-  private passages(hits: SearchHit[]): Passage[] {
-    return hits
-      .filter((h) => h.chunk.kind !== 'task')
-      .slice(0, ENGINE_DEFAULTS.passages)
-      .map((h) => ({ chunkId: h.chunk.id, text: h.chunk.text, score: h.score, citation: citeChunk(h.chunk) }));
+  /**
+   * Supporting passages: the passages the answer itself rests on (the lines of the records used,
+   * the quoted chunk) first, then the best other hits.
+   */
+  private passages(hits: SearchHit[], support: { lines: [number, number]; docId: string }[] = []): Passage[] {
+    const out: Passage[] = [];
+    const seen = new Set<string>();
+    const add = (chunk: Chunk, score: number): void => {
+      if (chunk.kind === 'task' || seen.has(chunk.id) || out.length >= ENGINE_DEFAULTS.passages) return;
+      seen.add(chunk.id);
+      out.push({ chunkId: chunk.id, text: chunk.text, score, citation: citeChunk(chunk) });
+    };
+    for (const s of support) for (const chunk of this.chunksOverlapping(s.docId, s.lines)) add(chunk, 1);
+    for (const h of hits) add(h.chunk, h.score);
+    return out;
+  }
+
+  private chunksByDoc?: Map<string, Chunk[]>;
+  private chunksOverlapping(docId: string, lines: [number, number]): Chunk[] {
+    if (!this.chunksByDoc) {
+      this.chunksByDoc = new Map();
+      for (const c of this.index.chunks) {
+        if (c.kind === 'task') continue;
+        const list = this.chunksByDoc.get(c.doc.docId) ?? [];
+        list.push(c);
+        this.chunksByDoc.set(c.doc.docId, list);
+      }
+    }
+    return (this.chunksByDoc.get(docId) ?? []).filter((c) => c.lines[0] <= lines[1] && c.lines[1] >= lines[0]).slice(0, 2);
   }
 
   private taskCandidates(hits: SearchHit[], q: QueryTerms, scope: Scope): Candidate[] {
@@ -386,13 +415,13 @@ export class AnswerEngine {
         refused: true,
         reason: 'fact_not_stated',
         citations,
-        passages: this.passages(hits),
+        passages: this.passages(hits, support(used)),
         tasks: used,
         choices: [],
       };
     }
     const text = [...parts, ...refusedParts].join('\n\n');
-    return { question, answer: withSources(text, citations), intent, refused: false, citations, passages: this.passages(hits), tasks: used, choices: [] };
+    return { question, answer: withSources(text, citations), intent, refused: false, citations, passages: this.passages(hits, support(used)), tasks: used, choices: [] };
   }
 
   /** What the record does say, offered when the asked fact is missing. */
@@ -479,7 +508,7 @@ export class AnswerEngine {
     });
     const used = [...own.slice(0, ENGINE_DEFAULTS.listLimit), ...group.slice(0, ENGINE_DEFAULTS.listLimit)];
     const citations = used.map(citeTask);
-    return { question, answer: withSources(text, citations), intent: 'agency_tasks', refused: false, citations, passages: this.passages(hits), tasks: used, choices: [] };
+    return { question, answer: withSources(text, citations), intent: 'agency_tasks', refused: false, citations, passages: this.passages(hits, support(used.slice(0, 3))), tasks: used, choices: [] };
   }
 
   private bestTarget(q: QueryTerms, scope: Scope): { target: Target; score: number } | undefined {
@@ -498,7 +527,7 @@ export class AnswerEngine {
     if (t.lead.length > 0) lines.push(`Chủ trì: ${agencies(t.lead)}.`);
     if (t.cooperating.length > 0) lines.push(`Phối hợp: ${agencies(t.cooperating)}.`);
     const citation = citeRecord(t.doc, { sectionPath: t.sectionPath, lines: t.lines, page: t.page });
-    return { question, answer: withSources(lines.join('\n'), [citation]), intent: 'target', refused: false, citations: [citation], passages: this.passages(hits), tasks: [], choices: [] };
+    return { question, answer: withSources(lines.join('\n'), [citation]), intent: 'target', refused: false, citations: [citation], passages: this.passages(hits, [{ docId: t.doc.docId, lines: t.lines }]), tasks: [], choices: [] };
   }
 
   /** Quote the best supporting sentence from the retrieved passages, or undefined when support is weak. */
@@ -546,7 +575,7 @@ export class AnswerEngine {
       intent: frame.intent === 'fact' && intent !== 'fact' ? intent : frame.intent,
       refused: false,
       citations: [citation],
-      passages: this.passages(hits),
+      passages: this.passages(hits, [{ docId: found.chunk.doc.docId, lines: found.chunk.lines }]),
       tasks: this.tasksOverlapping(found.chunk).slice(0, 3),
       choices: [],
     };

@@ -64,6 +64,14 @@ export class DocumentAssistant implements Assistant {
     return this.ready().index.documents;
   }
 
+  /** Plain retrieval (no answering): the top-k passages for a query, for evaluation. */
+  async retrieve(query: string, k = 5): Promise<Array<{ text: string; citation: { file: string; lines: [number, number] } }>> {
+    const hits = await this.ready().index.search(query, { k });
+    return hits
+      .slice(0, k)
+      .map((h) => ({ text: h.chunk.text, citation: { file: h.chunk.doc.file, lines: h.chunk.lines } }));
+  }
+
   /** True when answers use the dense (embedding) side too. */
   hasDense(): boolean {
     return this.ready().index.hasDense;
