@@ -5,16 +5,8 @@
  */
 import type { Citation } from '../domain/answer.js';
 import type { AgencyRef, Deadline, Task } from '../domain/records.js';
-import { fold } from '../text/normalize.js';
+import { fold, shorten } from '../text/normalize.js';
 import { citeTask, documentLabel, sourcesLine, viDate } from './cite.js';
-
-export function shorten(text: string, max: number): string {
-  const t = text.replace(/\s+/g, ' ').trim();
-  if (t.length <= max) return t;
-  const cut = t.slice(0, max);
-  const space = cut.lastIndexOf(' ');
-  return `${cut.slice(0, space > max * 0.6 ? space : max).replace(/[,;:.\s]+$/, '')}…`;
-}
 
 export function agencies(refs: AgencyRef[]): string {
   return refs.map((r) => r.surface.replace(/\s+/g, ' ').trim()).filter(Boolean).join('; ');

@@ -8,13 +8,12 @@ import type { Chunk, DocRef, Target, Task } from '../domain/records.js';
 import type { AgencyRegistry } from '../extract/agencies.js';
 import { nextOccurrence } from '../extract/deadlines.js';
 import type { KnowledgeIndex, SearchHit } from '../index/search.js';
-import { cleanText, fold } from '../text/normalize.js';
+import { cleanText, fold, shorten } from '../text/normalize.js';
 import { citeChunk, citeRecord, citeTask, documentLabel, documentName } from './cite.js';
 import {
   MISSING_FACT,
   agencies,
   refusalText,
-  shorten,
   taskGroupAnswer,
   taskListText,
   withSources,

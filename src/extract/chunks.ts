@@ -10,7 +10,7 @@
  */
 import type { DocNode, Document, DocumentMeta, LineSpan, SectionNode, TableNode } from '../domain/document.js';
 import type { Chunk, DocRef } from '../domain/records.js';
-import { squash } from '../text/normalize.js';
+import { shorten, squash } from '../text/normalize.js';
 
 export interface ChunkOptions {
   /** Flush a chunk before a new section heading once it has this many words. Default: 40. */
@@ -40,14 +40,6 @@ export function docRef(meta: DocumentMeta): DocRef {
 export function displayLabel(label: string): string {
   if (/^[a-zđ]$/.test(label)) return `${label})`;
   return `${label}.`;
-}
-
-export function shorten(text: string, max: number): string {
-  const t = squash(text);
-  if (t.length <= max) return t;
-  const cut = t.slice(0, max - 1);
-  const space = cut.lastIndexOf(' ');
-  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[,;:.\s]+$/, '')}…`;
 }
 
 function headingLine(s: SectionNode): string {

@@ -137,3 +137,12 @@ export function syllables(normalized: string): string[] {
 export function squash(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
+
+/** Squashed text cut at a word boundary to at most `max` characters, with "…" when cut. */
+export function shorten(text: string, max = 80): string {
+  const t = squash(text);
+  if (t.length <= max) return t;
+  const cut = t.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[,;:.\s]+$/, '')}…`;
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chunkDocument, shorten } from '../../src/extract/chunks.js';
+import { chunkDocument } from '../../src/extract/chunks.js';
+import { shorten } from '../../src/text/normalize.js';
 import { buildDocument } from '../../src/ingest/index.js';
 import { readTextLines } from '../../src/ingest/text.js';
 

@@ -4,7 +4,8 @@
  */
 import type { Document, DocNode, LineSpan, ParagraphNode, SectionNode, TableNode } from '../../domain/document.js';
 import type { AgencyRef, Deadline, DocRef, Task, TaskSource } from '../../domain/records.js';
-import { fold, squash } from '../../text/normalize.js';
+import { fold, shorten, squash } from '../../text/normalize.js';
+import { docRef } from '../chunks.js';
 import type { AgencyRegistry } from '../agencies.js';
 import { findDeadlines, type DeadlineContext } from '../deadlines.js';
 
@@ -17,17 +18,7 @@ export interface ExtractContext {
 }
 
 export function docRefOf(doc: Document): DocRef {
-  const m = doc.meta;
-  return {
-    docId: m.id,
-    type: m.type,
-    title: m.title,
-    file: m.file,
-    ...(m.number ? { number: m.number } : {}),
-    ...(m.date ? { date: m.date } : {}),
-    ...(m.issuer ? { issuer: m.issuer } : {}),
-    ...(m.province ? { province: m.province } : {}),
-  };
+  return docRef(doc.meta);
 }
 
 /**
@@ -77,10 +68,6 @@ export function allTables(nodes: DocNode[], ancestors: SectionNode[] = [], out: 
   return out;
 }
 
-export function shorten(text: string, max = 80): string {
-  const t = squash(text);
-  return t.length <= max ? t : `${t.slice(0, max - 1).replace(/\s+\S*$/, '')}…`;
-}
 
 export function sectionLabel(s: SectionNode): string {
   const heading = shorten(s.heading);

@@ -20,11 +20,11 @@ import {
   refKey,
   sectionText,
   sectionTitleOf,
-  shorten,
   type ExtractContext,
   type SectionInfo,
   type TaskDraft,
 } from './context.js';
+import { shorten } from '../../text/normalize.js';
 
 type Bullet =
   | { type: 'deadline'; rest: string }

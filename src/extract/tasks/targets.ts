@@ -5,7 +5,13 @@
 import type { SectionNode } from '../../domain/document.js';
 import type { Target } from '../../domain/records.js';
 import { fold, squash } from '../../text/normalize.js';
-import { sectionText, sectionTitleOf, shorten, type ExtractContext, type SectionInfo } from './context.js';
+import {
+  sectionText,
+  sectionTitleOf,
+  type ExtractContext,
+  type SectionInfo,
+} from './context.js';
+import { shorten } from '../../text/normalize.js';
 import { stripBullet } from './prose.js';
 
 const PERCENT = /(?<![\p{L}\p{N}])\d{1,3}(?:[.,]\d+)?\s*%/u;
