@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SourceBlock } from '../../src/domain/document.js';
 import { layoutPages, type PageWords, type WordBox } from '../../src/ingest/layout/index.js';
+import { fixOcrSpacing } from '../../src/ingest/layout/spacing.js';
 import { parseTesseractTsv } from '../../src/ingest/ocr/tsv.js';
 import { textLayerUsable } from '../../src/ingest/pdf.js';
 
@@ -158,5 +159,16 @@ describe('parseTesseractTsv', () => {
       '5\t1\t1\t1\t1\t2\t100\t22\t60\t38\t-1\t ',
     ].join('\n');
     expect(parseTesseractTsv(tsv)).toEqual([{ text: 'Sở', x0: 10, y0: 20, x1: 90, y1: 60, conf: 0.965, lineKey: '1.1.1' }]);
+  });
+});
+
+describe('fixOcrSpacing', () => {
+  it('splits two syllables glued by OCR and spaces a glued comma', () => {
+    expect(['tinvà', 'dụcvà', 'ban,ngành', 'huyện,'].map(fixOcrSpacing)).toEqual(['tin và', 'dục và', 'ban, ngành', 'huyện,']);
+  });
+
+  it('leaves real syllables, acronyms and foreign words alone', () => {
+    const keep = ['nghiêng', 'khuyến', 'người', 'Truyền', 'UBND', 'online', 'Viettel', 'email', 'video', 'data', 'Internet'];
+    expect(keep.map(fixOcrSpacing)).toEqual(keep);
   });
 });

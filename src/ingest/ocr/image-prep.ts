@@ -17,9 +17,15 @@ export interface PreparedPage {
 
 const DARK = 140;
 
-export async function preparePage(image: Buffer, options: { deskew?: boolean; eraseRules?: boolean } = {}): Promise<PreparedPage> {
+export async function preparePage(image: Buffer, options: { deskew?: boolean; eraseRules?: boolean; scale?: number } = {}): Promise<PreparedPage> {
   const skewDeg = options.deskew === false ? 0 : await estimateSkew(image);
   let pipeline = sharp(image).greyscale();
+  if (options.scale && Math.abs(options.scale - 1) > 0.05) {
+    // Upscaling a 200-dpi scan to tesseract's preferred ~300 dpi text size gains accuracy; sharp
+    // does it in ~0.1 s where pdftoppm takes ~15 s to resample the embedded image itself.
+    const meta = await sharp(image).metadata();
+    if (meta.width) pipeline = pipeline.resize({ width: Math.round(meta.width * options.scale), kernel: 'mitchell' });
+  }
   if (Math.abs(skewDeg) >= 0.15) pipeline = pipeline.rotate(-skewDeg, { background: { r: 255, g: 255, b: 255 } });
   const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
   const hRules = horizontalRules(data, info.width, info.height, true);
