@@ -12,6 +12,7 @@ import { AgencyRegistry } from '../../src/extract/agencies.js';
 import { extractTasks } from '../../src/extract/tasks/index.js';
 import { readImage } from '../../src/ingest/image.js';
 import { buildDocument } from '../../src/ingest/index.js';
+import { preparePage } from '../../src/ingest/ocr/image-prep.js';
 import { spawnRunner, type CommandRunner, type OcrEngineOptions } from '../../src/ingest/ocr/engine.js';
 import { readPdf } from '../../src/ingest/pdf.js';
 import { IngestError } from '../../src/ingest/reader.js';
@@ -229,6 +230,18 @@ describe.skipIf(!setup.ok)('readImage', () => {
 
   it('rejects bytes that are not an image', async () => {
     await expect(readImage('x.png', Buffer.from('not an image'), {})).rejects.toMatchObject({ code: 'INGEST_UNREADABLE' });
+  });
+});
+
+describe.skipIf(!setup.ok)('page image preparation', () => {
+  it('measures the scanner tilt of each fixture page and finds the table rules', async () => {
+    const [p1, p2] = await Promise.all(fx!.pageImages.map((f) => preparePage(readFileSync(f))));
+    // The fixture maker tilted page 1 by +1.2° and page 2 by −1.6°.
+    expect(Math.abs(p1!.skewDeg - 1.2)).toBeLessThan(0.3);
+    expect(Math.abs(p2!.skewDeg + 1.6)).toBeLessThan(0.3);
+    expect(p1!.hRules).toEqual([]);
+    // Header top, four row separators, table bottom.
+    expect(p2!.hRules).toHaveLength(6);
   });
 });
 
