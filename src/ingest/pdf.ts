@@ -38,13 +38,17 @@ export const readPdf: Reader = async (file, bytes, options: OcrReaderOptions) =>
     const pageCount = doc.numPages;
     const pages = new Map<number, PageWords>();
     const needOcr: number[] = [];
+    const rotated = new Set<number>();
     for (let n = 1; n <= pageCount; n++) {
       const page = await doc.getPage(n);
       const viewport = page.getViewport({ scale: 1 });
       const content = await page.getTextContent();
       const words = itemsToWords(content.items as TextItemLike[], viewport.transform as number[]);
       if (textLayerUsable(words.map((w) => w.text).join(' '))) pages.set(n, { page: n, width: viewport.width, height: viewport.height, words });
-      else needOcr.push(n);
+      else {
+        needOcr.push(n);
+        if (page.rotate % 360 !== 0) rotated.add(n);
+      }
       options.onProgress?.({ file, page: n, pages: pageCount, stage: 'text' });
       page.cleanup();
     }
@@ -61,9 +65,12 @@ export const readPdf: Reader = async (file, bytes, options: OcrReaderOptions) =>
         log?.warn({ file, pages: needOcr, reason: avail.reason }, 'pdf pages need OCR but OCR is unavailable');
       } else {
         let done = 0;
-        const results = await engine.ocrPdfPages(bytes, needOcr, () => {
-          options.onProgress?.({ file, page: ++done, pages: needOcr.length, stage: 'ocr' });
-        });
+        const results = await engine.ocrPdfPages(
+          bytes,
+          needOcr,
+          () => options.onProgress?.({ file, page: ++done, pages: needOcr.length, stage: 'ocr' }),
+          rotated,
+        );
         for (const n of needOcr) {
           const r = results.get(n);
           if (r instanceof Error || !r) {

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, PDFName, PDFNumber, PDFHexString, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import { degrees, PDFDocument, PDFName, PDFNumber, PDFHexString, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import sharp from 'sharp';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -19,7 +19,7 @@ export const SCAN_DIR = path.join(repoRoot, 'test/fixtures/generated/ocr');
 const FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 const FONT_BOLD = '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf';
 /** Bump when the fixture content or rendering changes so stale files are rebuilt. */
-const FIXTURE_VERSION = '3';
+const FIXTURE_VERSION = '4';
 
 export const TABLE_HEADER = ['STT', 'Nhiệm vụ', 'Cơ quan chủ trì', 'Cơ quan phối hợp', 'Thời gian hoàn thành'];
 export const TABLE_ROWS: string[][] = [
@@ -79,6 +79,8 @@ export interface ScanFixtures {
   pageImages: string[];
   /** A PDF whose trailer carries a /Encrypt dictionary with a user password. */
   encryptedPdf: string;
+  /** Scanned page 1 stored sideways and shown upright by the page's /Rotate 90. */
+  rotatedPdf: string;
 }
 
 export function pdftoppmAvailable(): boolean {
@@ -99,9 +101,10 @@ export async function ensureScanFixtures(): Promise<ScanFixtures> {
     mixedPdf: path.join(SCAN_DIR, 'plan-mixed.pdf'),
     pageImages: [path.join(SCAN_DIR, 'scan-1.png'), path.join(SCAN_DIR, 'scan-2.png')],
     encryptedPdf: path.join(SCAN_DIR, 'encrypted.pdf'),
+    rotatedPdf: path.join(SCAN_DIR, 'plan-rotated.pdf'),
   };
   const stamp = path.join(SCAN_DIR, 'VERSION');
-  const all = [out.digitalPdf, out.scannedPdf, out.mixedPdf, out.encryptedPdf, ...out.pageImages];
+  const all = [out.digitalPdf, out.scannedPdf, out.mixedPdf, out.encryptedPdf, out.rotatedPdf, ...out.pageImages];
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === FIXTURE_VERSION && all.every((f) => existsSync(f))) return out;
 
   if (!existsSync(FONT)) throw new Error(`scan fixtures need ${FONT} (apt-get install fonts-dejavu-core)`);
@@ -125,6 +128,14 @@ export async function ensureScanFixtures(): Promise<ScanFixtures> {
   writeFileSync(out.mixedPdf, await mixed.save());
 
   writeFileSync(out.encryptedPdf, await renderEncrypted(digital));
+
+  // Landscape-stored scan: the image is turned a quarter left and the page's /Rotate turns it back.
+  const rotated = await PDFDocument.create();
+  const sideways = await rotated.embedPng(await sharp(readFileSync(out.pageImages[0]!)).rotate(-90).png().toBuffer());
+  const rp = rotated.addPage([842, 595]);
+  rp.drawImage(sideways, { x: 0, y: 0, width: 842, height: 595 });
+  rp.setRotation(degrees(90));
+  writeFileSync(out.rotatedPdf, await rotated.save());
   writeFileSync(stamp, FIXTURE_VERSION);
   return out;
 }

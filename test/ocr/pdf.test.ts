@@ -164,6 +164,12 @@ describe.skipIf(!setup.ok)('readPdf on scanned pages', () => {
     expectFixtureTable(tables(r)[0]!.rows);
   });
 
+  it('renders a page whose /Rotate turns a sideways scan upright instead of extracting the raw image', { timeout: OCR_TIMEOUT }, async () => {
+    const r = await read(fx!.rotatedPdf);
+    expect(r.ocrPages).toEqual([1]);
+    expect(texts(r).some((l) => similarity(l, '- Sở Nội vụ: chủ trì xây dựng chương trình tập huấn.') >= 0.9)).toBe(true);
+  });
+
   it('keeps the other pages when one page fails OCR, and says which', { timeout: OCR_TIMEOUT }, async () => {
     let calls = 0;
     const flaky: CommandRunner = async (cmd, args, opts) => {

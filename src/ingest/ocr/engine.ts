@@ -177,7 +177,13 @@ export class OcrEngine {
    * OCR the given pages (1-based) of a PDF. Pages run in parallel up to the pool limit; a page
    * that fails or times out comes back as an Error so the rest of the file survives.
    */
-  async ocrPdfPages(pdf: Buffer, pages: readonly number[], onPage?: (page: number) => void): Promise<Map<number, PageWords | Error>> {
+  async ocrPdfPages(
+    pdf: Buffer,
+    pages: readonly number[],
+    onPage?: (page: number) => void,
+    /** Pages with a /Rotate: always rendered, since an extracted image would come out unrotated. */
+    rotated: ReadonlySet<number> = new Set(),
+  ): Promise<Map<number, PageWords | Error>> {
     const o = this.options;
     const pdfHash = sha256(pdf);
     const result = new Map<number, PageWords | Error>();
@@ -203,7 +209,7 @@ export class OcrEngine {
                   // A scan page is one page-sized image: take it out as is (pdfimages, ~0.5 s)
                   // rather than re-rendering it (pdftoppm, 2 s at the scan's resolution and ~15 s
                   // when asked to upscale); recognize() upscales with sharp when needed.
-                  const scan = await this.pageScan(file, page);
+                  const scan = rotated.has(page) ? undefined : await this.pageScan(file, page);
                   const png = (scan && (await this.extractScan(file, page, dir!))) ?? (await this.rasterize(file, page, dir!));
                   const renderDpi = scan && png ? scan.ppi : o.dpi;
                   const fresh = await this.recognize(png, renderDpi);
