@@ -22,7 +22,7 @@ import {
 import { TermStats, countedNoun, coverage, figureBeside, hasDateExpression, hasFigure, hasPersonName, queryTerms, sentences, type QueryTerms } from './evidence.js';
 import { understand, type QuestionFrame } from './intent.js';
 import { answerProcedure } from './procedures.js';
-import { Provinces } from './provinces.js';
+import { Provinces } from '../text/provinces.js';
 import { OVERDUE_LOOKBACK_DAYS, tasksFor, type ResolvedTasks } from './task-query.js';
 
 /** Tunables, calibrated on the dev set with `npm run eval` (see README). */

@@ -6,7 +6,7 @@
 import type { Agency, AgencyRef, Task } from '../domain/records.js';
 import type { AgencyRegistry } from '../extract/agencies.js';
 import { nextOccurrence } from '../extract/deadlines.js';
-import { Provinces } from './provinces.js';
+import { Provinces } from '../text/provinces.js';
 
 /** Overdue means due within this many days before today. */
 export const OVERDUE_LOOKBACK_DAYS = 60;

@@ -6,6 +6,7 @@
  */
 import type { DocumentMeta, DocumentType } from '../domain/document.js';
 import { fold, squash } from '../text/normalize.js';
+import { Provinces } from '../text/provinces.js';
 
 export interface MetadataInput {
   /** Body lines in order (junk already removed), with their text rendering line numbers. */
@@ -13,6 +14,15 @@ export interface MetadataInput {
   webMeta?: Record<string, string>;
   webTitle?: string;
   hints?: Partial<Pick<DocumentMeta, 'title' | 'number' | 'date' | 'issuer' | 'type'>>;
+}
+
+let provinceTable: Provinces | undefined;
+/** The canonical spelling of a province name, matched without diacritics; unknown names stay as written. */
+function canonicalProvince(name: string | undefined): string | undefined {
+  if (!name) return name;
+  provinceTable ??= Provinces.load();
+  const [found] = provinceTable.find(name);
+  return found && fold(found).replace(/[^a-z]/g, '') === fold(name).replace(/^(tinh|thanh pho)\s+/, '').replace(/[^a-z]/g, '') ? found : name;
 }
 
 export type ExtractedMeta = Pick<DocumentMeta, 'type' | 'number' | 'date' | 'issuer' | 'province' | 'title' | 'extra'>;
@@ -208,6 +218,7 @@ export function extractMetadata(input: MetadataInput): ExtractedMeta {
   number = number ?? input.hints?.number;
   date = date ?? input.hints?.date;
 
+  province = canonicalProvince(province);
   if (!issuer || (org && !/^(ubnd|ủy ban|uỷ ban|ban cán sự)/iu.test(issuer))) {
     if (org && province) issuer = `${org} tỉnh ${province}`;
   }
@@ -217,6 +228,10 @@ export function extractMetadata(input: MetadataInput): ExtractedMeta {
     if (p && !province) province = p[1];
   }
   issuer = issuer ?? input.hints?.issuer;
+  // OCR and all-caps headers misspell the province ("YÊN BÀI"): use the registry spelling.
+  const canonical = canonicalProvince(province);
+  if (issuer && province && canonical && canonical !== province) issuer = issuer.replace(province, canonical);
+  province = canonical;
 
   // Title: lines after the type line, until a stop marker or an uppercase authority line.
   let title = '';

@@ -36,6 +36,7 @@ import {
 } from '../index/store.js';
 import { BUNDLED_ABBREVIATIONS, defaultAbbreviations, type Abbreviations } from '../text/abbreviations.js';
 import type { OcrOptions } from '../ingest/reader.js';
+import { ocrAvailable } from '../ingest/ocr/engine.js';
 import { acquireReindexLock } from './lock.js';
 import { procedureChunk, taskChunk } from './records.js';
 import { defaultStages, type ReindexStages } from './stages.js';
@@ -234,6 +235,16 @@ class PreviousVersion {
   }
 }
 
+let ocrLogged = false;
+/** Once per process: whether scanned files can be read here (a warning when not). */
+async function logOcrAvailability(logger: Logger | undefined, ocr: OcrOptions): Promise<void> {
+  if (ocrLogged || !logger || ocr.enabled === false) return;
+  ocrLogged = true;
+  const status = await ocrAvailable(ocr.lang ? { lang: ocr.lang } : {});
+  if (status.available) logger.info({ ocr: status }, 'OCR available: scanned PDFs and page images are read with Tesseract');
+  else logger.warn({ ocr: status }, 'OCR not available: scanned files will be reported as INGEST_NEEDS_OCR (install tesseract-ocr tesseract-ocr-vie poppler-utils)');
+}
+
 export async function runReindex(options: ReindexOptions): Promise<ReindexReport> {
   const started = performance.now();
   const { dataDir } = options;
@@ -245,13 +256,16 @@ export async function runReindex(options: ReindexOptions): Promise<ReindexReport
   }
 }
 
-async function reindexLocked(options: ReindexOptions, started: number): Promise<ReindexReport> {
+async function reindexLocked(given: ReindexOptions, started: number): Promise<ReindexReport> {
+  // OCR output is cached beside the index versions, so a no-change reindex never OCRs again.
+  const options: ReindexOptions = { ...given, ocr: { cacheDir: path.join(given.dataDir, 'ocr-cache'), ...given.ocr } };
   const { dataDir, knowledgeDir, logger } = options;
   const progress = options.onProgress ?? (() => {});
   // Leftovers of a killed run (unpublished version dirs, temp pointers) go first.
   removeStaleVersions(dataDir);
 
   const stages = loadStages(options.stages);
+  await logOcrAvailability(logger, options.ocr ?? {});
   const registryFile = existsSync(path.join(knowledgeDir, 'agencies.json')) ? path.join(knowledgeDir, 'agencies.json') : undefined;
   const registry: AgencyRegistry = stages.loadRegistry(registryFile);
   const abbreviations = defaultAbbreviations();

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { fold } from '../text/normalize.js';
+import { fold } from './normalize.js';
 
 const ProvinceTable = z.object({
   schemaVersion: z.literal(1),
