@@ -237,7 +237,7 @@ class PreviousVersion {
 
 let ocrLogged = false;
 /** Once per process: whether scanned files can be read here (a warning when not). */
-async function logOcrAvailability(logger: Logger | undefined, ocr: OcrOptions): Promise<void> {
+export async function logOcrAvailability(logger: Logger | undefined, ocr: OcrOptions): Promise<void> {
   if (ocrLogged || !logger || ocr.enabled === false) return;
   ocrLogged = true;
   const status = await ocrAvailable(ocr.lang ? { lang: ocr.lang } : {});

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Assistant } from '../answer/assistant.js';
 import { createAssistant } from '../answer/index.js';
-import { ocrAvailable } from '../ingest/ocr/engine.js';
+import { logOcrAvailability } from '../reindex/pipeline.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { createLogger, type Logger } from '../logging.js';
 import { openSqliteStores } from '../storage/sqlite.js';
@@ -43,9 +43,7 @@ export async function bootstrap(): Promise<Runtime> {
   const config = configOrExit();
   const logger = loggerFor(config);
   const stores = openSqliteStores({ file: path.join(config.DATA_DIR, 'app.db'), logger });
-  const ocr = await ocrAvailable({ lang: config.OCR_LANG });
-  if (ocr.available) logger.info({ ocr }, 'OCR available: scanned PDFs and page images can be indexed');
-  else logger.warn({ ocr }, 'OCR not available: scanned files will be reported as "cần OCR" (install tesseract-ocr tesseract-ocr-vie poppler-utils)');
+  await logOcrAvailability(logger, { lang: config.OCR_LANG });
   const assistant = await createAssistant({
     dataDir: config.DATA_DIR,
     knowledgeDir: config.KNOWLEDGE_DIR,
