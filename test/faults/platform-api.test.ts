@@ -4,6 +4,7 @@
  * the reply queue stays bounded (webhooks answer 503 so the platform redelivers later) — every
  * update ends up answered once, none lost, none twice.
  */
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
@@ -61,10 +62,12 @@ describe('reply queue while the platform API is stuck', () => {
   let app: App | undefined;
   let stores: Stores | undefined;
   let zalo: FakeBotApi | undefined;
+  let dataDir: string | undefined;
   afterEach(async () => {
     await app?.close();
     stores?.close();
     await zalo?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('stays bounded (503 beyond it), then answers every update exactly once', async () => {
@@ -72,7 +75,7 @@ describe('reply queue while the platform API is stuck', () => {
     const telegram = fakeTelegram(TOKENS.telegram);
     await zalo.start();
     await telegram.start();
-    const dataDir = tempDir('troly-faults-queue-');
+    dataDir = tempDir('troly-faults-queue-');
     const config = loadConfig({
       DATA_DIR: dataDir,
       ZALO_BOT_TOKEN: TOKENS.zalo,
