@@ -153,3 +153,17 @@ describe('cross-references', () => {
     expect(targets.map((t) => [t.sectionPath.join('.'), t.figure, t.year])).toEqual([['II.2.a', '90%', '2024-2025']]);
   });
 });
+
+describe('deadline lines without a dash and roles named before their verbs', () => {
+  const { tasks } = extract('plan-undashed.txt', { ...BG, title: 'Chính quyền số năm 2023' });
+
+  it('attaches a plain "Thời gian hoàn thành:" line after the bullets to the task', () => {
+    const first = tasks.filter((t) => t.sectionPath.join('.') === 'II.1').map(view);
+    expect(first).toEqual([{ at: 'II.1', lead: ['so-tttt@bac-giang'], coop: ['cac-so-ban-nganh@bac-giang', 'ubnd-cap-huyen@bac-giang'], due: '2023-09-30' }]);
+  });
+
+  it('reads "Sở X chủ trì; Sở Y phối hợp …" as lead X and cooperating Y', () => {
+    const second = tasks.filter((t) => t.sectionPath.join('.') === 'II.2').map(view);
+    expect(second).toEqual([{ at: 'II.2', lead: ['so-noi-vu@bac-giang'], coop: ['so-tttt@bac-giang'], due: 'ongoing' }]);
+  });
+});

@@ -8,7 +8,7 @@
  */
 import type { ParagraphNode, SectionNode } from '../../domain/document.js';
 import type { AgencyRef, Deadline } from '../../domain/records.js';
-import { fold, squash } from '../../text/normalize.js';
+import { fold, shorten, squash } from '../../text/normalize.js';
 import { AgencyRegistry } from '../agencies.js';
 import { parseDeadline } from '../deadlines.js';
 import {
@@ -24,12 +24,11 @@ import {
   type SectionInfo,
   type TaskDraft,
 } from './context.js';
-import { shorten } from '../../text/normalize.js';
 
 type Bullet =
   | { type: 'deadline'; rest: string }
   | { type: 'lead' | 'coop' | 'directing'; refs: AgencyRef[] }
-  | { type: 'agency'; refs: AgencyRef[]; action: string }
+  | { type: 'agency'; refs: AgencyRef[]; action: string; coop?: AgencyRef[] }
   | { type: 'action'; action: string };
 
 const allKnown = (refs: AgencyRef[]): boolean => refs.length > 0 && refs.every((r) => r.agencyId);
@@ -60,6 +59,15 @@ function classify(ctx: ExtractContext, text: string): Bullet {
       const restRefs = ctx.registry.parseList(rest, pctx);
       if (allKnown(restRefs)) return { type: 'agency', refs: restRefs, action: label };
     }
+  }
+  // "Sở X chủ trì; Sở Y phối hợp xây dựng …": both roles named before their verbs.
+  const f = foldKeepLength(text);
+  const roles = /^(.{3,120}?)\s+chu tri\s*[,;]\s*(.{3,160}?)\s+phoi hop\b(?!\s+voi)/.exec(f);
+  if (roles) {
+    const leadRefs = ctx.registry.parseList(text.slice(0, roles[1]!.length), pctx);
+    const coopStart = f.indexOf(roles[2]!, roles[1]!.length);
+    const coopRefs = ctx.registry.parseList(text.slice(coopStart, coopStart + roles[2]!.length), pctx);
+    if (allKnown(leadRefs) && allKnown(coopRefs)) return { type: 'agency', refs: leadRefs, action: text, coop: coopRefs };
   }
   const leading = leadingAgencies(ctx, text);
   // "Sở X chủ trì, phối hợp với Y …": the whole sentence is the action, X its subject.
@@ -135,8 +143,11 @@ export function proseTasks(ctx: ExtractContext, info: SectionInfo): TaskDraft[] 
       addDraft(child, header.refs, text);
       continue;
     }
-    if (!child.bullet && sawBullet) continue; // closing remarks after the bullet list
     const k = classify(ctx, text);
+    // Plain lines after the bullet list are closing remarks, except labelled ones
+    // ("Thời gian hoàn thành: …", "Phối hợp: …") that many plans write without a dash.
+    const labelled = k.type === 'deadline' || k.type === 'lead' || k.type === 'coop' || k.type === 'directing';
+    if (!child.bullet && sawBullet && !labelled) continue;
     // Plain text under the heading is a wrapped heading or a description unless it assigns someone
     // ("Cơ quan chủ trì: …", "Sở X tham mưu …").
     if (!child.bullet && k.type === 'action') continue;
@@ -204,7 +215,13 @@ export function proseTasks(ctx: ExtractContext, info: SectionInfo): TaskDraft[] 
         break;
       case 'agency':
         if (!k.action) header = { refs: k.refs, lines: child.lines, used: false };
-        else addDraft(child, k.refs, k.action);
+        else if (/^phoi hop\b(?!\s+voi)/.test(fold(k.action))) {
+          // "Các sở, ban, ngành: phối hợp cung cấp dữ liệu" — they cooperate on the task, they do not lead it.
+          taskCoop.push(...k.refs);
+        } else {
+          addDraft(child, k.refs, k.action);
+          if (k.coop) drafts[drafts.length - 1]!.cooperating = dedupeRefs([...drafts[drafts.length - 1]!.cooperating, ...k.coop]);
+        }
         break;
       case 'action':
         addDraft(child, [], text, true);
