@@ -566,7 +566,7 @@ export class AnswerEngine {
   private composeQuote(question: string, frame: QuestionFrame, hits: SearchHit[], found: Quoted, intent: Intent): Answer {
     const citation = citeChunk(found.chunk);
     const long = intent === 'agency_tasks' || intent === 'fact';
-    const body = long && found.next ? `${found.sentence} ${found.next}` : found.sentence;
+    const body = (long && found.next ? `${found.sentence} ${found.next}` : found.sentence).replace(/^[-+*•]\s*/, '');
     const text = `Theo ${citation.document}, ${citation.section}:\n“${shorten(body, long ? 900 : 600)}”`;
     return {
       question,

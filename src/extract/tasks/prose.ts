@@ -276,7 +276,7 @@ export function proseTasks(ctx: ExtractContext, info: SectionInfo): TaskDraft[] 
       continue;
     }
     twin.cooperating = dedupeRefs([...twin.cooperating, ...d.cooperating]);
-    if (d.action) twin.action = twin.action ? `${twin.action}; ${d.action}` : d.action;
+    if (d.action) twin.action = twin.action ? `${twin.action.replace(/[.;,\s]+$/, '')}; ${d.action}` : d.action;
     twin.lines = [Math.min(twin.lines[0], d.lines[0]), Math.max(twin.lines[1], d.lines[1])];
   }
   return merged.map(({ inline: _i, inherited: _h, order: _o, ...d }) => d);
