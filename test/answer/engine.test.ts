@@ -76,6 +76,11 @@ describe('disambiguation', () => {
     expect(lc).toBeGreaterThanOrEqual(0);
     expect(a.citations.map((c) => c.document).sort()).toEqual(['Kế hoạch 45/KH-UBND', 'Kế hoạch 88/KH-UBND']);
   });
+  it('answers only the asker\'s own province when the profile has one', async () => {
+    const a = await assistant.answer('Ai chủ trì xây dựng kho dữ liệu dùng chung của tỉnh?', { ...empty, province: 'Lai Châu' });
+    expect(a.answer).toContain('Văn phòng UBND tỉnh');
+    expect(a.citations.map((c) => c.document)).toEqual(['Kế hoạch 88/KH-UBND']);
+  });
 });
 
 describe('deadlines', () => {
