@@ -10,7 +10,7 @@ import type { Chunk } from '../src/domain/records.js';
 import { fold } from '../src/text/normalize.js';
 import { median } from './stats.js';
 
-export const DevQuestion = z.object({ id: z.string(), q: z.string(), type: z.string(), evidence: z.string() });
+export const DevQuestion = z.object({ id: z.string(), q: z.string(), type: z.string(), evidence: z.string().nullable().transform((e) => e ?? '') });
 export type DevQuestion = z.infer<typeof DevQuestion>;
 
 export function readDevQuestions(file: string): DevQuestion[] {
@@ -32,12 +32,30 @@ export function evidenceNeedle(evidence: string): string {
   return comparable(longest);
 }
 
+const fileLines = new Map<string, string[]>();
+/**
+ * What a passage is when checking evidence: its text and the source lines it points at — the same
+ * rule as `npm run eval` (a table-row chunk restructures its cells, the evidence quotes the source).
+ */
+export function passageForEvidence(chunk: Chunk): string {
+  let lines = fileLines.get(chunk.doc.file);
+  if (!lines) {
+    try {
+      lines = readFileSync(chunk.doc.file, 'utf8').split('\n');
+    } catch {
+      lines = [];
+    }
+    fileLines.set(chunk.doc.file, lines);
+  }
+  return `${chunk.text}\n${lines.slice(Math.max(0, chunk.lines[0] - 1), chunk.lines[1]).join('\n')}`;
+}
+
 /** True when one of the passages contains the needle. */
 export function hit(passages: readonly string[], needle: string): boolean {
   return needle !== '' && passages.some((p) => comparable(p).includes(needle));
 }
 
-export type Retriever = (query: string) => string[] | Promise<string[]>;
+export type Retriever = (query: string) => readonly Chunk[] | Promise<readonly Chunk[]>;
 
 export interface RetrieverScore {
   recallAt5: number;
@@ -47,11 +65,15 @@ export interface RetrieverScore {
   medianMs: number;
 }
 
-/** recall@5 and median latency (each question `passes` times after one warm pass). */
-export async function scoreRetriever(retrieve: Retriever, questions: readonly DevQuestion[], passes = 5): Promise<RetrieverScore> {
+/**
+ * recall@5 over the answerable questions that have evidence, and median latency (each question
+ * `passes` times after one warm pass). Passages are turned into text outside the timed calls.
+ */
+export async function scoreRetriever(retrieve: Retriever, all: readonly DevQuestion[], passes = 5): Promise<RetrieverScore> {
+  const questions = all.filter((q) => q.type !== 'unanswerable' && q.evidence.trim() !== '');
   let found = 0;
   for (const q of questions) {
-    const passages = (await retrieve(q.q)).slice(0, 5);
+    const passages = (await retrieve(q.q)).slice(0, 5).map(passageForEvidence);
     if (hit(passages, evidenceNeedle(q.evidence))) found++;
   }
   const times: number[] = [];
@@ -67,11 +89,11 @@ export async function scoreRetriever(retrieve: Retriever, questions: readonly De
 
 /** MiniSearch over chunk texts: `folding` adds our Vietnamese fold to MiniSearch's default term processing. */
 export function miniSearchPeer(chunks: readonly Chunk[], options: { folding: boolean }): Retriever {
-  const byId = new Map(chunks.map((c, i) => [i, c.text]));
+  const byId = new Map(chunks.map((c, i) => [i, c]));
   const mini = new MiniSearch<{ id: number; text: string }>({
     fields: ['text'],
     ...(options.folding ? { processTerm: (term: string) => fold(term.toLowerCase()) } : {}),
   });
   mini.addAll(chunks.map((c, i) => ({ id: i, text: c.text })));
-  return (query) => mini.search(query).slice(0, 5).map((r) => byId.get(r.id as number) ?? '');
+  return (query) => mini.search(query).slice(0, 5).flatMap((r) => byId.get(r.id as number) ?? []);
 }

@@ -158,12 +158,12 @@ async function main(): Promise<void> {
     const logger = createLogger({ level: 'silent' });
     const index = await KnowledgeIndex.load(lexical.dataDir, { modelDir: noModels, embeddingModel: 'none', logger });
     const rows: Record<string, RetrieverScore> = {};
-    rows.searchLexical = await scoreRetriever((q) => index.searchLexical(q, { k: 5 }).map((h) => h.chunk.text), questions);
+    rows.searchLexical = await scoreRetriever((q) => index.searchLexical(q, { k: 5 }).map((h) => h.chunk), questions);
     rows['MiniSearch (defaults)'] = await scoreRetriever(miniSearchPeer(index.chunks, { folding: false }), questions);
     rows['MiniSearch (folding)'] = await scoreRetriever(miniSearchPeer(index.chunks, { folding: true }), questions);
     if (seedModel.ok) {
       const hybrid = await KnowledgeIndex.load(withModel.dataDir, { modelDir: withModel.modelDir, embeddingModel: withModel.embeddingModel, logger });
-      if (hybrid.hasDense) rows[`search (hybrid, ${real.present ? 'real model' : 'test model'})`] = await scoreRetriever(async (q) => (await hybrid.search(q, { k: 5 })).map((h) => h.chunk.text), questions);
+      if (hybrid.hasDense) rows[`search (hybrid, ${real.present ? 'real model' : 'test model'})`] = await scoreRetriever(async (q) => (await hybrid.search(q, { k: 5 })).map((h) => h.chunk), questions);
     }
     return { questions: questions.length, chunks: index.chunks.length, rows };
   });
