@@ -7,6 +7,8 @@
  * message is sent; a message Telegram/Zalo definitely refused releases its rows (the next run
  * retries), but a crash between claim and send loses that reminder rather than duplicating it —
  * a duplicate nag is worse for civil servants than a missed one the daily /hanchot shows anyway.
+ * The day is marked done only once every chat was processed, so after a crash mid-run the restart
+ * reaches the chats the crashed run had not (only the one in flight is lost).
  * Recurring deadlines: `Task.deadline.due` from tasksFor is the next occurrence, and the due date
  * is part of the ledger key, so each occurrence is reminded anew.
  */
@@ -102,9 +104,9 @@ export class ReminderScheduler {
       log.warn('index not loaded; reminders postponed');
       return report;
     }
-    // Record the run first: a crash mid-run must not make the next start re-run the day (the
-    // ledger already prevents duplicates; this also keeps restarts cheap).
-    ledger.setMeta(META_LAST_RUN, day);
+    // The day is recorded as done only after every chat was processed: after a crash mid-run the
+    // next start runs the day again and reaches the chats this run did not. Nothing is sent twice:
+    // the ledger claims each task/threshold per chat before sending.
     for (const profile of profiles.subscribers()) {
       const notifier = notifiers[profile.channel];
       if (!notifier || !profile.agencyId) continue;
@@ -118,6 +120,7 @@ export class ReminderScheduler {
         log.error({ err, channel: profile.channel }, 'reminder for chat failed');
       }
     }
+    ledger.setMeta(META_LAST_RUN, day);
     log.info(report, 'reminders run done');
     return report;
   }

@@ -11,7 +11,7 @@ import type { Assistant } from '../answer/assistant.js';
 import type { Config } from '../config.js';
 import { userMessage } from '../errors.js';
 import { ConversationService } from '../channels/conversation.js';
-import { TelegramChannel, TelegramUpdate } from '../channels/telegram/channel.js';
+import { TelegramChannel, TelegramUpdate, type TelegramChannelOptions } from '../channels/telegram/channel.js';
 import { ZaloClient, type ZaloClientOptions } from '../channels/zalo/client.js';
 import { ZaloChannel, ZaloEvent, ZaloWebhookBody, zaloDedupeKey } from '../channels/zalo/channel.js';
 import { AskRequest } from '../channels/web/api.js';
@@ -32,8 +32,8 @@ export interface AppOptions {
   now?: () => Date;
   /** Skip Telegram getMe (tests, cached). */
   telegramBotInfo?: UserFromGetMe;
-  /** Telegram auto-retry limits. Defaults: 3 attempts, 30 s. */
-  telegramRetry?: { maxRetryAttempts?: number; maxDelaySeconds?: number };
+  /** Telegram client bounds (request timeout, retries). Defaults: TELEGRAM_CLIENT_DEFAULTS. */
+  telegramRetry?: Pick<TelegramChannelOptions, 'maxRetryAttempts' | 'maxDelaySeconds' | 'timeoutSeconds' | 'maxNetworkRetries' | 'networkRetryDelayMs'>;
   /** Zalo client tuning (timeouts, backoff, sleep). */
   zaloClient?: Partial<Omit<ZaloClientOptions, 'token' | 'logger'>>;
   /** Reply queue. Defaults: 1000 waiting, 4 workers. */

@@ -41,13 +41,40 @@ export async function readBody(req: http.IncomingMessage, limit = MAX_BODY_BYTES
   return Buffer.concat(chunks);
 }
 
-/** JSON + zod; 400 with the first issue's path on failure. */
+/**
+ * Deepest nesting of objects/arrays accepted in a JSON body. Real Telegram/Zalo updates nest
+ * fewer than 10 levels; a deeper body is hostile, and recursive code after parsing (zod,
+ * JSON.stringify when storing it) would overflow the stack on it.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Nesting depth of a parsed JSON value, without recursion; stops counting past `limit`. */
+export function jsonDepth(value: unknown, limit = MAX_JSON_DEPTH): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    const here = depth + 1;
+    if (here > deepest) deepest = here;
+    if (deepest > limit) return deepest;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (child !== null && typeof child === 'object') stack.push([child, here]);
+    }
+  }
+  return deepest;
+}
+
+/** JSON + depth bound + zod; 400 with the first issue's path on failure. */
 export function parseJson<T>(body: Buffer, schema: ZodType<T, any, any>): T {
   let value: unknown;
   try {
     value = JSON.parse(body.toString('utf8'));
   } catch {
     throw new HttpError(400, 'INVALID_JSON', 'body is not valid JSON');
+  }
+  if (jsonDepth(value) > MAX_JSON_DEPTH) {
+    throw new HttpError(400, 'TOO_DEEP', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {

@@ -53,9 +53,34 @@ describe('Telegram Bot API: 429, then 500', () => {
     expect(delivered(h.telegram, 7101)).toBe(1);
     expect(attempts(h.telegram, 7101)).toBe(3);
   });
-  // Not tested here: a hung Telegram sendMessage. The channel keeps grammY's default 500 s request
-  // timeout and auto-retry retries network errors forever (maxRetryAttempts does not cover them),
-  // so a hang blocks a worker and app.close() for minutes; reported to the server's owner.
+});
+
+describe('Telegram Bot API that never answers', () => {
+  it('gives up on the reply after a bounded time, logs it, keeps answering other chats, and close() returns', async () => {
+    harness = await startHarness({
+      assistant: new TransportAssistant(),
+      // Small bounds so the test is short; production defaults are 15 s and 2 network retries.
+      telegramRetry: { timeoutSeconds: 0.3, maxNetworkRetries: 1, networkRetryDelayMs: 10 },
+    });
+    const h = harness;
+    const toStuckChat = (p: Record<string, unknown>) => String(p.chat_id) === '7201';
+    h.telegram.failNext('sendMessage', { kind: 'hang' }, 100, toStuckChat);
+    h.telegram.failNext('sendChatAction', { kind: 'hang' }, 100, toStuckChat);
+    expect((await postTelegram(h, tgTextUpdate('xin chào', { chatId: 7201 }))).status).toBe(200);
+    expect((await postTelegram(h, tgTextUpdate('chat khác', { chatId: 7202 }))).status).toBe(200);
+    await h.app.queue.idle();
+    expect(delivered(h.telegram, 7202)).toBe(1);
+    expect(delivered(h.telegram, 7201)).toBe(0);
+    // Reply + polite error message, each: one attempt and one network retry, then given up.
+    expect(attempts(h.telegram, 7201)).toBeLessThanOrEqual(4);
+    const logs = h.logs.parsed();
+    expect(logs.some((l) => l.msg === 'telegram update failed')).toBe(true);
+    expect(logs.some((l) => l.msg === 'telegram network error; retrying')).toBe(true);
+    // Stuck chat again, then close: close() must come back (the test would time out otherwise).
+    expect((await postTelegram(h, tgTextUpdate('lần nữa', { chatId: 7201 }))).status).toBe(200);
+    await h.close();
+    harness = undefined;
+  });
 });
 
 describe('reply queue while the platform API is stuck', () => {

@@ -3,7 +3,7 @@
  * Reminders are due at REMINDER_HOUR; the server is started before the hour, stopped, started
  * after it (each subscribed chat gets its reminder once), then started again the same day (no
  * second copy). Then a kill -9 while a reminder send hangs: no chat gets a reminder twice, and
- * chats not yet reached must still get theirs after the restart.
+ * chats not yet reached still get theirs after the restart.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -153,11 +153,10 @@ describe('reminders across restarts', () => {
       for (const chat of CHATS) expect(delivered(chat), chat).toBeLessThanOrEqual(1);
     });
 
-    // KNOWN GAP (reported to the reminders' owner): the scheduler records "today's run happened"
-    // before sending, so after a crash mid-run the chats it had not reached yet get nothing until
-    // tomorrow — possibly past a 1-day threshold. The chat whose send was in flight is lost by the
-    // documented at-most-once design; the others should not be. Remove `.fails` when fixed.
-    it.fails('chats not reached before the crash get their reminder after the restart', () => {
+    // The day is recorded as done only after every chat was processed, so the restarted run reaches
+    // the chats the crashed one had not. The chat whose send was in flight is lost by the
+    // documented at-most-once design.
+    it('chats not reached before the crash get their reminder after the restart', () => {
       const hung = zalo.callsTo('sendMessage').find((c) => c.status === 0);
       const notReached = CHATS.filter((c) => c !== String(hung?.params.chat_id));
       for (const chat of notReached) expect(delivered(chat), chat).toBe(1);

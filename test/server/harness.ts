@@ -10,7 +10,7 @@ import type { UserFromGetMe } from 'grammy/types';
 import type { Assistant } from '../../src/answer/assistant.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/logging.js';
-import { createApp, type App } from '../../src/server/app.js';
+import { createApp, type App, type AppOptions } from '../../src/server/app.js';
 import { openSqliteStores } from '../../src/storage/sqlite.js';
 import type { Stores } from '../../src/storage/stores.js';
 import { fakeTelegram, fakeZalo, type FakeBotApi } from '../fakes/bot-api.js';
@@ -72,6 +72,8 @@ export interface HarnessOptions {
   telegram?: FakeBotApi;
   zalo?: FakeBotApi;
   queue?: { maxSize?: number; concurrency?: number };
+  /** Overrides of the Telegram client bounds (timeouts, retries). */
+  telegramRetry?: AppOptions['telegramRetry'];
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
@@ -109,7 +111,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     logger,
     now: () => clock.now,
     telegramBotInfo: BOT_INFO,
-    telegramRetry: { maxRetryAttempts: 2, maxDelaySeconds: 2 },
+    telegramRetry: { maxRetryAttempts: 2, maxDelaySeconds: 2, ...options.telegramRetry },
     zaloClient: { sleep: async () => {}, timeoutMs: 2000 },
     reminders: false,
     ...(options.queue ? { queue: options.queue } : {}),

@@ -61,6 +61,25 @@ describe('webhook bodies', () => {
     expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
   });
 
+  it('answers 400 for a Telegram message without a chat (grammY handlers need ctx.chat), and stores nothing', async () => {
+    const noChat = await postTelegram(h, { update_id: 660001, message: { message_id: 1, date: 1, text: 'không có chat' } });
+    const editedNoChat = await postTelegram(h, { update_id: 660002, edited_message: { message_id: 1, date: 1, text: 'sửa' } });
+    expect(noChat.status).toBe(400);
+    expect(noChat.body.error).toBe('INVALID_PAYLOAD');
+    expect(editedNoChat.status).toBe(400);
+    expect(h.stores.dedupe.pending().map((p) => p.key)).not.toContain('660001');
+    expect(h.logs.parsed().some((l) => l.msg === 'telegram update failed')).toBe(false);
+  });
+
+  it('answers 400 for bodies nested deeper than the limit on every JSON route', async () => {
+    const deep = (n: number) => JSON.parse(`${'{"a":'.repeat(n)}1${'}'.repeat(n)}`) as unknown;
+    const tg = await postTelegram(h, { update_id: 660003, message: { message_id: 1, date: 1, chat: { id: 5, type: 'private' }, text: 'x', extra: deep(100) } });
+    expect(tg.status).toBe(400);
+    expect(tg.body.error).toBe('TOO_DEEP');
+    expect((await postZalo(h, { ...zaloTextEvent('x'), extra: deep(100) })).body.error).toBe('TOO_DEEP');
+    expect((await postJson(`${h.url}/api/ask`, { question: 'x', extra: deep(100) })).body.error).toBe('TOO_DEEP');
+  });
+
   it('answers 400 for /api/ask without a question, and 404/405 for unknown routes', async () => {
     expect((await postJson(`${h.url}/api/ask`, { session: 'abc' })).status).toBe(400);
     expect((await fetch(`${h.url}/nope`)).status).toBe(404);

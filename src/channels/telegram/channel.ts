@@ -3,7 +3,7 @@
  * queue worker calls `handleUpdate`, which runs grammY's middleware onto the conversation
  * service and renders replies as escaped HTML split at 4096 characters.
  */
-import { Bot, type Context } from 'grammy';
+import { Bot, HttpError, type Context, type Transformer } from 'grammy';
 import type { InlineKeyboardButton, Update, UserFromGetMe } from 'grammy/types';
 import { autoRetry } from '@grammyjs/auto-retry';
 import type { Logger } from 'pino';
@@ -15,8 +15,20 @@ import { escapeHtml, splitMessage } from '../text.js';
 /** Telegram's limit on message text (after entity parsing; we measure the escaped HTML to be safe). */
 export const TELEGRAM_MAX_CHARS = 4096;
 
-/** Only what the server needs before queueing; grammY reads the rest. */
-export const TelegramUpdate = z.object({ update_id: z.number().int().nonnegative() }).passthrough();
+/** A message-like object must name its chat: grammY's handlers (ctx.chat.id) rely on it. */
+const MessageLike = z.object({ chat: z.object({ id: z.number().int() }).passthrough() }).passthrough();
+
+/** Only what the server needs before queueing (and what grammY's handlers rely on); grammY reads the rest. */
+export const TelegramUpdate = z
+  .object({
+    update_id: z.number().int().nonnegative(),
+    message: MessageLike.optional(),
+    edited_message: MessageLike.optional(),
+    channel_post: MessageLike.optional(),
+    edited_channel_post: MessageLike.optional(),
+    business_message: MessageLike.optional(),
+  })
+  .passthrough();
 
 export interface TelegramChannelOptions {
   token: string;
@@ -30,6 +42,39 @@ export interface TelegramChannelOptions {
   maxRetryAttempts?: number;
   /** auto-retry: longest retry_after honoured, seconds. Default: 30. */
   maxDelaySeconds?: number;
+  /** One Bot API request gives up after this many seconds (grammY's default is 500). Default: 15. */
+  timeoutSeconds?: number;
+  /** Network errors and timeouts: retries before giving up. Default: 2. */
+  maxNetworkRetries?: number;
+  /** Pause before a network retry, ms. Default: 1000. */
+  networkRetryDelayMs?: number;
+}
+
+/** Defaults that bound one reply: worst case ≈ (1 + retries) × timeout + pauses, never minutes. */
+export const TELEGRAM_CLIENT_DEFAULTS = {
+  timeoutSeconds: 15,
+  maxNetworkRetries: 2,
+  networkRetryDelayMs: 1000,
+  maxRetryAttempts: 3,
+  maxDelaySeconds: 30,
+} as const;
+
+/**
+ * Retries network errors and timeouts (grammY HttpError) a bounded number of times. auto-retry
+ * would retry them forever, which blocks a worker and shutdown while the Bot API is unreachable.
+ */
+export function boundedNetworkRetry(options: { retries: number; delayMs: number; logger?: Logger }): Transformer {
+  return async (prev, method, payload, signal) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await prev(method, payload, signal);
+      } catch (err) {
+        if (!(err instanceof HttpError) || attempt >= options.retries || signal?.aborted) throw err;
+        options.logger?.warn({ method, attempt: attempt + 1, err: err.message }, 'telegram network error; retrying');
+        await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+      }
+    }
+  };
 }
 
 export class TelegramChannel {
@@ -38,13 +83,27 @@ export class TelegramChannel {
 
   constructor(private readonly options: TelegramChannelOptions) {
     this.logger = options.logger.child({ channel: 'telegram' });
+    const d = TELEGRAM_CLIENT_DEFAULTS;
     this.bot = new Bot(options.token, {
-      client: { apiRoot: options.apiRoot ?? 'https://api.telegram.org' },
+      client: { apiRoot: options.apiRoot ?? 'https://api.telegram.org', timeoutSeconds: options.timeoutSeconds ?? d.timeoutSeconds },
       ...(options.botInfo ? { botInfo: options.botInfo } : {}),
     });
-    // 429 waits retry_after, 5xx and network errors retry; other errors reach our error boundary.
+    // 429 waits retry_after and 5xx retry (bounded by auto-retry); network errors and timeouts are
+    // rethrown by auto-retry and retried a bounded number of times here; after that the error
+    // reaches our error boundary / the caller, which log it.
     this.bot.api.config.use(
-      autoRetry({ maxRetryAttempts: options.maxRetryAttempts ?? 3, maxDelaySeconds: options.maxDelaySeconds ?? 30 }),
+      autoRetry({
+        maxRetryAttempts: options.maxRetryAttempts ?? d.maxRetryAttempts,
+        maxDelaySeconds: options.maxDelaySeconds ?? d.maxDelaySeconds,
+        rethrowHttpErrors: true,
+      }),
+    );
+    this.bot.api.config.use(
+      boundedNetworkRetry({
+        retries: options.maxNetworkRetries ?? d.maxNetworkRetries,
+        delayMs: options.networkRetryDelayMs ?? d.networkRetryDelayMs,
+        logger: this.logger,
+      }),
     );
     this.install();
   }
