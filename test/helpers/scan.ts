@@ -19,7 +19,7 @@ export const SCAN_DIR = path.join(repoRoot, 'test/fixtures/generated/ocr');
 const FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 const FONT_BOLD = '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf';
 /** Bump when the fixture content or rendering changes so stale files are rebuilt. */
-const FIXTURE_VERSION = '4';
+const FIXTURE_VERSION = '5';
 
 export const TABLE_HEADER = ['STT', 'Nhiệm vụ', 'Cơ quan chủ trì', 'Cơ quan phối hợp', 'Thời gian hoàn thành'];
 export const TABLE_ROWS: string[][] = [
@@ -81,6 +81,8 @@ export interface ScanFixtures {
   encryptedPdf: string;
   /** Scanned page 1 stored sideways and shown upright by the page's /Rotate 90. */
   rotatedPdf: string;
+  /** The same two pages scanned at 300 dpi (other tilts) and stored as JPEG streams. */
+  scanned300JpegPdf: string;
 }
 
 export function pdftoppmAvailable(): boolean {
@@ -102,9 +104,10 @@ export async function ensureScanFixtures(): Promise<ScanFixtures> {
     pageImages: [path.join(SCAN_DIR, 'scan-1.png'), path.join(SCAN_DIR, 'scan-2.png')],
     encryptedPdf: path.join(SCAN_DIR, 'encrypted.pdf'),
     rotatedPdf: path.join(SCAN_DIR, 'plan-rotated.pdf'),
+    scanned300JpegPdf: path.join(SCAN_DIR, 'plan-scanned-300-jpeg.pdf'),
   };
   const stamp = path.join(SCAN_DIR, 'VERSION');
-  const all = [out.digitalPdf, out.scannedPdf, out.mixedPdf, out.encryptedPdf, out.rotatedPdf, ...out.pageImages];
+  const all = [out.digitalPdf, out.scannedPdf, out.mixedPdf, out.encryptedPdf, out.rotatedPdf, out.scanned300JpegPdf, ...out.pageImages];
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === FIXTURE_VERSION && all.every((f) => existsSync(f))) return out;
 
   if (!existsSync(FONT)) throw new Error(`scan fixtures need ${FONT} (apt-get install fonts-dejavu-core)`);
@@ -119,6 +122,18 @@ export async function ensureScanFixtures(): Promise<ScanFixtures> {
   const scanned = await PDFDocument.create();
   for (const img of out.pageImages) await addImagePage(scanned, readFileSync(img));
   writeFileSync(out.scannedPdf, await scanned.save());
+
+  // The same pages scanned at 300 dpi and stored as JPEG, as most office scanners do: the
+  // reader takes the JPEG stream out as is and does not upscale.
+  execFileSync('pdftoppm', ['-r', '300', '-png', out.digitalPdf, path.join(SCAN_DIR, 'raw300')]);
+  const jpeg = await PDFDocument.create();
+  for (let i = 0; i < 2; i++) {
+    const raw = path.join(SCAN_DIR, `raw300-${i + 1}.png`);
+    const degraded = await degrade(readFileSync(raw), i === 0 ? -0.9 : 2.1, 2000 + i);
+    const img = await jpeg.embedJpg(await sharp(degraded).jpeg({ quality: 80 }).toBuffer());
+    jpeg.addPage([595, 842]).drawImage(img, { x: 0, y: 0, width: 595, height: 842 });
+  }
+  writeFileSync(out.scanned300JpegPdf, await jpeg.save());
 
   const mixed = await PDFDocument.create();
   const src = await PDFDocument.load(digital);
