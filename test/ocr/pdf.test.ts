@@ -157,6 +157,28 @@ describe.skipIf(!setup.ok)('readPdf on scanned pages', () => {
     expect(r.lines).toEqual(scanned.lines);
   });
 
+  it('reads a 300-dpi JPEG scan as scanned (no re-encoding, no upscaling) with the same table and task records', { timeout: OCR_TIMEOUT }, async () => {
+    const calls: Array<{ args: readonly string[]; input?: Buffer }> = [];
+    const runner: CommandRunner = (cmd, args, opts) => {
+      if (args[0] === 'stdin') calls.push({ args, ...(opts.input ? { input: opts.input } : {}) });
+      return spawnRunner(cmd, args, opts);
+    };
+    const r = await read(fx!.scanned300JpegPdf, { runner });
+    expect(r.ocrPages).toEqual([1, 2]);
+    // Tesseract got the scan's own pixels (≈ 300 dpi, ~2500 px wide) as a PGM, told its resolution.
+    for (const c of calls) {
+      expect(c.input?.subarray(0, 2).toString('latin1')).toBe('P5');
+      expect(Number(c.args[c.args.indexOf('--dpi') + 1])).toBeGreaterThanOrEqual(300);
+      expect(Number(/^P5\s+(\d+)/.exec(c.input!.subarray(0, 20).toString('latin1'))![1])).toBeGreaterThan(2400);
+    }
+    expectFixtureTable(tables(r)[0]!.rows);
+    const digital = buildDocument(await read(fx!.digitalPdf), fx!.digitalPdf, 'hash');
+    const jpeg = buildDocument(r, fx!.scanned300JpegPdf, 'hash');
+    const registry = AgencyRegistry.load();
+    const rows = (d: typeof digital) => extractTasks(d, registry).tasks.map((t) => [t.row, t.lead.map((l) => l.agencyId), t.cooperating.map((c) => c.agencyId), t.deadline.due ?? t.deadline.kind]);
+    expect(rows(jpeg)).toEqual(rows(digital));
+  });
+
   it('OCRs only the image page of a mixed PDF', { timeout: OCR_TIMEOUT }, async () => {
     const r = await read(fx!.mixedPdf);
     expect(r.ocrPages).toEqual([2]);

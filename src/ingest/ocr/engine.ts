@@ -194,6 +194,7 @@ export class OcrEngine {
     const result = new Map<number, PageWords | Error>();
     let dir: string | undefined;
     let pdfPath: Promise<string> | undefined;
+    let scans: Promise<Map<number, { ppi: number }>> | undefined;
     const ensurePdf = (): Promise<string> =>
       (pdfPath ??= (async () => {
         dir = await mkdtemp(path.join(os.tmpdir(), 'trolyao-ocr-'));
@@ -214,7 +215,7 @@ export class OcrEngine {
                   // A scan page is one page-sized image: take it out as is (`pdfimages -j`: raw
                   // PNM, or the JPEG stream untouched; ~0.1 s) rather than re-rendering it
                   // (pdftoppm, 2 s at the scan's resolution and ~15 s when asked to upscale).
-                  const scan = rotated.has(page) ? undefined : await this.pageScan(file, page);
+                  const scan = rotated.has(page) ? undefined : (await (scans ??= this.pageScans(file, pages))).get(page);
                   const extracted = scan && (await this.extractScan(file, page, dir!));
                   const image = extracted ?? (await this.rasterize(file, page, dir!));
                   return { image, sourceDpi: extracted ? scan.ppi : o.dpi };
@@ -262,24 +263,41 @@ export class OcrEngine {
 
   /** The page's scan image (the only page-sized image on it), from `pdfimages -list`; undefined if none. */
   async pageScan(pdfPath: string, page: number): Promise<{ ppi: number } | undefined> {
+    return (await this.pageScans(pdfPath, [page])).get(page);
+  }
+
+  /**
+   * Scan images of the given pages from one `pdfimages -list` over their page range (one
+   * process per file rather than per page): pages carrying exactly one page-sized image.
+   */
+  async pageScans(pdfPath: string, pages: readonly number[]): Promise<Map<number, { ppi: number }>> {
+    const out = new Map<number, { ppi: number }>();
+    if (!pages.length) return out;
     try {
-      const r = await this.runner(this.options.pdfimagesPath, ['-list', '-f', String(page), '-l', String(page), pdfPath], { timeoutMs: 30_000 });
-      if (r.code !== 0) return undefined;
-      const images: Array<{ area: number; ppi: number }> = [];
+      const first = Math.min(...pages);
+      const last = Math.max(...pages);
+      const r = await this.runner(this.options.pdfimagesPath, ['-list', '-f', String(first), '-l', String(last), pdfPath], { timeoutMs: 30_000 });
+      if (r.code !== 0) return out;
+      const images = new Map<number, Array<{ area: number; ppi: number }>>();
       for (const row of r.stdout.toString('utf8').split('\n').slice(2)) {
         // page num type width height color comp bpc enc interp object ID x-ppi y-ppi size ratio
         const f = row.trim().split(/\s+/);
         if (f.length < 14 || f[2] !== 'image') continue;
+        const page = Number(f[0]);
         const area = Number(f[3]) * Number(f[4]);
         const ppi = Math.min(Number(f[12]), Number(f[13]));
-        if (Number.isFinite(area) && Number.isFinite(ppi)) images.push({ area, ppi });
+        if (!Number.isFinite(area) || !Number.isFinite(ppi)) continue;
+        images.set(page, [...(images.get(page) ?? []), { area, ppi }]);
       }
-      // Exactly one image (a mask or a logo beside it would be lost by extraction), page-sized.
-      const [only, ...others] = images;
-      return only && others.length === 0 && only.area >= 1_000_000 && only.ppi >= 100 ? { ppi: only.ppi } : undefined;
+      for (const page of pages) {
+        // Exactly one image (a mask or a logo beside it would be lost by extraction), page-sized.
+        const [only, ...others] = images.get(page) ?? [];
+        if (only && others.length === 0 && only.area >= 1_000_000 && only.ppi >= 100) out.set(page, { ppi: only.ppi });
+      }
     } catch {
-      return undefined;
+      // no pdfimages: pages are rendered instead
     }
+    return out;
   }
 
   /**

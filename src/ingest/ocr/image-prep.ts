@@ -185,7 +185,8 @@ export async function estimateSkew(image: Buffer | GreyImage): Promise<number> {
 }
 
 async function estimateSkewGrey(img: GreyImage): Promise<number> {
-  const target = 900;
+  // ~75 dpi for an A4 page: text lines stay distinct, and the search touches 2-5× fewer pixels.
+  const target = 640;
   let small = img;
   if (img.width > target) {
     // Nearest neighbour is enough for a projection profile and twice as fast as a filter.
@@ -225,14 +226,15 @@ function skewFromPixels({ data, width, height }: GreyImage): number {
     for (let b = 0; b < bins.length; b++) s += bins[b]! * bins[b]!;
     return s;
   };
+  // Coarse search over ±4° in 0.25° steps, then 0.05° around the best.
   let best = 0;
   let bestScore = score(0);
-  for (let d = -4; d <= 4.0001; d += 0.2) {
+  for (let d = -4; d <= 4.0001; d += 0.25) {
     const s = score(d);
     if (s > bestScore) [best, bestScore] = [d, s];
   }
   const coarse = best;
-  for (let d = coarse - 0.2; d <= coarse + 0.2001; d += 0.05) {
+  for (let d = coarse - 0.25; d <= coarse + 0.2501; d += 0.05) {
     const s = score(d);
     if (s > bestScore) [best, bestScore] = [d, s];
   }
