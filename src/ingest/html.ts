@@ -1,13 +1,14 @@
 /**
  * HTML and DOCX readers. DOCX goes through mammoth to HTML and then the same DOM walk, so both
  * yield one text line per paragraph and real table blocks (rowspan repeated, colspan cells empty).
- * Word list numbering is lost by mammoth; the text keeps whatever numbering was typed.
+ * mammoth drops Word list numbering, so the labels are first written into the text (docx-numbering.ts).
  */
 import mammoth from 'mammoth';
 import { parse, type HTMLElement, NodeType, type Node } from 'node-html-parser';
 import type { LineSpan, ReadResult, SourceBlock } from '../domain/document.js';
 import { squash } from '../text/normalize.js';
 import { cleanLine, scanJunk } from './clean.js';
+import { materializeDocxNumbering } from './docx-numbering.js';
 import { IngestError, type Reader } from './reader.js';
 import { decodeText } from './text.js';
 
@@ -159,7 +160,8 @@ export const readDocx: Reader = async (_file, bytes, options) => {
   }
   let html: string;
   try {
-    const out = await mammoth.convertToHtml({ buffer: bytes });
+    const numbered = await materializeDocxNumbering(bytes, { logger: options.logger });
+    const out = await mammoth.convertToHtml({ buffer: numbered });
     html = out.value;
     for (const m of out.messages) if (m.type === 'error') options.logger?.warn({ message: m.message }, 'docx conversion');
   } catch (err) {
