@@ -17,6 +17,9 @@ import JSZip from 'jszip';
 import type { Logger } from 'pino';
 
 const W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
+/** Strict OOXML (ISO 29500 strict) uses another namespace for the same vocabulary; mammoth reads both. */
+const W_STRICT = 'http://purl.oclc.org/ooxml/wordprocessingml/main';
+const isW = (ns: string | null | undefined): boolean => ns === W || ns === W_STRICT;
 const MC = 'http://schemas.openxmlformats.org/markup-compatibility/2006';
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const REL_NS = 'http://schemas.openxmlformats.org/package/2006/relationships';
@@ -72,17 +75,19 @@ export interface NumberingResult {
 }
 
 function wAttr(el: Element, name: string): string | undefined {
-  const v = el.getAttributeNS(W, name);
+  const v = el.getAttributeNS(W, name) || el.getAttributeNS(W_STRICT, name);
   if (v) return v;
   // Some writers use an unprefixed attribute; getAttributeNS returns '' when absent.
   const plain = el.getAttribute(`w:${name}`) || el.getAttribute(name);
   return plain || undefined;
 }
 
-function children(el: Element, local: string, ns = W): Element[] {
+function children(el: Element, local: string, ns?: string): Element[] {
   const out: Element[] = [];
   for (let n = el.firstChild; n; n = n.nextSibling) {
-    if (n.nodeType === 1 && (n as Element).localName === local && (n as Element).namespaceURI === ns) out.push(n as Element);
+    if (n.nodeType !== 1 || (n as Element).localName !== local) continue;
+    const uri = (n as Element).namespaceURI;
+    if (ns === undefined ? isW(uri) : uri === ns) out.push(n as Element);
   }
   return out;
 }
@@ -246,6 +251,8 @@ const BULLET_TEXT = /^[-+]$/;
 export function numberDocumentXml(documentXml: string, numberingXml: string, stylesXml?: string): NumberingResult {
   const { abstracts, nums } = readNumbering(numberingXml);
   const { styles, defaultParagraph } = readStyles(stylesXml);
+  // Most documents without lists never mention numPr: skip the DOM round trip for them.
+  if (!documentXml.includes('numPr') && !stylesXml?.includes('numPr')) return { xml: documentXml, labels: [] };
   const doc = parseXml(documentXml, 'document.xml');
 
   /** numId → the abstract list holding its levels, following w:numStyleLink through numbering styles. */
@@ -289,7 +296,8 @@ export function numberDocumentXml(documentXml: string, numberingXml: string, sty
   const counters = new Map<string, Array<number | undefined>>();
   const labels: ParagraphLabel[] = [];
 
-  const paragraphs = Array.from(doc.getElementsByTagNameNS(W, 'p') as unknown as ArrayLike<Element>).filter(
+  const wns = isW(doc.documentElement?.namespaceURI) ? doc.documentElement!.namespaceURI! : W;
+  const paragraphs = Array.from(doc.getElementsByTagNameNS(wns, 'p') as unknown as ArrayLike<Element>).filter(
     (p) => !insideChoice(p),
   );
   for (const p of paragraphs) {
@@ -364,10 +372,10 @@ function insideChoice(el: Element): boolean {
 /** The paragraph's own text (w:t), not that of paragraphs nested in its text boxes. */
 function paragraphText(p: Element): string {
   let text = '';
-  const ts = p.getElementsByTagNameNS(W, 't') as unknown as ArrayLike<Element>;
+  const ts = p.getElementsByTagNameNS(p.namespaceURI, 't') as unknown as ArrayLike<Element>;
   for (const t of Array.from(ts)) {
     let owner = t.parentNode;
-    while (owner && !(owner.nodeType === 1 && (owner as Element).localName === 'p' && (owner as Element).namespaceURI === W)) owner = owner.parentNode;
+    while (owner && !(owner.nodeType === 1 && (owner as Element).localName === 'p' && isW((owner as Element).namespaceURI))) owner = owner.parentNode;
     if (owner === p) text += t.textContent ?? '';
     if (text.length > 40) break;
   }
@@ -389,8 +397,8 @@ function wName(p: Element, local: string): string {
 }
 
 function insertLabel(doc: Document, p: Element, pPr: Element | undefined, label: string): void {
-  const r = doc.createElementNS(W, wName(p, 'r'));
-  const t = doc.createElementNS(W, wName(p, 't'));
+  const r = doc.createElementNS(p.namespaceURI, wName(p, 'r'));
+  const t = doc.createElementNS(p.namespaceURI, wName(p, 't'));
   t.setAttributeNS(XML_NS, 'xml:space', 'preserve');
   t.appendChild(doc.createTextNode(`${label} `));
   r.appendChild(t);
@@ -403,21 +411,21 @@ const BEFORE_NUMPR = new Set(['pStyle', 'keepNext', 'keepLines', 'pageBreakBefor
 /** numId 0 means "no numbering" to Word and to mammoth, and it also overrides numbering from the style. */
 function switchNumberingOff(doc: Document, p: Element, pPr: Element | undefined): void {
   if (!pPr) {
-    pPr = doc.createElementNS(W, wName(p, 'pPr'));
+    pPr = doc.createElementNS(p.namespaceURI, wName(p, 'pPr'));
     p.insertBefore(pPr, p.firstChild);
   }
   let numPr = child(pPr, 'numPr');
   if (numPr) {
     while (numPr.firstChild) numPr.removeChild(numPr.firstChild);
   } else {
-    numPr = doc.createElementNS(W, wName(p, 'numPr'));
+    numPr = doc.createElementNS(p.namespaceURI, wName(p, 'numPr'));
     let before: Node | null = pPr.firstChild;
     while (before && (before.nodeType !== 1 || BEFORE_NUMPR.has((before as Element).localName ?? ''))) before = before.nextSibling;
     pPr.insertBefore(numPr, before);
   }
   for (const [local, val] of [['ilvl', '0'], ['numId', '0']] as const) {
-    const el = doc.createElementNS(W, wName(p, local));
-    el.setAttributeNS(W, wName(p, 'val'), val);
+    const el = doc.createElementNS(p.namespaceURI, wName(p, local));
+    el.setAttributeNS(p.namespaceURI, wName(p, 'val'), val);
     numPr.appendChild(el);
   }
 }

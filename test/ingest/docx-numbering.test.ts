@@ -200,6 +200,14 @@ describe('numberDocumentXml', () => {
     expect(labels.map((l) => l.label)).toEqual(['4.', '4.1.', '01', '4.2.', '5.', '5.1.', '02', '1.', '1.1.']);
   });
 
+  it('reads Strict OOXML (ISO 29500 strict namespace) as well', () => {
+    const strict = (xml: string) => xml.replaceAll('http://schemas.openxmlformats.org/wordprocessingml/2006/main', 'http://purl.oclc.org/ooxml/wordprocessingml/main');
+    const body = [para('NHIỆM VỤ', { numId: 1, ilvl: 0 }), para('Nâng cấp hạ tầng.', { numId: 1, ilvl: 1 })].join('');
+    const { labels, xml } = numberDocumentXml(strict(documentXml(body)), strict(PLAN_NUMBERING), strict(PLAN_STYLES));
+    expect(labels.map((l) => l.label)).toEqual(['I.', '1.']);
+    expect(xml).toContain('<w:t xml:space="preserve">1. </w:t>');
+  });
+
   it('formats counters like Word', () => {
     expect([1, 4, 9, 14, 40].map((n) => formatNumber(n, 'upperRoman'))).toEqual(['I', 'IV', 'IX', 'XIV', 'XL']);
     expect(formatNumber(12, 'lowerRoman')).toBe('xii');
