@@ -9,12 +9,14 @@ import { getDocumentProxy } from 'unpdf';
 import type { ReadResult } from '../domain/document.js';
 import { layoutPages } from './layout/index.js';
 import type { PageWords, WordBox } from './layout/words.js';
-import { getOcrEngine, type OcrEngineOptions } from './ocr/engine.js';
+import { getOcrEngine, type OcrEngine, type OcrEngineOptions } from './ocr/engine.js';
 import { IngestError, type Reader, type ReaderOptions } from './reader.js';
 
 /** Reader options as the PDF and image readers understand them (`ocr` may carry engine settings). */
 export interface OcrReaderOptions extends ReaderOptions {
   ocr?: OcrEngineOptions;
+  /** A ready engine to use instead of the shared one for `ocr` (benchmarks reuse one probed engine). */
+  ocrEngine?: OcrEngine;
 }
 
 interface TextItemLike {
@@ -56,7 +58,7 @@ export const readPdf: Reader = async (file, bytes, options: OcrReaderOptions) =>
     const warnings: string[] = [];
     const ocrPages: number[] = [];
     if (needOcr.length) {
-      const engine = getOcrEngine({ ...options.ocr, ...(log ? { logger: log } : {}) });
+      const engine = options.ocrEngine ?? getOcrEngine({ ...options.ocr, ...(log ? { logger: log } : {}) });
       const avail = await engine.available();
       if (!avail.available) {
         const detail = `cần OCR: ${needOcr.length}/${pageCount} trang không có lớp chữ (${avail.reason ?? 'OCR không khả dụng'})`;

@@ -19,7 +19,7 @@ export const SCAN_DIR = path.join(repoRoot, 'test/fixtures/generated/ocr');
 const FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 const FONT_BOLD = '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf';
 /** Bump when the fixture content or rendering changes so stale files are rebuilt. */
-const FIXTURE_VERSION = '5';
+const FIXTURE_VERSION = '6';
 
 export const TABLE_HEADER = ['STT', 'Nhiệm vụ', 'Cơ quan chủ trì', 'Cơ quan phối hợp', 'Thời gian hoàn thành'];
 export const TABLE_ROWS: string[][] = [
@@ -83,6 +83,8 @@ export interface ScanFixtures {
   rotatedPdf: string;
   /** The same two pages scanned at 300 dpi (other tilts) and stored as JPEG streams. */
   scanned300JpegPdf: string;
+  /** The scanned pages five times over (10 pages): for throughput measurements. */
+  scannedLongPdf: string;
 }
 
 export function pdftoppmAvailable(): boolean {
@@ -105,9 +107,10 @@ export async function ensureScanFixtures(): Promise<ScanFixtures> {
     encryptedPdf: path.join(SCAN_DIR, 'encrypted.pdf'),
     rotatedPdf: path.join(SCAN_DIR, 'plan-rotated.pdf'),
     scanned300JpegPdf: path.join(SCAN_DIR, 'plan-scanned-300-jpeg.pdf'),
+    scannedLongPdf: path.join(SCAN_DIR, 'plan-scanned-10.pdf'),
   };
   const stamp = path.join(SCAN_DIR, 'VERSION');
-  const all = [out.digitalPdf, out.scannedPdf, out.mixedPdf, out.encryptedPdf, out.rotatedPdf, out.scanned300JpegPdf, ...out.pageImages];
+  const all = [out.digitalPdf, out.scannedPdf, out.mixedPdf, out.encryptedPdf, out.rotatedPdf, out.scanned300JpegPdf, out.scannedLongPdf, ...out.pageImages];
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === FIXTURE_VERSION && all.every((f) => existsSync(f))) return out;
 
   if (!existsSync(FONT)) throw new Error(`scan fixtures need ${FONT} (apt-get install fonts-dejavu-core)`);
@@ -122,6 +125,10 @@ export async function ensureScanFixtures(): Promise<ScanFixtures> {
   const scanned = await PDFDocument.create();
   for (const img of out.pageImages) await addImagePage(scanned, readFileSync(img));
   writeFileSync(out.scannedPdf, await scanned.save());
+  // Ten pages (the two scans five times over): throughput once the OCR pool is saturated.
+  const long = await PDFDocument.create();
+  for (let k = 0; k < 5; k++) for (const p of await long.copyPages(scanned, [0, 1])) long.addPage(p);
+  writeFileSync(out.scannedLongPdf, await long.save());
 
   // The same pages scanned at 300 dpi and stored as JPEG, as most office scanners do: the
   // reader takes the JPEG stream out as is and does not upscale.

@@ -105,18 +105,16 @@ export async function decodeGrey(image: Buffer | GreyImage): Promise<GreyImage> 
 export async function preparePage(image: Buffer | GreyImage, options: PrepareOptions = {}): Promise<PreparedPage> {
   let img = await decodeGrey(image);
   const skewDeg = options.deskew === false ? 0 : await estimateSkewGrey(img);
+  const rotated = Math.abs(skewDeg) >= ROTATE_MIN_DEG;
+  // Straighten before upscaling: the resize then smooths the shear's one-pixel steps.
+  if (rotated) img = shearRotate(img, -skewDeg);
   const scale = options.scale ?? 1;
   if (Math.abs(scale - 1) > 0.05) {
-    // Upscaling a ~200-dpi scan to tesseract's preferred ~300-dpi text size gains accuracy.
+    // Upscaling a low-resolution scan to tesseract's preferred text size gains accuracy.
     const width = Math.round(img.width * scale);
-    const { data, info } = await fromGrey(img)
-      .resize({ width, kernel: 'mitchell' })
-      .raw()
-      .toBuffer({ resolveWithObject: true });
+    const { data, info } = await fromGrey(img).resize({ width, kernel: 'mitchell' }).raw().toBuffer({ resolveWithObject: true });
     img = { data, width: info.width, height: info.height };
   }
-  const rotated = Math.abs(skewDeg) >= ROTATE_MIN_DEG;
-  if (rotated) img = shearRotate(img, -skewDeg);
   const { data, width, height } = img;
   const hRules = horizontalRules(data, width, height, options.eraseRules !== false);
   // Tesseract's page segmentation treats ruled cells as separators or images and drops short
@@ -185,8 +183,8 @@ export async function estimateSkew(image: Buffer | GreyImage): Promise<number> {
 }
 
 async function estimateSkewGrey(img: GreyImage): Promise<number> {
-  // ~75 dpi for an A4 page: text lines stay distinct, and the search touches 2-5× fewer pixels.
-  const target = 640;
+  // ~110 dpi for an A4 page: text lines stay distinct (640 px lost 0.05° of precision on our scans).
+  const target = 900;
   let small = img;
   if (img.width > target) {
     // Nearest neighbour is enough for a projection profile and twice as fast as a filter.
