@@ -137,7 +137,11 @@ export class OcrEngine {
   private readonly runner: CommandRunner;
   /** Tesseract processes (one per core). */
   private readonly pool: Semaphore;
-  /** Pages between extraction and the end of OCR: the pool plus one being prepared. */
+  /**
+   * Pages between extraction and the end of OCR: the pool plus as many again being prepared, so
+   * a page is ready whenever a tesseract process ends (with one spare, the second process to end
+   * found nothing ready and its core idled ~0.25 s per page pair).
+   */
   private readonly inflight: Semaphore;
   private availability?: Promise<OcrAvailability>;
   /** Tesseract invocations so far (benchmarks and tests read it). */
@@ -149,7 +153,7 @@ export class OcrEngine {
     this.runner = options.runner ?? spawnRunner;
     const cores = Math.max(1, options.concurrency ?? os.availableParallelism());
     this.pool = new Semaphore(cores);
-    this.inflight = new Semaphore(cores + 1);
+    this.inflight = new Semaphore(cores * 2);
   }
 
   /** Whether tesseract runs and has the configured language(s); memoised per engine. */
@@ -317,8 +321,8 @@ export class OcrEngine {
 
   /**
    * Prepare a page image then OCR it, pipelined: up to `concurrency` tesseract processes run
-   * while at most one more page is being extracted and prepared, so page N+1's preparation
-   * overlaps page N's OCR without letting prepared images pile up in memory.
+   * while as many more pages are being extracted and prepared, so the next pages' preparation
+   * overlaps OCR without letting prepared images pile up in memory.
    */
   private async pipeline(load: () => Promise<{ image: Buffer; sourceDpi: number }>): Promise<CachedPage> {
     return this.inflight.run(async () => {
