@@ -20,9 +20,9 @@ export const readImage: Reader = async (file, bytes, options: OcrReaderOptions) 
   if (!avail.available) throw new IngestError('INGEST_NEEDS_OCR', `cần OCR: ảnh trang văn bản (${avail.reason ?? 'OCR không khả dụng'})`);
   let page;
   try {
-    // sharp reads the first page of a multi-page TIFF; normalise to PNG so tesseract gets one page.
-    const png = await sharp(bytes).png().toBuffer();
-    page = await engine.ocrImage(png, 1);
+    // The engine decodes with sharp (the first page of a multi-page TIFF) straight to the grey
+    // pixels tesseract gets: no PNG re-encoding of the file first.
+    page = await engine.ocrImage(bytes, 1);
   } catch (err) {
     throw new IngestError('INGEST_NEEDS_OCR', `cần OCR: OCR thất bại (${(err as Error)?.message ?? String(err)})`, { cause: err });
   } finally {

@@ -6,6 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ReadResult, SourceBlock } from '../../src/domain/document.js';
 import { AgencyRegistry } from '../../src/extract/agencies.js';
@@ -254,6 +255,18 @@ describe.skipIf(!setup.ok)('readImage', () => {
     expect(r.format).toBe('image');
     expect(r.ocrPages).toEqual([1]);
     expect(texts(r).some((l) => similarity(l, '- Sở Nội vụ: chủ trì xây dựng chương trình tập huấn.') >= 0.9)).toBe(true);
+  });
+
+  it('OCRs a TIFF page image as it is (decoded once, no PNG round trip)', { timeout: OCR_TIMEOUT }, async () => {
+    const tiff = await sharp(readFileSync(fx!.pageImages[1]!)).tiff({ compression: 'lzw' }).toBuffer();
+    const inputs: Buffer[] = [];
+    const runner: CommandRunner = (cmd, args, opts) => {
+      if (args[0] === 'stdin' && opts.input) inputs.push(opts.input);
+      return spawnRunner(cmd, args, opts);
+    };
+    const r = await readImage('scan-2.tif', tiff, { ocr: { runner } as OcrEngineOptions });
+    expect(inputs.map((b) => b.subarray(0, 2).toString('latin1'))).toEqual(['P5']);
+    expectFixtureTable(tables(r)[0]!.rows);
   });
 
   it('rejects bytes that are not an image', async () => {
