@@ -6,22 +6,25 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { Update, UserFromGetMe } from 'grammy/types';
+import type { UserFromGetMe } from 'grammy/types';
+import { AggregatorRegistry } from 'prom-client';
+import type { AnswerContext } from '../domain/answer.js';
 import type { Assistant } from '../answer/assistant.js';
 import type { Config } from '../config.js';
 import { userMessage } from '../errors.js';
-import { ConversationService } from '../channels/conversation.js';
-import { TelegramChannel, TelegramUpdate, type TelegramChannelOptions } from '../channels/telegram/channel.js';
-import { ZaloClient, type ZaloClientOptions } from '../channels/zalo/client.js';
-import { ZaloChannel, ZaloEvent, ZaloWebhookBody, zaloDedupeKey } from '../channels/zalo/channel.js';
+import type { ConversationService, AskResult } from '../channels/conversation.js';
+import { TelegramUpdate, type TelegramChannel } from '../channels/telegram/channel.js';
+import type { ZaloClient, ZaloClientOptions } from '../channels/zalo/client.js';
+import { ZaloWebhookBody, zaloDedupeKey, type ZaloChannel } from '../channels/zalo/channel.js';
 import { AskRequest } from '../channels/web/api.js';
 import { WEB_CHAT_HEADERS, WEB_CHAT_HTML } from '../channels/web/page.js';
 import { ReminderScheduler, type Notifier } from '../reminders/scheduler.js';
-import type { ChannelName, Stores } from '../storage/stores.js';
+import type { ChannelName, ChatKey, Stores } from '../storage/stores.js';
 import { HttpError, createHttpServer, parseJson, readBody, secretMatches, sendJson, sendText, type Route } from './http.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { InProcessQueue, type ReplyJob } from './queue.js';
-import { SlidingWindowLimiter } from './rate-limit.js';
+import { InboxQueue } from './queue.js';
+import { WorkerPool } from './worker-pool.js';
+import { createChannelSet, type TelegramClientBounds } from './channels.js';
 
 export interface AppOptions {
   config: Config;
@@ -33,11 +36,18 @@ export interface AppOptions {
   /** Skip Telegram getMe (tests, cached). */
   telegramBotInfo?: UserFromGetMe;
   /** Telegram client bounds (request timeout, retries). Defaults: TELEGRAM_CLIENT_DEFAULTS. */
-  telegramRetry?: Pick<TelegramChannelOptions, 'maxRetryAttempts' | 'maxDelaySeconds' | 'timeoutSeconds' | 'maxNetworkRetries' | 'networkRetryDelayMs'>;
+  telegramRetry?: TelegramClientBounds;
   /** Zalo client tuning (timeouts, backoff, sleep). */
   zaloClient?: Partial<Omit<ZaloClientOptions, 'token' | 'logger'>>;
-  /** Reply queue. Defaults: 1000 waiting, 4 workers. */
-  queue?: { maxSize?: number; concurrency?: number };
+  /** Reply jobs running at once (the backlog itself is stored in SQLite). Default: 8. */
+  queue?: { concurrency?: number };
+  /**
+   * Answering worker threads (each loads the index from DATA_DIR). 0 = answer on this thread
+   * (tests with an injected assistant). `npm start` uses one per spare core.
+   */
+  workers?: number;
+  /** A worker finished /reindex: reload this process's assistant (reminders, readiness). */
+  onReindexed?: () => Promise<void>;
   /** Start the reminder timer in start(). Default: true. */
   reminders?: boolean;
   /** Expose default process metrics. Default: false. */
@@ -47,7 +57,7 @@ export interface AppOptions {
 export interface App {
   server: http.Server;
   conversation: ConversationService;
-  queue: InProcessQueue;
+  queue: InboxQueue;
   reminders: ReminderScheduler;
   metrics: Metrics;
   telegram?: TelegramChannel;
@@ -65,45 +75,29 @@ export function createApp(options: AppOptions): App {
   const { config, assistant, stores, logger } = options;
   const now = options.now ?? (() => new Date());
   const metrics = createMetrics({ defaultMetrics: options.defaultMetrics ?? false });
-  const conversation = new ConversationService({
-    assistant,
-    stores,
-    logger,
-    metrics,
-    rateLimiter: new SlidingWindowLimiter(config.RATE_LIMIT_PER_MINUTE),
-    admins: { telegram: config.TELEGRAM_ADMIN_IDS, zalo: config.ZALO_ADMIN_IDS },
-    timezone: config.TIMEZONE,
-    now,
+  // The HTTP process's own channels: Telegram start-up (getMe, commands), reminders, the web
+  // gate, and answering itself when no worker threads are asked for (tests, small setups).
+  const set = createChannelSet({
+    config, assistant, stores, logger, metrics, now,
+    ...(options.telegramBotInfo ? { telegramBotInfo: options.telegramBotInfo } : {}),
+    ...(options.telegramRetry ? { telegramRetry: options.telegramRetry } : {}),
+    ...(options.zaloClient ? { zaloClient: options.zaloClient } : {}),
   });
+  const { conversation, telegram, zalo, zaloClient } = set;
 
   const channels: App['channels'] = {
     telegram: { on: false, webhook: false, why: 'TELEGRAM_BOT_TOKEN is not set' },
     zalo: { on: false, webhook: false, why: 'ZALO_BOT_TOKEN is not set' },
     web: { on: true, webhook: false, why: 'always on' },
   };
-
-  let telegram: TelegramChannel | undefined;
-  if (config.TELEGRAM_BOT_TOKEN) {
-    telegram = new TelegramChannel({
-      token: config.TELEGRAM_BOT_TOKEN,
-      apiRoot: config.TELEGRAM_API_ROOT,
-      conversation,
-      logger,
-      ...(options.telegramBotInfo ? { botInfo: options.telegramBotInfo } : {}),
-      ...options.telegramRetry,
-    });
+  if (telegram) {
     channels.telegram = {
       on: true,
       webhook: Boolean(config.TELEGRAM_WEBHOOK_SECRET),
       why: config.TELEGRAM_WEBHOOK_SECRET ? 'token and webhook secret set' : 'token set; webhook refuses calls until TELEGRAM_WEBHOOK_SECRET is set',
     };
   }
-
-  let zaloClient: ZaloClient | undefined;
-  let zalo: ZaloChannel | undefined;
-  if (config.ZALO_BOT_TOKEN) {
-    zaloClient = new ZaloClient({ token: config.ZALO_BOT_TOKEN, baseUrl: config.ZALO_API_BASE, logger: logger.child({ channel: 'zalo' }), ...options.zaloClient });
-    zalo = new ZaloChannel({ client: zaloClient, conversation, logger });
+  if (zalo) {
     channels.zalo = {
       on: true,
       webhook: Boolean(config.ZALO_WEBHOOK_SECRET),
@@ -111,28 +105,32 @@ export function createApp(options: AppOptions): App {
     };
   }
 
-  const handleJob = async (job: ReplyJob): Promise<void> => {
-    try {
-      if (job.channel === 'telegram' && telegram) {
-        if (!telegram.bot.isInited()) await telegram.bot.init();
-        await telegram.handleUpdate(job.update as Update);
-      } else if (job.channel === 'zalo' && zalo) {
-        await zalo.handleEvent(ZaloEvent.parse(job.update), job.key);
-      } else {
-        logger.warn({ channel: job.channel, updateId: job.key }, 'update for a channel that is off; dropped');
-      }
-    } finally {
-      // Done even on failure: the handler already answered politely; re-answering is worse.
-      stores.dedupe.done(job.channel, job.key, now());
-    }
-  };
+  const workerCount = options.workers ?? 0;
+  const pool = workerCount > 0
+    ? new WorkerPool({
+        size: workerCount,
+        logger,
+        init: {
+          config,
+          ...(options.telegramBotInfo ? { telegramBotInfo: options.telegramBotInfo } : {}),
+          ...(options.telegramRetry ? { telegramRetry: options.telegramRetry } : {}),
+          ...(options.zaloClient ? { zaloClient: numbersOnly(options.zaloClient) } : {}),
+        },
+        ...(options.onReindexed ? { onReindexed: options.onReindexed } : {}),
+      })
+    : undefined;
 
-  const queue = new InProcessQueue({
-    handler: handleJob,
+  const queue = new InboxQueue({
+    inbox: stores.dedupe,
+    handler: pool ? (job) => pool.run(job) : (job) => set.handle(job),
     logger,
-    ...options.queue,
+    now,
+    ...(options.queue?.concurrency ? { concurrency: options.queue.concurrency } : {}),
     onDepth: (d) => metrics.queueDepth.set(d),
   });
+
+  const askAssistant = (chat: ChatKey, question: string, log: Logger, overrides: Partial<AnswerContext>): Promise<AskResult> =>
+    pool ? pool.ask(chat, question, overrides) : conversation.ask(chat, question, log, overrides);
 
   const notifiers: Partial<Record<ChannelName, Notifier>> = {};
   if (telegram) notifiers.telegram = telegram;
@@ -148,19 +146,17 @@ export function createApp(options: AppOptions): App {
     now,
   });
 
-  /** Validate → dedupe → enqueue → 200 at once. */
+  /**
+   * Validate → dedupe + store (the stored update is the queue) → 200 at once. Answering happens
+   * later, off this path; nothing is refused for being busy.
+   */
   const accept = (channel: ChannelName, key: string, update: unknown, log: Logger, res: http.ServerResponse): void => {
     if (!stores.dedupe.claim({ channel, key, payload: update }, now())) {
       log.info({ updateId: key }, 'duplicate update dropped');
       return sendJson(res, 200, { ok: true, duplicate: true });
     }
-    if (!queue.enqueue({ channel, key, update })) {
-      stores.dedupe.unclaim(channel, key);
-      metrics.webhookRejects.inc({ channel, reason: 'queue_full' });
-      log.warn({ updateId: key, depth: queue.depth() }, 'queue full; asking the platform to retry');
-      return sendJson(res, 503, { ok: false, error: 'BUSY' });
-    }
     sendJson(res, 200, { ok: true });
+    queue.notify();
   };
 
   const reject = (channel: ChannelName, reason: string, status: number): never => {
@@ -227,7 +223,7 @@ export function createApp(options: AppOptions): App {
         const gated = conversation.gate(ask.session ? chat : { channel: 'web', chatId: `ip-${req.socket.remoteAddress ?? '?'}` }, ask.question);
         if (gated) throw new HttpError(gated.code === 'RATE_LIMITED' ? 429 : 400, gated.code, userMessage(gated.code));
         if (!assistant.isReady()) throw new HttpError(503, 'INDEX_MISSING', userMessage('INDEX_MISSING'));
-        const { answer } = await conversation.ask(chat, ask.question, log, {
+        const { answer } = await askAssistant(chat, ask.question, log, {
           ...(ask.agency ? { agency: ask.agency } : {}),
           ...(ask.province ? { province: ask.province } : {}),
           ...(ask.today ? { today: ask.today } : {}),
@@ -249,7 +245,13 @@ export function createApp(options: AppOptions): App {
     },
     {
       method: 'GET', path: '/metrics', channel: 'ops',
-      handler: async ({ res }) => sendText(res, 200, await metrics.registry.metrics(), metrics.registry.contentType),
+      handler: async ({ res }) => {
+        // Answer counters live where answers are computed: sum the workers' with ours.
+        const text = pool
+          ? await AggregatorRegistry.aggregate([await metrics.registry.getMetricsAsJSON(), ...(await pool.metrics())]).metrics()
+          : await metrics.registry.metrics();
+        sendText(res, 200, text, metrics.registry.contentType);
+      },
     },
   ];
 
@@ -275,9 +277,10 @@ export function createApp(options: AppOptions): App {
           logger.error({ err, channel: 'telegram' }, 'telegram init failed (getMe/setMyCommands); will retry on the next update');
         });
       }
-      const pending = stores.dedupe.pending();
-      for (const item of pending) queue.enqueue({ channel: item.channel, key: item.key, update: item.payload });
-      if (pending.length > 0) logger.info({ count: pending.length }, 'recovered updates received before the last stop');
+      if (pool) await pool.start(telegram?.bot.isInited() ? telegram.bot.botInfo : undefined);
+      const pending = stores.dedupe.pendingCount();
+      if (pending > 0) logger.info({ count: pending }, 'answering updates received before the last stop');
+      queue.start();
       const pruneOld = () => stores.dedupe.prune(new Date(now().getTime() - 7 * 86_400_000));
       pruneOld();
       pruneTimer = setInterval(pruneOld, 3_600_000);
@@ -300,6 +303,12 @@ export function createApp(options: AppOptions): App {
       });
       await reminders.stop();
       await queue.drain();
+      await pool?.close();
     },
   };
+}
+
+/** The numeric Zalo client settings (functions such as an injected sleep stay in this thread). */
+function numbersOnly(o: Partial<Omit<ZaloClientOptions, 'token' | 'logger'>>): { maxRetries?: number; backoffMs?: number; maxDelayMs?: number; timeoutMs?: number } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => typeof v === 'number'));
 }

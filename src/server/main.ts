@@ -1,14 +1,34 @@
 /**
  * `npm start`: configuration → logger → SQLite → assistant (builds the index first when DATA_DIR
  * has none) → HTTP server with the channels whose tokens are set (web chat + API always).
- * SIGTERM/SIGINT stop accepting, drain the reply queue, then close the database.
+ * Answers are computed in worker threads (ANSWER_WORKERS, default: cores − 1, at least 1; 0 answers
+ * on the HTTP thread). SIGTERM/SIGINT stop accepting, finish the running replies (the stored
+ * backlog is answered after the next start), then close the database.
  */
+import os from 'node:os';
+import { z } from 'zod';
+import { DocumentAssistant } from '../answer/index.js';
 import { bootstrap, onShutdown } from './bootstrap.js';
 import { createApp } from './app.js';
 
+/** Answering threads: one per core left after the HTTP thread (at least one). */
+function workerCount(env: NodeJS.ProcessEnv = process.env): number {
+  const set = z.coerce.number().int().min(0).max(64).safeParse(env.ANSWER_WORKERS);
+  if (env.ANSWER_WORKERS !== undefined && set.success) return set.data;
+  return Math.max(1, os.availableParallelism() - 1);
+}
+
 async function main(): Promise<void> {
   const { config, logger, stores, assistant } = await bootstrap();
-  const app = createApp({ config, assistant, stores, logger, defaultMetrics: true });
+  const app = createApp({
+    config, assistant, stores, logger, defaultMetrics: true,
+    // Answers are computed in worker threads so this event loop only acknowledges webhooks.
+    workers: workerCount(),
+    onReindexed: async () => {
+      // Reminders and /readyz use this thread's assistant: load the index the worker just built.
+      if (assistant instanceof DocumentAssistant) await assistant.load();
+    },
+  });
   await app.start();
   onShutdown(logger, async () => {
     await app.close();

@@ -1,10 +1,14 @@
 /**
- * The reply queue: webhooks enqueue and return 200 at once; workers compute answers and send
- * replies. Jobs are plain JSON (channel + update) so a Redis-backed queue (BullMQ) can implement
- * the same interface when replicas share the work.
+ * The reply queue. Webhooks validate, dedupe and store the update in the inbox (SQLite, with its
+ * payload) and return 200 at once; the stored, not-yet-done updates ARE the queue. This
+ * dispatcher drains them oldest first into a runner (in-process, or a pool of worker threads)
+ * with bounded concurrency, and marks each done when handled. Nothing is refused for being busy:
+ * the backlog lives on disk, memory holds only the jobs running. A crash loses nothing that was
+ * acknowledged: the next start drains what was left. Jobs are plain JSON (channel + update), so a
+ * Redis- or PostgreSQL-backed queue can implement the same interface when replicas share work.
  */
 import type { Logger } from 'pino';
-import type { ChannelName } from '../storage/stores.js';
+import type { ChannelName, DedupeStore } from '../storage/stores.js';
 
 export interface ReplyJob {
   channel: ChannelName;
@@ -17,90 +21,129 @@ export interface ReplyJob {
 export type JobHandler = (job: ReplyJob) => Promise<void>;
 
 export interface ReplyQueue {
-  /** False when the queue is full or closing (the webhook then answers 503 so the platform retries). */
-  enqueue(job: ReplyJob): boolean;
+  /** A new update was stored in the backlog: start it when a slot is free. */
+  notify(): void;
+  /** Updates stored and not answered yet (waiting + running). */
   depth(): number;
-  /** Stop accepting jobs and wait for queued and running ones to finish. */
+  /** Resolves when the backlog is empty and nothing runs (tests wait on it instead of sleeping). */
+  idle(): Promise<void>;
+  /** Stop starting jobs and wait for the running ones; the rest stays stored for the next start. */
   drain(): Promise<void>;
 }
 
-export interface InProcessQueueOptions {
+export interface InboxQueueOptions {
+  inbox: DedupeStore;
   handler: JobHandler;
   logger: Logger;
-  /** Jobs waiting (not running). Default: 1000. */
-  maxSize?: number;
-  /** Jobs running at once. Default: 4. */
+  /** Jobs running at once. Default: 8. */
   concurrency?: number;
-  /** Called whenever depth changes (metrics gauge). */
+  now?: () => Date;
+  /** Called whenever depth may have changed (metrics gauge). */
   onDepth?: (depth: number) => void;
 }
 
-export const QUEUE_DEFAULTS = { maxSize: 1000, concurrency: 4 } as const;
+export const QUEUE_DEFAULTS = { concurrency: 8 } as const;
 
-export class InProcessQueue implements ReplyQueue {
-  private readonly waiting: ReplyJob[] = [];
-  private running = 0;
+const jobId = (channel: string, key: string) => `${channel}\u0000${key}`;
+
+export class InboxQueue implements ReplyQueue {
+  private readonly running = new Set<string>();
   private closing = false;
+  private scheduled = false;
   private idleWaiters: Array<() => void> = [];
-  private readonly maxSize: number;
+  private drainWaiters: Array<() => void> = [];
   private readonly concurrency: number;
+  private readonly now: () => Date;
+  /** Stored and not done (running included); counted here so depth costs no query per job. */
+  private backlog = 0;
+  /** Sequence number of the newest stored update already started. */
+  private cursor = 0;
 
-  constructor(private readonly options: InProcessQueueOptions) {
-    this.maxSize = options.maxSize ?? QUEUE_DEFAULTS.maxSize;
+  constructor(private readonly options: InboxQueueOptions) {
     this.concurrency = options.concurrency ?? QUEUE_DEFAULTS.concurrency;
+    this.now = options.now ?? (() => new Date());
   }
 
-  enqueue(job: ReplyJob): boolean {
-    if (this.closing || this.waiting.length >= this.maxSize) return false;
-    this.waiting.push(job);
-    this.changed();
-    this.pump();
-    return true;
+  /** Begin draining what is stored (updates left by a previous run included). */
+  start(): void {
+    this.backlog = this.options.inbox.pendingCount();
+    this.schedule();
+  }
+
+  /** One new update was stored (webhook accepted it). */
+  notify(): void {
+    this.backlog += 1;
+    this.schedule();
   }
 
   depth(): number {
-    return this.waiting.length + this.running;
+    return this.backlog;
+  }
+
+  async idle(): Promise<void> {
+    if (this.running.size === 0 && this.backlog === 0) return;
+    const done = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    this.schedule();
+    await done;
   }
 
   async drain(): Promise<void> {
     this.closing = true;
-    if (this.depth() === 0) return;
-    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    if (this.running.size === 0) return;
+    await new Promise<void>((resolve) => this.drainWaiters.push(resolve));
   }
 
-  /** Resolves when nothing is queued or running (tests wait on it instead of sleeping). */
-  async idle(): Promise<void> {
-    if (this.depth() === 0) return;
-    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  private schedule(): void {
+    // Coalesced: a burst of webhooks costs one backlog read, after the responses are written.
+    if (this.scheduled || this.closing) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pump();
+    });
   }
 
   private pump(): void {
-    while (this.running < this.concurrency && this.waiting.length > 0) {
-      const job = this.waiting.shift()!;
-      this.running += 1;
-      void this.run(job);
+    if (this.closing) return;
+    const free = this.concurrency - this.running.size;
+    if (free > 0) {
+      // Read past what already runs (it is still "not done" in the inbox).
+      const batch = this.options.inbox.pendingAfter(this.cursor, free);
+      for (const item of batch) {
+        this.cursor = item.seq;
+        const id = jobId(item.channel, item.key);
+        if (this.running.has(id)) continue;
+        this.running.add(id);
+        void this.run(id, { channel: item.channel, key: item.key, update: item.payload });
+      }
+      // Nothing stored and nothing running: start over from the beginning next time, so a
+      // sequence number reused after old rows were pruned is never skipped.
+      if (batch.length === 0 && this.running.size === 0) this.cursor = 0;
     }
+    this.options.onDepth?.(this.backlog);
+    if (this.backlog === 0 && this.running.size === 0) for (const w of this.idleWaiters.splice(0)) w();
   }
 
-  private async run(job: ReplyJob): Promise<void> {
+  private async run(id: string, job: ReplyJob): Promise<void> {
     try {
       await this.options.handler(job);
     } catch (err) {
-      // Handlers reply politely themselves; reaching here is a bug, never a reason to stop the worker.
+      // Handlers reply politely themselves; reaching here is a bug or a dead worker.
       this.options.logger.error({ err, channel: job.channel, updateId: job.key }, 'reply job failed');
     } finally {
-      this.running -= 1;
-      this.changed();
-      this.pump();
-      if (this.depth() === 0) {
-        const waiters = this.idleWaiters;
-        this.idleWaiters = [];
-        for (const w of waiters) w();
+      // Done even on failure: the handler already answered politely; re-answering is worse.
+      try {
+        this.options.inbox.done(job.channel, job.key, this.now());
+      } catch (err) {
+        this.options.logger.error({ err, channel: job.channel, updateId: job.key }, 'could not mark the update done');
+      }
+      this.backlog = Math.max(0, this.backlog - 1);
+      this.running.delete(id);
+      if (this.closing) {
+        if (this.running.size === 0) for (const w of this.drainWaiters.splice(0)) w();
+      } else {
+        this.schedule();
       }
     }
-  }
-
-  private changed(): void {
-    this.options.onDepth?.(this.depth());
   }
 }

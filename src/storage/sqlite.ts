@@ -62,6 +62,12 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE INDEX inbox_received_at ON inbox (received_at);
     `,
   },
+  {
+    // The inbox is the reply queue's backlog, read often as "not done yet, oldest first"
+    // (index entries are ordered by rowid within one done_at value).
+    version: 2,
+    sql: `CREATE INDEX inbox_pending ON inbox (done_at);`,
+  },
 ];
 
 export interface SqliteStoresOptions {
@@ -328,6 +334,8 @@ class SqliteDedupe implements DedupeStore {
   private readonly remove;
   private readonly markDone;
   private readonly pendingStmt;
+  private readonly countStmt;
+  private readonly afterStmt;
   private readonly pruneStmt;
   constructor(db: Database.Database) {
     this.insert = db.prepare(
@@ -335,7 +343,9 @@ class SqliteDedupe implements DedupeStore {
     );
     this.remove = db.prepare('DELETE FROM inbox WHERE channel = ? AND key = ?');
     this.markDone = db.prepare('UPDATE inbox SET done_at = ?, payload = \'null\' WHERE channel = ? AND key = ?');
-    this.pendingStmt = db.prepare('SELECT channel, key, payload FROM inbox WHERE done_at IS NULL ORDER BY received_at');
+    this.pendingStmt = db.prepare('SELECT channel, key, payload FROM inbox WHERE done_at IS NULL ORDER BY rowid LIMIT ?');
+    this.afterStmt = db.prepare('SELECT rowid AS seq, channel, key, payload FROM inbox WHERE done_at IS NULL AND rowid > ? ORDER BY rowid LIMIT ?');
+    this.countStmt = db.prepare('SELECT count(*) AS n FROM inbox WHERE done_at IS NULL');
     this.pruneStmt = db.prepare('DELETE FROM inbox WHERE received_at < ? AND done_at IS NOT NULL');
   }
   claim(item: InboxItem, at: Date): boolean {
@@ -347,12 +357,23 @@ class SqliteDedupe implements DedupeStore {
   done(channel: ChannelName, key: string, at: Date): void {
     this.markDone.run(iso(at), channel, key);
   }
-  pending(): InboxItem[] {
-    return (this.pendingStmt.all() as Array<{ channel: string; key: string; payload: string }>).map((r) => ({
+  pending(limit = -1): InboxItem[] {
+    return (this.pendingStmt.all(limit) as Array<{ channel: string; key: string; payload: string }>).map((r) => ({
       channel: ChannelName.parse(r.channel),
       key: r.key,
       payload: JSON.parse(r.payload) as unknown,
     }));
+  }
+  pendingAfter(after: number, limit: number): Array<InboxItem & { seq: number }> {
+    return (this.afterStmt.all(after, limit) as Array<{ seq: number; channel: string; key: string; payload: string }>).map((r) => ({
+      seq: r.seq,
+      channel: ChannelName.parse(r.channel),
+      key: r.key,
+      payload: JSON.parse(r.payload) as unknown,
+    }));
+  }
+  pendingCount(): number {
+    return (this.countStmt.get() as { n: number }).n;
   }
   prune(before: Date): number {
     return this.pruneStmt.run(iso(before)).changes;

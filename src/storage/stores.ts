@@ -121,11 +121,21 @@ export interface InboxItem {
 export interface DedupeStore {
   /** False when the key was seen before (duplicate delivery). */
   claim(item: InboxItem, at: Date): boolean;
-  /** Forget a claim (the update could not be queued, so the platform's retry must be accepted). */
+  /** Forget a claim (the update could not be kept, so the platform's retry must be accepted). */
   unclaim(channel: ChannelName, key: string): void;
   done(channel: ChannelName, key: string, at: Date): void;
-  /** Claimed but never marked done (server stopped before replying). */
-  pending(): InboxItem[];
+  /**
+   * Claimed but not marked done yet, oldest first: the durable backlog the reply workers drain
+   * (and, after a crash, what was acknowledged but never answered). `limit` bounds the batch.
+   */
+  pending(limit?: number): InboxItem[];
+  /**
+   * Like `pending`, only items stored after the one with sequence number `after` (0 = from the
+   * start), each with its sequence number: the queue reads past the jobs it already runs.
+   */
+  pendingAfter(after: number, limit: number): Array<InboxItem & { seq: number }>;
+  /** How many updates wait in the backlog (claimed, not done). */
+  pendingCount(): number;
   /** Drop keys older than the given date. */
   prune(before: Date): number;
 }

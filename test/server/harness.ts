@@ -71,7 +71,9 @@ export interface HarnessOptions {
   now?: Date;
   telegram?: FakeBotApi;
   zalo?: FakeBotApi;
-  queue?: { maxSize?: number; concurrency?: number };
+  queue?: { concurrency?: number };
+  /** Answering worker threads (0 = answer in the test's thread with the injected assistant). */
+  workers?: number;
   /** Overrides of the Telegram client bounds (timeouts, retries). */
   telegramRetry?: AppOptions['telegramRetry'];
 }
@@ -115,6 +117,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     zaloClient: { sleep: async () => {}, timeoutMs: 2000 },
     reminders: false,
     ...(options.queue ? { queue: options.queue } : {}),
+    ...(options.workers ? { workers: options.workers } : {}),
   });
   const url = await app.start({ host: '127.0.0.1', port: 0 });
   return {

@@ -1,7 +1,8 @@
 /**
- * Fast ack and the bounded reply queue: webhooks return before the answer is computed, a full
- * queue answers 503 (and forgets the dedupe key so the platform's retry is accepted), an update
- * received before a crash is answered after the restart, and shutdown drains the queue.
+ * Fast ack and the durable reply queue: webhooks return before the answer is computed and are
+ * never refused for being busy (the stored updates are the backlog, drained with bounded
+ * concurrency), an update received before a crash is answered after the restart, and shutdown
+ * finishes the running answers and keeps the rest for the next start.
  */
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -37,34 +38,34 @@ afterEach(async () => {
 });
 
 describe('reply queue', () => {
-  it('acknowledges before answering, and answers 503 when full', async () => {
+  it('acknowledges before answering, never refuses when busy, and drains the backlog in order', async () => {
     const assistant = new GatedAssistant();
-    // One running, one waiting.
-    h = await startHarness({ assistant, queue: { maxSize: 1, concurrency: 1 } });
+    h = await startHarness({ assistant, queue: { concurrency: 1 } });
     const local = h;
     const { app, url } = h;
     const first = await postTelegram(local, tgTextUpdate('một', { chatId: 11 }));
     expect(first.status).toBe(200); // acknowledged while the answer is still pending
     await assistant.waitStarted(1);
     expect(h.telegram.sentTexts(11)).toEqual([]);
-    expect((await postTelegram(local, tgTextUpdate('hai', { chatId: 12 }))).status).toBe(200);
-    const third = tgTextUpdate('ba', { chatId: 13 });
-    const full = await postTelegram(local, third);
-    expect(full.status).toBe(503);
+    // One answer runs; many more arrive: all acknowledged and stored, none refused.
+    const more = await Promise.all(Array.from({ length: 20 }, (_, i) => postTelegram(local, tgTextUpdate(`số ${i}`, { chatId: 100 + i }))));
+    expect(more.map((r) => r.status)).toEqual(more.map(() => 200));
+    expect(assistant.started).toBe(1); // bounded: only `concurrency` jobs in memory
+    expect(app.queue.depth()).toBe(21);
     const metrics = await (await fetch(`${url}/metrics`)).text();
-    expect(metrics).toMatch(/troly_queue_depth 2/);
-    expect(metrics).toMatch(/troly_webhook_rejects_total\{channel="telegram",reason="queue_full"\} 1/);
-    assistant.release();
-    await assistant.waitStarted(2);
-    assistant.release();
+    expect(metrics).toMatch(/troly_queue_depth 21/);
+    expect(metrics).not.toMatch(/reason="queue_full"/);
+    for (let n = 1; n <= 21; n++) {
+      await assistant.waitStarted(n);
+      assistant.release();
+    }
     await app.queue.idle();
-    // The platform retries the refused update: it is accepted, not taken for a duplicate.
-    const retried = postTelegram(local, third);
-    await assistant.waitStarted(3);
-    assistant.release();
-    expect((await retried).status).toBe(200);
-    await app.queue.idle();
-    expect(h.telegram.sentTexts(13)).toEqual(['Trả lời: ba']);
+    expect(h.telegram.sentTexts(11)).toEqual(['Trả lời: một']);
+    for (let i = 0; i < 20; i++) expect(h.telegram.sentTexts(100 + i)).toEqual([`Trả lời: số ${i}`]);
+    // Oldest first.
+    const order = h.telegram.callsTo('sendMessage').map((c) => Number(c.params.chat_id));
+    expect(order).toEqual([11, ...Array.from({ length: 20 }, (_, i) => 100 + i)]);
+    expect(app.queue.depth()).toBe(0);
   });
 
   it('answers after a restart an update that was acknowledged but not answered before a crash', async () => {
@@ -81,18 +82,25 @@ describe('reply queue', () => {
     expect((await postTelegram(h, tgTextUpdate('trước khi sập', { chatId: 21, updateId: 880001 }))).body.duplicate).toBe(true);
   });
 
-  it('drains queued answers on close', async () => {
+  it('finishes the running answer on close and answers the stored rest after the restart', async () => {
     const assistant = new GatedAssistant();
-    h = await startHarness({ assistant, telegram: fakeTelegram(TOKENS.telegram), zalo: fakeZalo(TOKENS.zalo) });
+    const dataDir = tempDir();
+    h = await startHarness({ assistant, dataDir, queue: { concurrency: 1 }, telegram: fakeTelegram(TOKENS.telegram), zalo: fakeZalo(TOKENS.zalo) });
     await postTelegram(h, tgTextUpdate('đang xử lý', { chatId: 31 }));
     await assistant.waitStarted(1);
+    await postTelegram(h, tgTextUpdate('chờ đến lần sau', { chatId: 32 }));
     const closing = h.app.close();
     assistant.release();
     await closing;
     expect(h.telegram.sentTexts(31)).toEqual(['Trả lời: đang xử lý']);
+    expect(h.telegram.sentTexts(32)).toEqual([]);
+    expect(h.stores.dedupe.pending().map((p) => p.key)).toHaveLength(1);
     h.stores.close();
-    await h.telegram.close();
+    const telegram = h.telegram;
     await h.zalo.close();
-    h = undefined;
+    h = await startHarness({ assistant: new TransportAssistant(), dataDir, telegram });
+    await h.app.queue.idle();
+    expect(h.telegram.sentTexts(32)).toEqual(['Trả lời: chờ đến lần sau']);
+    expect(h.telegram.sentTexts(31)).toEqual(['Trả lời: đang xử lý']);
   });
 });

@@ -48,6 +48,8 @@ export interface TelegramChannelOptions {
   maxNetworkRetries?: number;
   /** Pause before a network retry, ms. Default: 1000. */
   networkRetryDelayMs?: number;
+  /** Give up getMe at start (or before the first update) after this long, ms. Default: 30 000. */
+  initTimeoutMs?: number;
 }
 
 /** Defaults that bound one reply: worst case ≈ (1 + retries) × timeout + pauses, never minutes. */
@@ -108,9 +110,18 @@ export class TelegramChannel {
     this.install();
   }
 
+  /**
+   * getMe unless known. grammY's init retries getMe forever; bounded here so start-up and a
+   * reply job fail (logged) instead of waiting for an unreachable Bot API.
+   */
+  async ensureInit(): Promise<void> {
+    // grammY types its signal with the abort-controller polyfill; the platform one works at run time.
+    if (!this.bot.isInited()) await this.bot.init(AbortSignal.timeout(this.options.initTimeoutMs ?? 30_000) as Parameters<Bot["init"]>[0]);
+  }
+
   /** getMe (unless botInfo was given) and the command menu with Vietnamese descriptions. */
   async init(): Promise<void> {
-    await this.bot.init();
+    await this.ensureInit();
     await this.bot.api.setMyCommands(COMMANDS);
     this.logger.info({ username: this.bot.botInfo.username }, 'telegram bot ready');
   }

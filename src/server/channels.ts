@@ -1,0 +1,90 @@
+/**
+ * The answering side of the server: conversation service, Telegram and Zalo channels, and the
+ * handler of one stored update. Built once in the HTTP process (reminders, web chat, in-process
+ * answering) and once per answering worker thread (src/server/worker.ts), from the same config.
+ */
+import type { Logger } from 'pino';
+import type { Update, UserFromGetMe } from 'grammy/types';
+import type { Assistant } from '../answer/assistant.js';
+import type { Config } from '../config.js';
+import { ConversationService } from '../channels/conversation.js';
+import { TelegramChannel, type TelegramChannelOptions } from '../channels/telegram/channel.js';
+import { ZaloClient, type ZaloClientOptions } from '../channels/zalo/client.js';
+import { ZaloChannel, ZaloEvent } from '../channels/zalo/channel.js';
+import type { Stores } from '../storage/stores.js';
+import type { Metrics } from './metrics.js';
+import type { ReplyJob } from './queue.js';
+import { SlidingWindowLimiter } from './rate-limit.js';
+
+export type TelegramClientBounds = Pick<
+  TelegramChannelOptions,
+  'maxRetryAttempts' | 'maxDelaySeconds' | 'timeoutSeconds' | 'maxNetworkRetries' | 'networkRetryDelayMs' | 'initTimeoutMs'
+>;
+
+export interface ChannelSetOptions {
+  config: Config;
+  assistant: Assistant;
+  stores: Stores;
+  logger: Logger;
+  metrics?: Metrics;
+  now: () => Date;
+  telegramBotInfo?: UserFromGetMe;
+  telegramRetry?: TelegramClientBounds;
+  zaloClient?: Partial<Omit<ZaloClientOptions, 'token' | 'logger'>>;
+}
+
+export interface ChannelSet {
+  conversation: ConversationService;
+  telegram?: TelegramChannel;
+  zalo?: ZaloChannel;
+  zaloClient?: ZaloClient;
+  /** Answers one stored update (marking it done is the queue's job). Never throws for user input. */
+  handle(job: ReplyJob): Promise<void>;
+}
+
+export function createChannelSet(options: ChannelSetOptions): ChannelSet {
+  const { config, assistant, stores, logger, metrics, now } = options;
+  const conversation = new ConversationService({
+    assistant,
+    stores,
+    logger,
+    ...(metrics ? { metrics } : {}),
+    rateLimiter: new SlidingWindowLimiter(config.RATE_LIMIT_PER_MINUTE),
+    admins: { telegram: config.TELEGRAM_ADMIN_IDS, zalo: config.ZALO_ADMIN_IDS },
+    timezone: config.TIMEZONE,
+    now,
+  });
+  let telegram: TelegramChannel | undefined;
+  if (config.TELEGRAM_BOT_TOKEN) {
+    telegram = new TelegramChannel({
+      token: config.TELEGRAM_BOT_TOKEN,
+      apiRoot: config.TELEGRAM_API_ROOT,
+      conversation,
+      logger,
+      ...(options.telegramBotInfo ? { botInfo: options.telegramBotInfo } : {}),
+      ...options.telegramRetry,
+    });
+  }
+  let zaloClient: ZaloClient | undefined;
+  let zalo: ZaloChannel | undefined;
+  if (config.ZALO_BOT_TOKEN) {
+    zaloClient = new ZaloClient({ token: config.ZALO_BOT_TOKEN, baseUrl: config.ZALO_API_BASE, logger: logger.child({ channel: 'zalo' }), ...options.zaloClient });
+    zalo = new ZaloChannel({ client: zaloClient, conversation, logger });
+  }
+  const handle = async (job: ReplyJob): Promise<void> => {
+    if (job.channel === 'telegram' && telegram) {
+      await telegram.ensureInit();
+      await telegram.handleUpdate(job.update as Update);
+    } else if (job.channel === 'zalo' && zalo) {
+      await zalo.handleEvent(ZaloEvent.parse(job.update), job.key);
+    } else {
+      logger.warn({ channel: job.channel, updateId: job.key }, 'update for a channel that is off; dropped');
+    }
+  };
+  return {
+    conversation,
+    handle,
+    ...(telegram ? { telegram } : {}),
+    ...(zalo ? { zalo, zaloClient } : {}),
+  };
+}
