@@ -39,10 +39,10 @@ export interface Runtime {
   assistant: Assistant;
 }
 
-export async function bootstrap(): Promise<Runtime> {
+export async function bootstrap(options: { walAutoCheckpoint?: number } = {}): Promise<Runtime> {
   const config = configOrExit();
   const logger = loggerFor(config);
-  const stores = openSqliteStores({ file: path.join(config.DATA_DIR, 'app.db'), logger });
+  const stores = openSqliteStores({ file: path.join(config.DATA_DIR, 'app.db'), logger, ...options });
   await logOcrAvailability(logger, { lang: config.OCR_LANG });
   const assistant = await createAssistant({
     dataDir: config.DATA_DIR,

@@ -19,11 +19,13 @@ function workerCount(env: NodeJS.ProcessEnv = process.env): number {
 }
 
 async function main(): Promise<void> {
-  const { config, logger, stores, assistant } = await bootstrap();
+  const workers = workerCount();
+  // With workers, their connections checkpoint the WAL; this thread only appends and acknowledges.
+  const { config, logger, stores, assistant } = await bootstrap(workers > 0 ? { walAutoCheckpoint: 0 } : {});
   const app = createApp({
     config, assistant, stores, logger, defaultMetrics: true,
     // Answers are computed in worker threads so this event loop only acknowledges webhooks.
-    workers: workerCount(),
+    workers,
     onReindexed: async () => {
       // Reminders and /readyz use this thread's assistant: load the index the worker just built.
       if (assistant instanceof DocumentAssistant) await assistant.load();

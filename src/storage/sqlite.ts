@@ -74,6 +74,12 @@ export interface SqliteStoresOptions {
   /** File path, or ':memory:' for tests. */
   file: string;
   logger?: Logger;
+  /**
+   * WAL pages before this connection checkpoints on commit (SQLite default: 1000); 0 = never.
+   * The webhook thread sets 0 when answering workers (other connections) do the checkpoints,
+   * so it never stalls in a checkpoint's fsync while acknowledging.
+   */
+  walAutoCheckpoint?: number;
 }
 
 /** Opens (creating when needed) DATA_DIR/app.db and applies pending migrations. */
@@ -84,6 +90,7 @@ export function openSqliteStores(options: SqliteStoresOptions): Stores {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  if (options.walAutoCheckpoint !== undefined) db.pragma(`wal_autocheckpoint = ${Math.max(0, Math.floor(options.walAutoCheckpoint))}`);
   migrate(db, options.logger);
   return {
     profiles: new SqliteProfiles(db),

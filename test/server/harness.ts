@@ -74,6 +74,7 @@ export interface HarnessOptions {
   queue?: { concurrency?: number };
   /** Answering worker threads (0 = answer in the test's thread with the injected assistant). */
   workers?: number;
+  onReindexed?: () => Promise<void>;
   /** Overrides of the Telegram client bounds (timeouts, retries). */
   telegramRetry?: AppOptions['telegramRetry'];
 }
@@ -118,6 +119,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     reminders: false,
     ...(options.queue ? { queue: options.queue } : {}),
     ...(options.workers ? { workers: options.workers } : {}),
+    ...(options.onReindexed ? { onReindexed: options.onReindexed } : {}),
   });
   const url = await app.start({ host: '127.0.0.1', port: 0 });
   return {

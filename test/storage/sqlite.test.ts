@@ -74,6 +74,24 @@ describe('DedupeStore', () => {
   });
 });
 
+describe('DedupeStore as the reply backlog', () => {
+  it('lists undone updates oldest first, in bounded batches after a sequence number, and counts them', () => {
+    const s = openSqliteStores({ file: ':memory:' });
+    const at = new Date('2024-11-10T02:00:00Z');
+    for (let i = 1; i <= 5; i++) s.dedupe.claim({ channel: 'telegram', key: String(i), payload: { update_id: i } }, at);
+    s.dedupe.done('telegram', '2', at);
+    expect(s.dedupe.pendingCount()).toBe(4);
+    expect(s.dedupe.pending(2).map((p) => p.key)).toEqual(['1', '3']);
+    const first = s.dedupe.pendingAfter(0, 2);
+    expect(first.map((p) => p.key)).toEqual(['1', '3']);
+    expect(first[0]!.payload).toEqual({ update_id: 1 });
+    const next = s.dedupe.pendingAfter(first[1]!.seq, 10);
+    expect(next.map((p) => p.key)).toEqual(['4', '5']);
+    expect(s.dedupe.pendingAfter(next[1]!.seq, 10)).toEqual([]);
+    s.close();
+  });
+});
+
 describe('ReminderLedger', () => {
   it('claims each task/threshold/due once; release lets the next run retry', () => {
     const s = openSqliteStores({ file: ':memory:' });
