@@ -68,6 +68,18 @@ describe('reply queue', () => {
     expect(app.queue.depth()).toBe(0);
   });
 
+  it('answers updates stored after old ones were pruned (sequence numbers reused) ', async () => {
+    h = await startHarness({ assistant: new TransportAssistant() });
+    for (const [i, chatId] of [41, 42].entries()) {
+      await postTelegram(h, tgTextUpdate(`lượt ${i}`, { chatId, updateId: 990_000 + i }));
+      await h.app.queue.idle();
+      // Every handled row goes: the next one stored gets a sequence number used before.
+      expect(h.stores.dedupe.prune(new Date('2100-01-01T00:00:00Z'))).toBe(1);
+    }
+    expect(h.telegram.sentTexts(41)).toEqual(['Trả lời: lượt 0']);
+    expect(h.telegram.sentTexts(42)).toEqual(['Trả lời: lượt 1']);
+  });
+
   it('answers after a restart an update that was acknowledged but not answered before a crash', async () => {
     const dataDir = tempDir();
     // The "crashed" server stored the update and never replied.
