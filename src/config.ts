@@ -52,6 +52,8 @@ export const ConfigSchema = z.object({
   OCR_LANG: z.string().default('vie'),
   /** OCR: seconds before a page is given up. Default: 120 */
   OCR_PAGE_TIMEOUT: z.coerce.number().int().positive().default(120),
+  /** Threads that compute answers for the server (0: on the HTTP thread). Default: cores − 1, at least 1 */
+  ANSWER_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
 });
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
 

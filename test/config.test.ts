@@ -26,6 +26,8 @@ describe('loadConfig', () => {
     expect(config.ALLOW_REMOTE_MODELS).toBe(true);
     expect(config.DATA_DIR).toBe('./data');
     expect(config.TELEGRAM_ADMIN_IDS).toEqual(['1', '22', '333']);
+    expect(loadConfig({}).ANSWER_WORKERS).toBeUndefined(); // the server then uses cores − 1
+    expect(loadConfig({ ANSWER_WORKERS: '0' }).ANSWER_WORKERS).toBe(0);
   });
 
   it('names the variable in the error', () => {
@@ -33,6 +35,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ ZALO_WEBHOOK_SECRET: 'short' })).toThrow(/ZALO_WEBHOOK_SECRET/);
     expect(() => loadConfig({ TELEGRAM_WEBHOOK_SECRET: 'has spaces!' })).toThrow(/TELEGRAM_WEBHOOK_SECRET/);
+    expect(() => loadConfig({ ANSWER_WORKERS: '-1' })).toThrow(/ANSWER_WORKERS/);
   });
 });
 

@@ -39,10 +39,12 @@ export interface Runtime {
   assistant: Assistant;
 }
 
-export async function bootstrap(options: { walAutoCheckpoint?: number } = {}): Promise<Runtime> {
+export async function bootstrap(
+  storeOptions: (config: Config) => { walAutoCheckpoint?: number } = () => ({}),
+): Promise<Runtime> {
   const config = configOrExit();
   const logger = loggerFor(config);
-  const stores = openSqliteStores({ file: path.join(config.DATA_DIR, 'app.db'), logger, ...options });
+  const stores = openSqliteStores({ file: path.join(config.DATA_DIR, 'app.db'), logger, ...storeOptions(config) });
   await logOcrAvailability(logger, { lang: config.OCR_LANG });
   const assistant = await createAssistant({
     dataDir: config.DATA_DIR,

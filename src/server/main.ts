@@ -6,22 +6,22 @@
  * backlog is answered after the next start), then close the database.
  */
 import os from 'node:os';
-import { z } from 'zod';
+import type { Config } from '../config.js';
 import { DocumentAssistant } from '../answer/index.js';
 import { bootstrap, onShutdown } from './bootstrap.js';
 import { createApp } from './app.js';
 
 /** Answering threads: one per core left after the HTTP thread (at least one). */
-function workerCount(env: NodeJS.ProcessEnv = process.env): number {
-  const set = z.coerce.number().int().min(0).max(64).safeParse(env.ANSWER_WORKERS);
-  if (env.ANSWER_WORKERS !== undefined && set.success) return set.data;
-  return Math.max(1, os.availableParallelism() - 1);
+function workerCount(config: Config): number {
+  return config.ANSWER_WORKERS ?? Math.max(1, os.availableParallelism() - 1);
 }
 
 async function main(): Promise<void> {
-  const workers = workerCount();
   // With workers, their connections checkpoint the WAL; this thread only appends and acknowledges.
-  const { config, logger, stores, assistant } = await bootstrap(workers > 0 ? { walAutoCheckpoint: 0 } : {});
+  const { config, logger, stores, assistant } = await bootstrap((config) =>
+    workerCount(config) > 0 ? { walAutoCheckpoint: 0 } : {},
+  );
+  const workers = workerCount(config);
   const app = createApp({
     config, assistant, stores, logger, defaultMetrics: true,
     // Answers are computed in worker threads so this event loop only acknowledges webhooks.

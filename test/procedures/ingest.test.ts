@@ -1,5 +1,5 @@
 /**
- * Procedure guides arriving as ordinary files go through the real ingest (helper A's readers and
+ * Procedure guides arriving as ordinary files go through the real ingest (the format readers and
  * tree builder) before extraction; these tests pin that the two fit together.
  */
 import path from 'node:path';

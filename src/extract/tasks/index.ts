@@ -13,7 +13,7 @@ import { assignmentTasks, headingAgencies, proseTasks, type CrossRefSource } fro
 import { tableTasks } from './tables.js';
 import { sectionTargets } from './targets.js';
 
-/** Bump when extraction output changes, so indexes rebuild (helper B keys its cache on it). */
+/** Bump when extraction output changes, so indexes rebuild (the reindex cache is keyed on it). */
 export const TASK_EXTRACTOR_VERSION = 1;
 
 /** Base confidence per source before per-record penalties. */
