@@ -221,17 +221,40 @@ export class LexicalIndex {
     if (exact.length > 0) this.accumulate(exact, EXACT_FIELDS, touched);
 
     const accept = options.accept;
-    const hits: LexicalHit[] = [];
+    const k = options.k ?? touched.length;
+    if (k <= 0) {
+      for (const doc of touched) {
+        this.scores[doc] = 0;
+        this.matched[doc] = 0;
+      }
+      return [];
+    }
+    // Keep only the best k (a min-heap of doc numbers, worst on top) instead of sorting every
+    // touched chunk: at 100× the corpus a common syllable touches tens of thousands of chunks.
+    const heap = new TopK(k, (a, b) => this.better(a, b));
     for (const doc of touched) {
+      const full = heap.full();
+      const keep = !full || this.better(doc, heap.worst());
+      if (keep && (!accept || accept(this.ids[doc]!))) heap.push(doc);
+    }
+    const hits = heap.sorted().map((doc): LexicalHit => {
       const bm25 = this.scores[doc]!;
       const matched = this.matched[doc]!;
+      return { id: this.ids[doc]!, score: bm25 * matched, bm25, matched };
+    });
+    for (const doc of touched) {
       this.scores[doc] = 0;
       this.matched[doc] = 0;
-      if (accept && !accept(this.ids[doc]!)) continue;
-      hits.push({ id: this.ids[doc]!, score: bm25 * matched, bm25, matched });
     }
-    hits.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
-    return options.k !== undefined && hits.length > options.k ? hits.slice(0, options.k) : hits;
+    return hits;
+  }
+
+  /** Ranking order: higher score first, then the smaller chunk id (stable across runs). */
+  private better(a: number, b: number): boolean {
+    const sa = this.scores[a]! * this.matched[a]!;
+    const sb = this.scores[b]! * this.matched[b]!;
+    if (sa !== sb) return sa > sb;
+    return this.ids[a]! < this.ids[b]!;
   }
 
   private accumulate(queryTerms: string[], fieldIdx: readonly number[], touched: number[]): void {
@@ -263,6 +286,56 @@ export class LexicalIndex {
         }
       }
     }
+  }
+}
+
+/** The best `k` items under `better`, as a binary heap with the worst kept item at the root. */
+class TopK {
+  private readonly items: number[] = [];
+  constructor(
+    private readonly k: number,
+    private readonly better: (a: number, b: number) => boolean,
+  ) {}
+
+  full(): boolean {
+    return this.items.length >= this.k;
+  }
+
+  worst(): number {
+    return this.items[0]!;
+  }
+
+  push(item: number): void {
+    if (this.k <= 0) return;
+    const h = this.items;
+    if (h.length < this.k) {
+      h.push(item);
+      let i = h.length - 1;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (!this.better(h[parent]!, h[i]!)) break;
+        [h[parent], h[i]] = [h[i]!, h[parent]!];
+        i = parent;
+      }
+      return;
+    }
+    h[0] = item;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let worst = i;
+      if (l < h.length && this.better(h[worst]!, h[l]!)) worst = l;
+      if (r < h.length && this.better(h[worst]!, h[r]!)) worst = r;
+      if (worst === i) break;
+      [h[worst], h[i]] = [h[i]!, h[worst]!];
+      i = worst;
+    }
+  }
+
+  /** Best first. */
+  sorted(): number[] {
+    return [...this.items].sort((a, b) => (this.better(a, b) ? -1 : this.better(b, a) ? 1 : 0));
   }
 }
 

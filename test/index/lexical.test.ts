@@ -86,6 +86,24 @@ describe('LexicalIndex', () => {
     expect(hits[0]!.score).toBeGreaterThan(0);
   });
 
+  it('keeps the best k of many touched chunks in ranking order (score, then id), whatever k is', () => {
+    // 300 chunks sharing common syllables with varied lengths and term counts, so scores spread and tie.
+    const many = Array.from({ length: 300 }, (_, i) =>
+      chunk(`m${String(i).padStart(3, '0')}`, `${'Sở Y tế chủ trì '.repeat(1 + (i % 4))}kiểm tra ${i % 7 === 0 ? 'an toàn thực phẩm' : 'hồ sơ'} đợt ${i % 5}.`),
+    );
+    const big = LexicalIndex.build(many, abbr);
+    const all = big.search('so y te chu tri an toan thuc pham');
+    expect(all.length).toBe(300);
+    for (let i = 1; i < all.length; i++) {
+      const [a, b] = [all[i - 1]!, all[i]!];
+      expect(a.score > b.score || (a.score === b.score && a.id < b.id), `${a.id} before ${b.id}`).toBe(true);
+    }
+    for (const k of [1, 5, 37, 299, 300, 500]) expect(big.search('so y te chu tri an toan thuc pham', { k })).toEqual(all.slice(0, k));
+    expect(big.search('so y te', { k: 0 })).toEqual([]);
+    // Nothing leaks from one search into the next (scores are reset even when cut).
+    expect(big.search('kiểm tra hồ sơ', { k: 3 })).toEqual(LexicalIndex.build(many, abbr).search('kiểm tra hồ sơ', { k: 3 }));
+  });
+
   it('returns nothing for a query without words', () => {
     expect(index.search('?!')).toEqual([]);
   });
