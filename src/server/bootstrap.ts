@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { Assistant } from '../answer/assistant.js';
-import { createAssistant } from '../answer/index.js';
+import { createAssistant, type AssistantOptions } from '../answer/index.js';
 import { logOcrAvailability } from '../reindex/pipeline.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { createLogger, type Logger } from '../logging.js';
@@ -32,6 +32,18 @@ export function loggerFor(config: Config): Logger {
   });
 }
 
+/** The assistant's options from the configuration (the HTTP process and every answering worker). */
+export function assistantOptions(config: Config, logger: Logger): AssistantOptions {
+  return {
+    dataDir: config.DATA_DIR,
+    knowledgeDir: config.KNOWLEDGE_DIR,
+    modelDir: config.MODEL_DIR,
+    embeddingModel: config.EMBEDDING_MODEL,
+    allowRemoteModels: config.ALLOW_REMOTE_MODELS,
+    logger,
+  };
+}
+
 export interface Runtime {
   config: Config;
   logger: Logger;
@@ -46,14 +58,7 @@ export async function bootstrap(
   const logger = loggerFor(config);
   const stores = openSqliteStores({ file: path.join(config.DATA_DIR, 'app.db'), logger, ...storeOptions(config) });
   await logOcrAvailability(logger, { lang: config.OCR_LANG });
-  const assistant = await createAssistant({
-    dataDir: config.DATA_DIR,
-    knowledgeDir: config.KNOWLEDGE_DIR,
-    modelDir: config.MODEL_DIR,
-    embeddingModel: config.EMBEDDING_MODEL,
-    allowRemoteModels: config.ALLOW_REMOTE_MODELS,
-    logger,
-  });
+  const assistant = await createAssistant(assistantOptions(config, logger));
   return { config, logger, stores, assistant };
 }
 

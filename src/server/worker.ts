@@ -12,7 +12,7 @@ import type { Answer, AnswerContext } from '../domain/answer.js';
 import type { AgencyChoice, AgencyTaskQuery, AgencyTasks, Assistant, ReindexSummary } from '../answer/assistant.js';
 import { DocumentAssistant } from '../answer/index.js';
 import { openSqliteStores } from '../storage/sqlite.js';
-import { loggerFor } from './bootstrap.js';
+import { assistantOptions, loggerFor } from './bootstrap.js';
 import { createChannelSet } from './channels.js';
 import { createMetrics } from './metrics.js';
 import type { ToWorker, WorkerInit } from './worker-pool.js';
@@ -65,12 +65,7 @@ const logger = loggerFor(config).child({ worker: init.index });
 const stores = openSqliteStores({ file: path.join(config.DATA_DIR, 'app.db') });
 const metrics = createMetrics();
 const inner = new DocumentAssistant({
-  dataDir: config.DATA_DIR,
-  knowledgeDir: config.KNOWLEDGE_DIR,
-  modelDir: config.MODEL_DIR,
-  embeddingModel: config.EMBEDDING_MODEL,
-  allowRemoteModels: config.ALLOW_REMOTE_MODELS,
-  logger,
+  ...assistantOptions(config, logger),
   // The HTTP process built the index before starting workers; never build a second one here.
   autoIndex: false,
 });

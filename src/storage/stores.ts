@@ -3,7 +3,7 @@
  * replace the embedded SQLite one when several replicas share the work (see DESIGN.md).
  */
 import { z } from 'zod';
-import { Citation, Intent } from '../domain/answer.js';
+import { AnswerContext, Citation } from '../domain/answer.js';
 
 export const ChannelName = z.enum(['telegram', 'zalo', 'web']);
 export type ChannelName = z.infer<typeof ChannelName>;
@@ -24,13 +24,14 @@ export const PendingOption = z.object({ label: z.string(), value: z.string(), pr
 export type PendingOption = z.infer<typeof PendingOption>;
 
 /** What a chat carries between turns; persisted as JSON so a restart keeps follow-ups working. */
-export const ConversationState = z.object({
-  previousQuestion: z.string().optional(),
-  subjectQuestion: z.string().optional(),
-  previousAnswer: z.string().optional(),
-  previousIntent: Intent.optional(),
-  taskIds: z.array(z.string()).default([]),
-  docIds: z.array(z.string()).default([]),
+export const ConversationState = AnswerContext.pick({
+  previousQuestion: true,
+  subjectQuestion: true,
+  previousAnswer: true,
+  previousIntent: true,
+  taskIds: true,
+  docIds: true,
+}).extend({
   /** Citations of the last answer, for /nguon. */
   citations: z.array(Citation).default([]),
   pending: z
