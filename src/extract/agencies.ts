@@ -127,9 +127,12 @@ export interface MatchContext {
   province?: string;
 }
 
-/** Separators between agencies in a list; "và/với/cùng" also join words inside names. */
-const LIST_SEPARATOR = /\s*[;,]\s*|\s+(?:và|với|cùng|va|voi)\s+/giu;
-const WEAK_SEPARATOR = /^\s+(?:và|với|cùng|va|voi)\s+$/iu;
+/**
+ * Separators between agencies in a list; "và/với/cùng" also join words inside names, and so may a
+ * line break inside a table cell (one agency per line, or one name broken over two lines).
+ */
+const LIST_SEPARATOR = /\s*[;,]\s*|\s+(?:và|với|cùng|va|voi)\s+|[^\S\n]*\n\s*/giu;
+const WEAK_SEPARATOR = /^(?:\s+(?:và|với|cùng|va|voi)\s+|[^\S\n]*\n\s*)$/iu;
 
 export class AgencyRegistry {
   readonly agencies: Agency[];
@@ -289,6 +292,16 @@ export class AgencyRegistry {
   }
 
   private exactKey(key: string): { template: AgencyTemplate; stripped: boolean } | undefined {
+    const hit = this.exactKeyOnce(key);
+    if (hit) return hit;
+    // Centrally-run cities (Cần Thơ, Đà Nẵng, Hải Phòng…) name their province-level bodies with
+    // "thành phố" where provinces write "tỉnh": "Công an thành phố", "Văn phòng UBND thành phố",
+    // "Các sở, ban, ngành thành phố". Only tried when the phrase matched nothing as written.
+    const city = /(^| )thanh pho( zzprovzz)?$/.exec(key);
+    return city ? this.exactKeyOnce(`${key.slice(0, city.index)}${city[1]}tinh${city[2] ?? ''}`) : undefined;
+  }
+
+  private exactKeyOnce(key: string): { template: AgencyTemplate; stripped: boolean } | undefined {
     for (const k of this.variants(key)) {
       const t = this.exact.get(k);
       if (t) return { template: t, stripped: false };
@@ -359,9 +372,12 @@ export class AgencyRegistry {
    * as refs with only `surface`.
    */
   parseList(text: string, context?: MatchContext): AgencyRef[] {
-    const source = squash(cleanText(stripParentheses(text)))
-      .replace(/^[-+*•]\s*/, '')
-      .replace(/[.:;,\s]+$/, '');
+    // Lines are kept apart (cells list agencies one per line); bullets and end punctuation go per line.
+    const source = cleanText(stripParentheses(text))
+      .split('\n')
+      .map((line) => squash(line).replace(/^[-+*•]\s*/, '').replace(/[.:;,\s]+$/, ''))
+      .filter(Boolean)
+      .join('\n');
     if (!source || /^[-–x*]$/i.test(source)) return [];
     const pieces: Array<{ start: number; end: number; weakBefore: boolean }> = [];
     let last = 0;

@@ -218,15 +218,19 @@ export function nextOccurrence(deadline: Deadline, afterIsoDate: string): string
   return next;
 }
 
-const LABEL = /(thoi gian (?:hoan thanh|thuc hien|bao cao)|thoi han(?: hoan thanh| thuc hien)?|tien do(?: thuc hien| hoan thanh)?|han chot|han hoan thanh)\s*:\s*/g;
+const LABEL = /(thoi gian (?:hoan thanh|thuc hien|bao cao)|thoi gian|thoi han(?: hoan thanh| thuc hien)?|tien do(?: thuc hien| hoan thanh)?|han chot|han hoan thanh)\s*:\s*/g;
 const PREFIX = '(?:(?:truoc|cham nhat(?:\\s+(?:vao|la))?|han|den(?:\\s+het)?|trong|hoan thanh(?:\\s+(?:truoc|trong))?|xong truoc|vao)\\s+)';
 const DATE_EXPR = '(?:ngay\\s+\\d{1,2}\\s*[/.-]\\s*\\d{1,2}(?:\\s*[/.-]\\s*\\d{4})?|\\d{1,2}\\s*[/.-]\\s*\\d{1,2}\\s*[/.-]\\s*\\d{4}|ngay\\s+\\d{1,2}\\s+(?:cua\\s+)?thang\\s+(?:\\d{1,2}(?:\\s+nam\\s+\\d{4})?|cuoi\\s+quy))';
 const MONTH_EXPR = 'thang\\s+\\d{1,2}(?:\\s*(?:nam\\s+|[/-]\\s*)\\d{4})';
 const QUARTER_EXPR = 'quy\\s*(?:[ivxl1]{1,4}|[1-4])(?:\\s*(?:nam\\s+|[/-]\\s*)\\d{4})';
+/** "6 tháng đầu năm 2025", "6 tháng cuối năm". */
+const HALF_EXPR = '6\\s+thang\\s+(?:dau|cuoi)\\s+nam(?:\\s+\\d{4})?';
+/** "(trước) ngày 15/12 hằng năm": a yearly date, not a date of the document's year. */
+const YEARLY_SUFFIX = '(?:\\s+(?:hang|moi)\\s+nam)?';
 const RECUR_EXPR = '(?:dinh ky\\s+)?(?:hang|moi)\\s+(?:quy|thang|nam|tuan)(?:\\s*\\([^)]{0,60}\\))?';
 const CONDITIONAL_EXPR = 'sau khi (?:co |duoc )?(?:ke hoach(?:\\s+va)?\\s+)?(?:huong dan|phe duyet|ban hanh)[^.;\\n]{0,80}';
 const INLINE = new RegExp(
-  `${CONDITIONAL_EXPR}|${PREFIX}(?:${DATE_EXPR}|${MONTH_EXPR}|${QUARTER_EXPR}|thang\\s+\\d{1,2}|nam\\s+\\d{4})|(?<![\\p{L}])(?:${MONTH_EXPR}|${QUARTER_EXPR}|${RECUR_EXPR})`,
+  `${CONDITIONAL_EXPR}|${PREFIX}(?:${DATE_EXPR}${YEARLY_SUFFIX}|${MONTH_EXPR}|${QUARTER_EXPR}|${HALF_EXPR}|thang\\s+\\d{1,2}|nam\\s+\\d{4})|(?<![\\p{L}])(?:${MONTH_EXPR}|${QUARTER_EXPR}|${HALF_EXPR}|${RECUR_EXPR})`,
   'gu',
 );
 

@@ -33,8 +33,17 @@ function inlineText(node: Node): string {
   return BLOCK_TAGS.has(tag) ? `\n${inner}\n` : inner;
 }
 
+/**
+ * A cell's text with its paragraph and line breaks kept as "\n": Word cells list agencies one per
+ * paragraph or per line break ("Sở Công Thương⏎Cục Hải quan tỉnh"), and the break is the only
+ * separator between them. Table readers that wrap lines visually (PDF, OCR) join with spaces.
+ */
 function cellText(el: HTMLElement): string {
-  return squash(cleanLine(inlineText(el).replace(/\n+/g, ' ')));
+  return inlineText(el)
+    .split(/\n+/)
+    .map((part) => squash(cleanLine(part)))
+    .filter(Boolean)
+    .join('\n');
 }
 
 /** Expand a <table> into a grid: rowspan repeats the cell below, colspan leaves the extra cells empty. */
@@ -127,7 +136,7 @@ export function readHtmlString(html: string, format: 'html' | 'docx'): ReadResul
     } else if (item.rows.length > 0) {
       const rowLines: LineSpan[] = [];
       for (const row of item.rows) {
-        lines.push(row.join(' | '));
+        lines.push(row.map((c) => c.replace(/\n/g, ' ')).join(' | '));
         rowLines.push([lines.length, lines.length]);
       }
       blocks.push({ kind: 'table', rows: item.rows, rowLines });

@@ -153,6 +153,8 @@ export function extractMetadata(input: MetadataInput): ExtractedMeta {
   let date: string | undefined;
   let province: string | undefined;
   let org: string | undefined;
+  /** "tỉnh", or "thành phố" for a centrally-run city. */
+  let level = 'tỉnh';
   for (const l of head) {
     const t = l.trim();
     if (!number && /^số\s*:?/iu.test(t)) number = parseNumber(t);
@@ -169,12 +171,16 @@ export function extractMetadata(input: MetadataInput): ExtractedMeta {
       if (/^ban can su dang/.test(f)) org = 'Ban cán sự đảng UBND';
       else if (!org && /^(uy ban nhan dan|ubnd)\b/.test(f)) org = 'UBND';
       else if (!org && /^hoi dong nhan dan\b/.test(f)) org = 'HĐND';
-      const prov = /^(?:tinh uy|tinh|thanh pho|uy ban nhan dan tinh|ubnd tinh)\s+(\p{L}.*)$/u.exec(f);
-      if (prov && !/^(uy|thanh hoa ban)$/.test(prov[1]!) && col.length < 40) {
+      const prov = /^(tinh uy|tinh|thanh pho|uy ban nhan dan tinh|ubnd tinh)\s+(\p{L}.*)$/u.exec(f);
+      if (prov && !/^(uy|thanh hoa ban)$/.test(prov[2]!) && col.length < 40) {
         const words = col.split(/\s+/);
-        const n = prov[1]!.split(/\s+/).length;
+        const n = prov[2]!.split(/\s+/).length;
         const name = titleCase(words.slice(words.length - n).join(' '));
-        if (!/^(Ủy|Uỷ)$/u.test(name)) province = province ?? name;
+        if (!/^(Ủy|Uỷ)$/u.test(name)) {
+          province = province ?? name;
+          // Centrally-run cities head their documents "THÀNH PHỐ CẦN THƠ": the issuer is "UBND thành phố …".
+          if (prov[1] === 'thanh pho' && fold(name) === fold(province)) level = 'thành phố';
+        }
       }
     }
   }
@@ -220,7 +226,7 @@ export function extractMetadata(input: MetadataInput): ExtractedMeta {
 
   province = canonicalProvince(province);
   if (!issuer || (org && !/^(ubnd|ủy ban|uỷ ban|ban cán sự)/iu.test(issuer))) {
-    if (org && province) issuer = `${org} tỉnh ${province}`;
+    if (org && province) issuer = `${org} ${level} ${province}`;
   }
   if (issuer) {
     issuer = issuer.replace(/^Ủy ban nhân dân|^Uỷ ban nhân dân/u, 'UBND').replace(/^Ban Cán sự đảng/u, 'Ban cán sự đảng');

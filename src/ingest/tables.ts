@@ -47,13 +47,35 @@ function splitGluedRoman(cell: string): { ordinal: string; title: string } | und
   return undefined;
 }
 
+/** Markup out, spaces squashed; line breaks inside a cell (Word paragraphs, <br>) stay as "\n". */
 function stripTags(cell: string): string {
-  return squash(cell.replace(/<[^>]+>/g, ' ').replace(/&nbsp;/g, ' ').replace(/&amp;/g, '&'));
+  return cell
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&amp;/g, '&')
+    .split('\n')
+    .map(squash)
+    .filter(Boolean)
+    .join('\n');
 }
 
 function isSeparatorRow(cells: readonly string[]): boolean {
   const filled = cells.filter((c) => c.trim() !== '');
   return filled.length > 0 && filled.every((c) => /^:?-{2,}:?$/.test(c.trim()));
+}
+
+/**
+ * "(1) | (2) | (3) | …" or "1 | 2 | 3 | …" under the header: Word tables number their columns so
+ * that other documents can cite them. Consecutive numbers from 1 in every cell, nothing else.
+ */
+function isColumnNumberRow(cells: readonly string[]): boolean {
+  const filled = cells.filter((c) => c.trim() !== '');
+  if (filled.length < 3 || filled.length !== cells.length) return false;
+  return filled.every((c, k) => {
+    const m = /^\(?(\d{1,2})\)?$/.exec(c.trim());
+    return m !== null && Number(m[1]) === k + 1;
+  });
 }
 
 /**
@@ -81,7 +103,7 @@ export function toTableNode(block: TableBlock): TableNode {
     const cells = cellsIn.map((c) => c.trim());
     while (cells.length > 0 && cells[cells.length - 1] === '') cells.pop();
     if (cells.length === 0 || cells.every((c) => c === '')) return;
-    if (isSeparatorRow(cells)) return;
+    if (isSeparatorRow(cells) || isColumnNumberRow(cells)) return;
     if (headerKey && cells.map((c) => fold(c)).join('|') === headerKey) return;
     const confidence = block.rowConfidence?.[i];
     const first = cells[0] ?? '';
@@ -265,7 +287,8 @@ function findTabCellTables(lines: readonly string[], skip: ReadonlySet<number>, 
       while (k < lines.length && !isBlank(k) && !skip.has(k)) {
         const line = lines[k]!;
         if (/^\t/.test(line) || cells.length === 0) cells.push(line.trim());
-        else cells[cells.length - 1] = `${cells[cells.length - 1]}\n${line.trim()}`;
+        // A line without the tab is the cell wrapped by the export, not a new paragraph.
+        else cells[cells.length - 1] = `${cells[cells.length - 1]} ${line.trim()}`;
         k++;
       }
       rows.push(cells);

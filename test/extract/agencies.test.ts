@@ -56,10 +56,10 @@ describe('parseList', () => {
   });
 
   it('keeps unknown agencies as surface-only refs instead of dropping them', () => {
-    const refs = registry.parseList('Sở Y tế; Trung tâm Kiểm soát bệnh tật');
+    const refs = registry.parseList('Sở Y tế; Trung tâm Nghiên cứu giống cây trồng');
     expect(refs).toEqual([
       { surface: 'Sở Y tế', agencyId: 'so-y-te', name: 'Sở Y tế', kind: 'sở' },
-      { surface: 'Trung tâm Kiểm soát bệnh tật' },
+      { surface: 'Trung tâm Nghiên cứu giống cây trồng' },
     ]);
   });
 
@@ -121,5 +121,39 @@ describe('groups', () => {
     expect(registry.groupIncludes('cac-don-vi-lien-quan', 'cong-an-tinh')).toBe(true);
     expect(registry.groupsOf('so-y-te@son-la')).toContain('cac-so-ban-nganh@son-la');
     expect(registry.groupsOf('so-y-te@son-la')).not.toContain('ubnd-cap-huyen@son-la');
+  });
+});
+
+describe('other provinces and centrally-run cities', () => {
+  const ct = { province: 'Cần Thơ' };
+  const ids = (refs: Array<{ agencyId?: string; surface: string }>) => refs.map((r) => r.agencyId ?? `?${r.surface}`);
+
+  it('reads "thành phố" where provinces write "tỉnh"', () => {
+    expect(ids(registry.parseList('Công an thành phố, Bộ Chỉ huy Quân sự thành phố', ct))).toEqual(['cong-an-tinh@can-tho', 'bo-chi-huy-quan-su@can-tho']);
+    expect(ids(registry.parseList('Văn phòng UBND thành phố; Các sở, ban, ngành thành phố', ct))).toEqual(['van-phong-ubnd@can-tho', 'cac-so-ban-nganh@can-tho']);
+    expect(registry.match('Chủ tịch UBND thành phố')?.template.id).toBe('ubnd-tinh');
+    // A named city of a province is still that city's UBND, and the group keeps its "thành phố".
+    expect(registry.match('UBND thành phố Thanh Hóa')?.template.id).toBe('ubnd-tp-tinh-ly');
+    expect(registry.match('UBND các huyện, thị xã, thành phố')?.template.id).toBe('ubnd-cap-huyen');
+  });
+
+  it('knows the district and commune levels of cities ("quận, huyện", "phường, xã")', () => {
+    expect(ids(registry.parseList('UBND quận, huyện', ct))).toEqual(['ubnd-cap-huyen@can-tho']);
+    expect(ids(registry.parseList('UBND các phường, xã, thị trấn', ct))).toEqual(['ubnd-cap-xa@can-tho']);
+    const spans = registry.findMentions('phối hợp với Công an thành phố, UBND quận, huyện xây dựng phương án', ct);
+    expect(ids(spans)).toEqual(['cong-an-tinh@can-tho', 'ubnd-cap-huyen@can-tho']);
+  });
+
+  it('knows common provincial bodies outside the sở list', () => {
+    const qn = { province: 'Quảng Ninh' };
+    expect(ids(registry.parseList('Ban Quản lý Khu kinh tế tỉnh; Ban Quản lý các khu công nghiệp tỉnh', qn))).toEqual(['ban-ql-kkt@quang-ninh', 'ban-ql-kcn@quang-ninh']);
+    expect(ids(registry.parseList('Chi nhánh Ngân hàng Chính sách xã hội tỉnh, Cục Hải quan tỉnh', qn))).toEqual(['nhcsxh-cn@quang-ninh', 'hai-quan@quang-ninh']);
+    expect(ids(registry.parseList('Ngân hàng Chính sách xã hội chi nhánh tỉnh', qn))).toEqual(['nhcsxh-cn@quang-ninh']);
+  });
+
+  it('splits a table cell on its line breaks, but keeps a name broken over two lines whole', () => {
+    expect(ids(registry.parseList('Sở Công Thương\nCục Hải quan tỉnh'))).toEqual(['so-cong-thuong', 'hai-quan']);
+    expect(ids(registry.parseList('- Sở Nông nghiệp và Phát triển nông thôn;\n- Hội Nông dân tỉnh.'))).toEqual(['so-nnptnt', 'hoi-nong-dan-tinh']);
+    expect(ids(registry.parseList('Sở Kế hoạch và\nĐầu tư'))).toEqual(['so-khdt']);
   });
 });

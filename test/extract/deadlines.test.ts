@@ -79,3 +79,29 @@ describe('findDeadlines', () => {
     expect(findDeadlines('Thực hiện Quyết định số 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng Chính phủ', ctx)).toEqual([]);
   });
 });
+
+describe('deadline phrasings of other provinces', () => {
+  const c24 = { docYear: 2024 };
+  it('reads a bare "Thời gian:" label', () => {
+    expect(findDeadlines('Công an tỉnh: Phối hợp quản lý lao động; thời gian: Thường xuyên.', c24)[0]).toMatchObject({
+      raw: 'Thường xuyên',
+      deadline: { kind: 'ongoing' },
+    });
+  });
+
+  it('finds "6 tháng đầu năm" inside a sentence', () => {
+    const found = findDeadlines('Xây dựng phương án sơ tán dân; hoàn thành trong 6 tháng đầu năm 2025.', c24);
+    expect(found.map((f) => [f.raw, f.deadline.due])).toEqual([['hoàn thành trong 6 tháng đầu năm 2025', '2025-06-30']]);
+    expect(findDeadlines('Tổng kết 6 tháng cuối năm.', c24)[0]?.deadline.due).toBe('2024-12-31');
+  });
+
+  it('reads "trước ngày 15/12 hằng năm" as one yearly date, not a date of the document year', () => {
+    for (const text of ['Báo cáo UBND tỉnh trước ngày 15/12 hằng năm.', 'Báo cáo trước ngày 15 tháng 12 hằng năm.']) {
+      const found = findDeadlines(text, c24);
+      expect(found).toHaveLength(1);
+      expect(found[0]!.deadline).toMatchObject({ kind: 'recurring', recurrence: { every: 'year', day: 15, monthOfPeriod: 12 } });
+    }
+    // A dated one-off deadline stays one.
+    expect(findDeadlines('Báo cáo trước ngày 15/12/2024.', c24)[0]!.deadline).toMatchObject({ kind: 'date', due: '2024-12-15' });
+  });
+});

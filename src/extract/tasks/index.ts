@@ -6,15 +6,16 @@
  */
 import type { Document, SectionNode } from '../../domain/document.js';
 import type { Target, Task } from '../../domain/records.js';
+import { fold } from '../../text/normalize.js';
 import type { AgencyRegistry } from '../agencies.js';
 import { allSections, allTables, createContext, inNonTaskPart, leadingAgencies, sectionText, toTask, type TaskDraft } from './context.js';
 import { resolveCrossRefs } from './crossref.js';
-import { assignmentTasks, headingAgencies, proseTasks, type CrossRefSource } from './prose.js';
+import { assignmentTasks, BOILERPLATE, headingAgencies, proseTasks, type CrossRefSource } from './prose.js';
 import { tableTasks } from './tables.js';
 import { sectionTargets } from './targets.js';
 
 /** Bump when extraction output changes, so indexes rebuild (the reindex cache is keyed on it). */
-export const TASK_EXTRACTOR_VERSION = 1;
+export const TASK_EXTRACTOR_VERSION = 2;
 
 /** Base confidence per source before per-record penalties. */
 const BASE_CONFIDENCE: Record<Task['source'], number> = {
@@ -51,7 +52,9 @@ export function extractTasks(doc: Document, registry: AgencyRegistry): ExtractRe
     }
     const head = sectionText(s).text;
     const leading = leadingAgencies(ctx, head);
-    if (leading.refs.length > 0 && leading.rest.length > 3) {
+    // "Điều 3. Chánh Văn phòng …, Giám đốc các sở … chịu trách nhiệm thi hành Quyết định này" names
+    // agencies but assigns nothing.
+    if (leading.refs.length > 0 && leading.rest.length > 3 && !BOILERPLATE.test(fold(head))) {
       // "e) Giám đốc Sở Tài chính chủ trì, chỉ đạo …": the heading is the assignment.
       const r = assignmentTasks(ctx, info, leading.refs, head);
       drafts.push(...r.drafts);

@@ -34,9 +34,12 @@ type Bullet =
 const allKnown = (refs: AgencyRef[]): boolean => refs.length > 0 && refs.every((r) => r.agencyId);
 
 /** Boilerplate closing clauses of a Quyết định ("… chịu trách nhiệm thi hành Quyết định này"). */
-const BOILERPLATE = /chiu trach nhiem thi hanh|thi hanh quyet dinh nay|co hieu luc (?:thi hanh )?ke tu ngay/;
+export const BOILERPLATE = /chiu trach nhiem thi hanh|thi hanh quyet dinh nay|co hieu luc (?:thi hanh )?ke tu ngay/;
 /** Closing formulas that follow the last assignment ("UBND tỉnh yêu cầu …", "Trên cơ sở kế hoạch này …"). */
 const CLOSING = /^(?:(?:ubnd|uy ban nhan dan) tinh yeu cau|tren co so (?:ke hoach|noi dung)|trong qua trinh (?:to chuc )?thuc hien|noi nhan|tm\.? |kt\.? )/;
+
+/** A line that only gives the schedule: "Thời gian thực hiện: …", "Thời hạn: …". */
+const DEADLINE_LABEL = /^(?:thoi gian|thoi han|tien do|han chot|han hoan thanh)[^:]{0,30}:/;
 
 export function stripBullet(text: string): string {
   return squash(text).replace(/^[-+*•–]\s*/, '');
@@ -364,6 +367,15 @@ export function assignmentTasks(
       }
       sawBullet = sawBullet || Boolean(child.bullet);
       skippedContinuation = false;
+      // "- Thời gian thực hiện: Hằng năm." after the section's assignments is their deadline, not a task.
+      const own = drafts.filter((d) => !d.deadline || d.deadline.kind === 'unspecified');
+      if (DEADLINE_LABEL.test(fold(text)) && own.length > 0) {
+        const { deadline } = inlineDeadline(ctx, text);
+        const parsed = deadline ?? parseDeadline(text.slice(text.indexOf(':') + 1), ctx.deadlineContext);
+        for (const d of own) d.deadline = parsed;
+        for (const d of own) d.lines = [d.lines[0], Math.max(d.lines[1], child.lines[1])];
+        continue;
+      }
       const opts = { ...(child.page !== undefined ? { page: child.page } : {}), ...(child.confidence !== undefined ? { confidence: child.confidence } : {}) };
       push(assignmentDraft(ctx, info, agencies, text, child.lines, opts), text);
     } else if (child.kind === 'section') {

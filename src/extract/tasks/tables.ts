@@ -56,6 +56,9 @@ export function isTaskTable(cols: TableColumns): boolean {
 }
 
 const cell = (row: TableRow, i: number | undefined): string => (i === undefined ? '' : squash(row.cells[i] ?? ''));
+/** An agency cell keeps its line breaks: in Word cells they separate the agencies listed. */
+const agencyCell = (row: TableRow, i: number | undefined): string =>
+  i === undefined ? '' : (row.cells[i] ?? '').split('\n').map(squash).filter(Boolean).join('\n');
 
 function groupOrdinal(label: string): string {
   const m = /^\s*([^.\s)]+)[.)]/.exec(label);
@@ -80,9 +83,9 @@ export function tableTasks(
     const title = cell(row, i.task);
     const raw = squash(row.cells.filter(Boolean).join(' | '));
     if (!raw) continue;
-    const lead: AgencyRef[] = ctx.registry.parseList(cell(row, i.lead), pctx);
-    const cooperating = ctx.registry.parseList(cell(row, i.coop), pctx);
-    const directing = ctx.registry.parseList(cell(row, i.directing), pctx);
+    const lead: AgencyRef[] = ctx.registry.parseList(agencyCell(row, i.lead), pctx);
+    const cooperating = ctx.registry.parseList(agencyCell(row, i.coop), pctx);
+    const directing = ctx.registry.parseList(agencyCell(row, i.directing), pctx);
     const noteText = [cell(row, i.note), cell(row, i.result) ? `Kết quả: ${cell(row, i.result)}` : ''].filter(Boolean).join('; ');
     let deadline: Deadline | undefined;
     const deadlineCell = cell(row, i.deadline);

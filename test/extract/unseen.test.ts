@@ -1,0 +1,141 @@
+/**
+ * Plans the extractor was never tuned on: other provinces (Quảng Ninh, Đắk Lắk, the centrally-run
+ * city of Cần Thơ), other agencies (Ban Quản lý Khu kinh tế, Ngân hàng Chính sách xã hội, Cục Hải
+ * quan, Bộ Chỉ huy Quân sự thành phố …) and other containers (a Word .docx with automatic numbering
+ * and merged cells, a text-layer PDF whose table wraps and breaks across pages, a plain-text
+ * Quyết định). Every record is pinned: lead and cooperating ids, normalised deadline, section/row.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Document } from '../../src/domain/document.js';
+import { Task } from '../../src/domain/records.js';
+import { AgencyRegistry } from '../../src/extract/agencies.js';
+import { extractTasks } from '../../src/extract/tasks/index.js';
+import { ingestFile } from '../../src/ingest/index.js';
+import { ensureUnseenFixtures, pdfFontAvailable, type UnseenFixtures } from '../helpers/unseen.js';
+
+const registry = AgencyRegistry.load();
+
+const view = (t: Task) => ({
+  at: [t.sectionPath.join('.'), t.row].filter(Boolean).join('#'),
+  lead: t.lead.map((l) => l.agencyId ?? `?${l.surface}`),
+  coop: t.cooperating.map((c) => c.agencyId ?? `?${c.surface}`),
+  due: t.deadline.due ?? t.deadline.kind,
+});
+
+let files: UnseenFixtures;
+const docs = new Map<string, Document>();
+async function load(file: string): Promise<Document> {
+  const cached = docs.get(file);
+  if (cached) return cached;
+  const res = await ingestFile(file);
+  if (!res.ok) throw new Error(`${file}: ${res.code} ${res.detail}`);
+  docs.set(file, res.document);
+  return res.document;
+}
+function tasksOf(doc: Document): Task[] {
+  const { tasks } = extractTasks(doc, registry);
+  for (const t of tasks) Task.parse(t);
+  return tasks;
+}
+
+beforeAll(async () => {
+  files = await ensureUnseenFixtures();
+});
+
+describe('Quảng Ninh Kế hoạch (.docx: Word numbering, header-block table, merged cells)', () => {
+  it('reads the header block held in a borderless table', async () => {
+    const { meta } = await load(files.docx);
+    expect(meta).toMatchObject({
+      type: 'Kế hoạch',
+      number: '187/KH-UBND',
+      date: '2024-06-12',
+      issuer: 'UBND tỉnh Quảng Ninh',
+      province: 'Quảng Ninh',
+      title: 'Phát triển hạ tầng thương mại và dịch vụ logistics tỉnh Quảng Ninh giai đoạn 2024 – 2025',
+    });
+  });
+
+  it('extracts every task with its agencies and deadline', async () => {
+    const tasks = tasksOf(await load(files.docx));
+    expect(tasks.map(view)).toEqual([
+      { at: 'II.1', lead: ['so-cong-thuong@quang-ninh'], coop: ['so-xay-dung@quang-ninh', 'so-tnmt@quang-ninh', 'ubnd-cap-huyen@quang-ninh'], due: '2024-09-30' },
+      { at: 'II.2', lead: ['ban-ql-kkt@quang-ninh'], coop: ['so-khdt@quang-ninh', 'so-tai-chinh@quang-ninh', 'bo-chi-huy-bien-phong@quang-ninh'], due: '2025-12-31' },
+      { at: 'II.3', lead: ['dai-ptth@quang-ninh'], coop: ['so-tttt@quang-ninh', 'cac-so-ban-nganh@quang-ninh'], due: 'ongoing' },
+      { at: 'II.4', lead: ['cong-an-tinh@quang-ninh'], coop: ['bo-chi-huy-quan-su@quang-ninh', 'ban-ql-kkt@quang-ninh'], due: 'recurring' },
+      { at: 'III.1', lead: ['so-cong-thuong@quang-ninh'], coop: [], due: 'recurring' },
+      { at: 'III.2', lead: ['so-tai-chinh@quang-ninh'], coop: [], due: 'recurring' },
+      { at: 'III.3', lead: ['ubnd-cap-huyen@quang-ninh'], coop: [], due: '2024-10-15' },
+      // The "(1) … (6)" column-number row is not a task; vMerge repeats the lead down its group.
+      { at: 'Phụ lục.I#1', lead: ['so-cong-thuong@quang-ninh'], coop: ['so-tai-chinh@quang-ninh', '?UBND huyện Bình Liêu'], due: '2024-12-31' },
+      { at: 'Phụ lục.I#2', lead: ['so-cong-thuong@quang-ninh'], coop: ['ubnd-cap-huyen@quang-ninh'], due: '2025-12-31' },
+      // Two paragraphs in one cell are two agencies.
+      { at: 'Phụ lục.I#3', lead: ['so-cong-thuong@quang-ninh'], coop: ['so-nnptnt@quang-ninh', 'hoi-nong-dan-tinh@quang-ninh'], due: '2025-06-30' },
+      // A line break (w:br) in a cell separates agencies too; STT cells numbered by Word.
+      { at: 'Phụ lục.II#1', lead: ['so-tttt@quang-ninh'], coop: ['so-cong-thuong@quang-ninh', 'hai-quan@quang-ninh'], due: '2024-12-31' },
+      { at: 'Phụ lục.II#2', lead: ['so-ldtbxh@quang-ninh'], coop: ['so-gddt@quang-ninh', '?các trường cao đẳng trên địa bàn'], due: 'recurring' },
+    ]);
+  });
+
+  it('reads "trước ngày 15/12 hằng năm" as a yearly date', async () => {
+    const t = tasksOf(await load(files.docx)).find((x) => x.sectionPath.join('.') === 'III.1')!;
+    expect(t.deadline).toMatchObject({ kind: 'recurring', recurrence: { every: 'year', day: 15, monthOfPeriod: 12 } });
+  });
+
+  it('titles table rows with the task cell and keeps the group as the section', async () => {
+    const rows = tasksOf(await load(files.docx)).filter((t) => t.source === 'table');
+    expect(rows[0]!.title).toBe('Đầu tư xây dựng chợ biên giới Hoành Mô');
+    expect(rows[3]!.sectionTitle).toContain('II. Nhóm nhiệm vụ về logistics');
+  });
+});
+
+describe.skipIf(!pdfFontAvailable())('Đắk Lắk Kế hoạch (text-layer PDF, table wrapped and split across pages)', () => {
+  it('reads the metadata from the two-column header', async () => {
+    const { meta } = await load(files.pdf);
+    expect(meta).toMatchObject({ type: 'Kế hoạch', number: '95/KH-UBND', date: '2024-05-03', issuer: 'UBND tỉnh Đắk Lắk', province: 'Đắk Lắk' });
+  });
+
+  it('extracts every task with its agencies and deadline', async () => {
+    const tasks = tasksOf(await load(files.pdf));
+    expect(tasks.map(view)).toEqual([
+      { at: 'II.1', lead: ['so-ldtbxh@dak-lak'], coop: ['ubnd-cap-huyen@dak-lak'], due: '2024-06-30' },
+      { at: 'II.2', lead: ['so-ldtbxh@dak-lak'], coop: ['so-cong-thuong@dak-lak', 'ban-ql-kcn@dak-lak'], due: '2024-09-30' },
+      { at: 'II.3', lead: ['nhcsxh-cn@dak-lak'], coop: ['so-ldtbxh@dak-lak', 'ubnd-cap-huyen@dak-lak'], due: '2025-06-30' },
+      { at: 'III.1', lead: ['so-ldtbxh@dak-lak'], coop: [], due: '2024-12-20' },
+      { at: 'III.2', lead: ['so-khdt@dak-lak', 'so-tai-chinh@dak-lak'], coop: [], due: '2024-09-30' },
+      // "thời gian: Thường xuyên" (label without "hoàn thành/thực hiện").
+      { at: 'III.3', lead: ['cong-an-tinh@dak-lak'], coop: [], due: 'ongoing' },
+      { at: 'Phụ lục#1', lead: ['so-ldtbxh@dak-lak'], coop: ['so-nnptnt@dak-lak', 'ubnd-cap-huyen@dak-lak'], due: '2024-12-31' },
+      { at: 'Phụ lục#2', lead: ['so-ldtbxh@dak-lak'], coop: ['ban-ql-kcn@dak-lak', 'ldld-tinh@dak-lak'], due: '2024-09-30' },
+      { at: 'Phụ lục#3', lead: ['so-gddt@dak-lak'], coop: ['tinh-doan@dak-lak', 'dai-ptth@dak-lak'], due: '2024-12-31' },
+      { at: 'Phụ lục#4', lead: ['so-ldtbxh@dak-lak'], coop: ['cong-an-tinh@dak-lak', 'nhcsxh-cn@dak-lak'], due: 'ongoing' },
+      { at: 'Phụ lục#5', lead: ['so-ldtbxh@dak-lak'], coop: ['cac-so-ban-nganh@dak-lak'], due: '2024-10-15' },
+    ]);
+  });
+});
+
+describe('Cần Thơ Quyết định (centrally-run city: "thành phố", "quận, huyện")', () => {
+  it('names the city as the issuer, not a "tỉnh"', async () => {
+    const { meta } = await load(files.txt);
+    expect(meta).toMatchObject({ type: 'Quyết định', number: '1542/QĐ-UBND', date: '2024-08-20', issuer: 'UBND thành phố Cần Thơ', province: 'Cần Thơ' });
+  });
+
+  it('extracts every assignment; the "thi hành Quyết định này" article is not one', async () => {
+    const tasks = tasksOf(await load(files.txt));
+    expect(tasks.map(view)).toEqual([
+      { at: 'II.1.a', lead: ['so-nnptnt@can-tho'], coop: [], due: '2024-12-31' },
+      { at: 'II.1.b', lead: ['so-nnptnt@can-tho'], coop: [], due: 'ongoing' },
+      // "Bộ Chỉ huy Quân sự thành phố", "Công an thành phố", "UBND quận, huyện"; "hoàn thành trong 6 tháng đầu năm 2025".
+      { at: 'II.2', lead: ['bo-chi-huy-quan-su@can-tho'], coop: ['cong-an-tinh@can-tho', 'ubnd-cap-huyen@can-tho'], due: '2025-06-30' },
+      // "- Thời gian thực hiện: Hằng năm." is the deadline of the bullet above, not a task of its own.
+      { at: 'II.3', lead: ['so-tnmt@can-tho'], coop: [], due: 'recurring' },
+      { at: 'II.4', lead: ['so-khdt@can-tho', 'so-tai-chinh@can-tho'], coop: [], due: '2024-10-15' },
+      { at: 'II.5', lead: ['dai-ptth@can-tho', 'bao-tinh@can-tho'], coop: [], due: '2024-09-30' },
+      { at: 'II.6.a', lead: ['ubnd-cap-huyen@can-tho'], coop: [], due: '2024-09-30' },
+      { at: 'II.6.b', lead: ['so-ldtbxh@can-tho'], coop: ['ubnd-cap-huyen@can-tho'], due: '2025-12-31' },
+      { at: 'III.1', lead: ['so-nnptnt@can-tho'], coop: [], due: 'recurring' },
+      { at: 'III.2', lead: ['cac-so-ban-nganh@can-tho', 'ubnd-cap-huyen@can-tho'], coop: [], due: 'unspecified' },
+    ]);
+    const II3 = tasks.find((t) => t.sectionPath.join('.') === 'II.3')!;
+    expect(II3.title).toMatch(/^Chủ trì quản lý hoạt động khai thác cát/);
+  });
+});

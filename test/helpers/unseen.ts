@@ -1,0 +1,443 @@
+/**
+ * "Unseen" plan fixtures: plans of provinces and agencies that appear nowhere else in the repo,
+ * in the shapes real files have. Nothing binary is committed: the .docx (written with JSZip, real
+ * WordprocessingML: a borderless header-block table, Word automatic numbering from numbering.xml,
+ * an appendix table with a repeated header row, a column-number row, gridSpan group rows, vMerge
+ * lead cells, line breaks and several paragraphs inside cells, auto-numbered STT cells) and the
+ * text-layer PDF (pdf-lib + DejaVu, two-column header block, a ruled table whose cells wrap over
+ * several lines and which continues on the next page under a repeated header) are rebuilt into
+ * test/fixtures/generated/unseen/ when missing. The plain-text Quyết định lives in
+ * test/fixtures/unseen/.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fontkit from '@pdf-lib/fontkit';
+import JSZip from 'jszip';
+import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const UNSEEN_DIR = path.join(repoRoot, 'test/fixtures/generated/unseen');
+export const UNSEEN_TEXT_DIR = path.join(repoRoot, 'test/fixtures/unseen');
+const FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
+const FONT_BOLD = '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf';
+/** Bump when the content or rendering changes so stale files are rebuilt. */
+const FIXTURE_VERSION = '1';
+
+export interface UnseenFixtures {
+  /** Quảng Ninh, Kế hoạch 187/KH-UBND (.docx). */
+  docx: string;
+  /** Đắk Lắk, Kế hoạch 95/KH-UBND (text-layer PDF). */
+  pdf: string;
+  /** Cần Thơ, Quyết định 1542/QĐ-UBND with its Kế hoạch (plain text). */
+  txt: string;
+}
+
+export function pdfFontAvailable(): boolean {
+  return existsSync(FONT) && existsSync(FONT_BOLD);
+}
+
+export async function ensureUnseenFixtures(): Promise<UnseenFixtures> {
+  mkdirSync(UNSEEN_DIR, { recursive: true });
+  const out: UnseenFixtures = {
+    docx: path.join(UNSEEN_DIR, 'quangninh-kh187-2024-logistics.docx'),
+    pdf: path.join(UNSEEN_DIR, 'daklak-kh95-2024-dao-tao-nghe.pdf'),
+    txt: path.join(UNSEEN_TEXT_DIR, 'cantho-qd1542-2024-sat-lo.txt'),
+  };
+  const stamp = path.join(UNSEEN_DIR, 'VERSION');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === FIXTURE_VERSION && existsSync(out.docx) && existsSync(out.pdf)) return out;
+  writeFileSync(out.docx, await buildDocx());
+  writeFileSync(out.pdf, await buildPdf());
+  writeFileSync(stamp, FIXTURE_VERSION);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// .docx: Quảng Ninh
+
+const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+interface Para {
+  text: string;
+  /** numId/ilvl of Word automatic numbering. */
+  num?: [number, number];
+  bold?: boolean;
+  center?: boolean;
+  /** Hard line breaks (w:br) inside the paragraph. */
+  breaks?: string[];
+}
+
+function para(p: Para): string {
+  const ppr = [
+    p.num ? `<w:numPr><w:ilvl w:val="${p.num[1]}"/><w:numId w:val="${p.num[0]}"/></w:numPr>` : '',
+    p.center ? '<w:jc w:val="center"/>' : '',
+  ].join('');
+  const rpr = p.bold ? '<w:rPr><w:b/></w:rPr>' : '';
+  const parts = [p.text, ...(p.breaks ?? [])];
+  const runs = parts
+    .map((t, i) => `<w:r>${rpr}${i > 0 ? '<w:br/>' : ''}<w:t xml:space="preserve">${esc(t)}</w:t></w:r>`)
+    .join('');
+  return `<w:p>${ppr ? `<w:pPr>${ppr}</w:pPr>` : ''}${runs}</w:p>`;
+}
+
+interface Cell {
+  paras: Para[];
+  span?: number;
+  vMerge?: 'restart' | 'continue';
+  width?: number;
+}
+
+function cell(c: Cell): string {
+  const tcpr = [
+    c.width ? `<w:tcW w:w="${c.width}" w:type="dxa"/>` : '',
+    c.span ? `<w:gridSpan w:val="${c.span}"/>` : '',
+    c.vMerge === 'restart' ? '<w:vMerge w:val="restart"/>' : c.vMerge === 'continue' ? '<w:vMerge/>' : '',
+  ].join('');
+  const body = c.paras.length ? c.paras.map(para).join('') : '<w:p/>';
+  return `<w:tc>${tcpr ? `<w:tcPr>${tcpr}</w:tcPr>` : ''}${body}</w:tc>`;
+}
+
+function table(rows: Array<{ cells: Cell[]; header?: boolean }>, grid: number[], borders: boolean): string {
+  const b = borders
+    ? '<w:tblBorders><w:top w:val="single" w:sz="4"/><w:left w:val="single" w:sz="4"/><w:bottom w:val="single" w:sz="4"/><w:right w:val="single" w:sz="4"/><w:insideH w:val="single" w:sz="4"/><w:insideV w:val="single" w:sz="4"/></w:tblBorders>'
+    : '<w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders>';
+  return [
+    `<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/>${b}</w:tblPr>`,
+    `<w:tblGrid>${grid.map((w) => `<w:gridCol w:w="${w}"/>`).join('')}</w:tblGrid>`,
+    ...rows.map((r) => `<w:tr>${r.header ? '<w:trPr><w:tblHeader/></w:trPr>' : ''}${r.cells.map(cell).join('')}</w:tr>`),
+    '</w:tbl>',
+  ].join('');
+}
+
+const t = (text: string, extra: Partial<Para> = {}): Para => ({ text, ...extra });
+const c1 = (text: string, extra: Partial<Cell> = {}): Cell => ({ paras: text ? [t(text)] : [], ...extra });
+
+/** numId 1: I./1./a) headings and tasks; numId 2: "-" bullets; numId 3: STT cells of the appendix (1, 2, …, continuing). */
+const NUMBERING = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
+<w:abstractNum w:abstractNumId="0">
+<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperRoman"/><w:lvlText w:val="%1."/></w:lvl>
+<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%2."/></w:lvl>
+<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%3)"/></w:lvl>
+</w:abstractNum>
+<w:abstractNum w:abstractNumId="1">
+<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val="-"/></w:lvl>
+</w:abstractNum>
+<w:abstractNum w:abstractNumId="2">
+<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1"/></w:lvl>
+</w:abstractNum>
+<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>
+<w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>
+<w:num w:numId="3"><w:abstractNumId w:val="2"/></w:num>
+</w:numbering>`;
+
+function docxBody(): string {
+  const H = (text: string): Para => t(text, { num: [1, 0], bold: true });
+  const N = (text: string): Para => t(text, { num: [1, 1] });
+  const B = (text: string): Para => t(text, { num: [2, 0] });
+  const parts: string[] = [];
+  // Header block: a borderless two-column table, as nearly every Word-made administrative document has.
+  parts.push(
+    table(
+      [
+        {
+          cells: [
+            { paras: [t('ỦY BAN NHÂN DÂN', { bold: true, center: true }), t('TỈNH QUẢNG NINH', { bold: true, center: true }), t('Số: 187/KH-UBND', { center: true })] },
+            {
+              paras: [
+                t('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', { bold: true, center: true }),
+                t('Độc lập - Tự do - Hạnh phúc', { bold: true, center: true }),
+                t('Quảng Ninh, ngày 12 tháng 6 năm 2024', { center: true }),
+              ],
+            },
+          ],
+        },
+      ],
+      [3600, 5800],
+      false,
+    ),
+  );
+  const body: Para[] = [
+    t('KẾ HOẠCH', { bold: true, center: true }),
+    t('Phát triển hạ tầng thương mại và dịch vụ logistics tỉnh Quảng Ninh giai đoạn 2024 – 2025', { bold: true, center: true }),
+    t('Thực hiện Nghị quyết số 12-NQ/TU ngày 05/3/2024 của Ban Chấp hành Đảng bộ tỉnh, Ủy ban nhân dân tỉnh ban hành Kế hoạch phát triển hạ tầng thương mại và dịch vụ logistics giai đoạn 2024 – 2025 như sau:'),
+    H('MỤC ĐÍCH, YÊU CẦU'),
+    B('Huy động các nguồn lực xã hội đầu tư hạ tầng thương mại, logistics đồng bộ, hiện đại.'),
+    B('Xác định rõ nhiệm vụ, trách nhiệm của các cơ quan, đơn vị trong tổ chức thực hiện.'),
+    H('NHIỆM VỤ TRỌNG TÂM'),
+    N('Rà soát, điều chỉnh quy hoạch mạng lưới chợ, trung tâm thương mại trên địa bàn tỉnh'),
+    B('Chủ trì: Sở Công Thương.'),
+    B('Phối hợp: Sở Xây dựng, Sở Tài nguyên và Môi trường, UBND các huyện, thị xã, thành phố.'),
+    B('Thời gian hoàn thành: Quý III/2024.'),
+    N('Xây dựng Trung tâm logistics cửa khẩu Móng Cái'),
+    B('Chủ trì: Ban Quản lý Khu kinh tế tỉnh.'),
+    B('Phối hợp: Sở KH&ĐT, Sở Tài chính, Bộ Chỉ huy Bộ đội Biên phòng tỉnh.'),
+    B('Thời gian hoàn thành: Năm 2024 – 2025.'),
+    N('Tuyên truyền về phát triển thương mại điện tử và dịch vụ logistics'),
+    B('Chủ trì: Đài Phát thanh và Truyền hình tỉnh.'),
+    B('Phối hợp: Sở Thông tin và Truyền thông, các sở, ban, ngành.'),
+    B('Thời gian hoàn thành: Thường xuyên.'),
+    N('Bảo đảm an ninh, trật tự tại các khu kinh tế, cửa khẩu'),
+    B('Chủ trì: Công an tỉnh.'),
+    B('Phối hợp: Bộ Chỉ huy Quân sự tỉnh, Ban Quản lý Khu kinh tế tỉnh.'),
+    B('Thời gian hoàn thành: Hằng năm.'),
+    H('TỔ CHỨC THỰC HIỆN'),
+    N('Sở Công Thương: Chủ trì, theo dõi, đôn đốc việc triển khai Kế hoạch; tổng hợp, báo cáo UBND tỉnh kết quả thực hiện trước ngày 15/12 hằng năm.'),
+    N('Sở Tài chính: Tham mưu bố trí kinh phí thực hiện Kế hoạch trong dự toán ngân sách hằng năm của tỉnh.'),
+    N('UBND các huyện, thị xã, thành phố: Xây dựng kế hoạch triển khai trên địa bàn, hoàn thành trước ngày 15/10/2024.'),
+    t('Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các cơ quan, đơn vị báo cáo UBND tỉnh (qua Sở Công Thương) để xem xét, giải quyết./.'),
+  ];
+  parts.push(...body.map(para));
+  parts.push(
+    table(
+      [
+        {
+          cells: [
+            { paras: [t('Nơi nhận:', { bold: true }), t('- Bộ Công Thương (b/c);'), t('- TT Tỉnh ủy, TT HĐND tỉnh (b/c);'), t('- Các sở, ban, ngành;'), t('- Lưu: VT, KT.')] },
+            { paras: [t('TM. ỦY BAN NHÂN DÂN', { bold: true, center: true }), t('KT. CHỦ TỊCH', { bold: true, center: true }), t('PHÓ CHỦ TỊCH', { bold: true, center: true }), t('Nguyễn Văn An', { bold: true, center: true })] },
+          ],
+        },
+      ],
+      [4600, 4800],
+      false,
+    ),
+  );
+  parts.push(
+    ...[
+      t('PHỤ LỤC', { bold: true, center: true }),
+      t('DANH MỤC NHIỆM VỤ, DỰ ÁN TRỌNG ĐIỂM', { bold: true, center: true }),
+      t('(Kèm theo Kế hoạch số 187/KH-UBND ngày 12/6/2024 của UBND tỉnh Quảng Ninh)', { center: true }),
+    ].map(para),
+  );
+  const grid = [700, 3000, 1600, 2000, 1300, 1400];
+  const header = ['STT', 'Nội dung nhiệm vụ', 'Cơ quan chủ trì', 'Cơ quan phối hợp', 'Thời gian hoàn thành', 'Sản phẩm'];
+  const stt = (): Cell => ({ paras: [t('', { num: [3, 0] })] });
+  parts.push(
+    table(
+      [
+        { header: true, cells: header.map((h) => ({ paras: [t(h, { bold: true, center: true })] })) },
+        { cells: header.map((_, i) => c1(`(${i + 1})`)) },
+        { cells: [c1('I. Nhóm nhiệm vụ về hạ tầng thương mại', { span: 6 })] },
+        {
+          cells: [
+            c1('1'),
+            c1('Đầu tư xây dựng chợ biên giới Hoành Mô'),
+            c1('Sở Công Thương', { vMerge: 'restart' }),
+            { paras: [t('Sở Tài chính;', { breaks: ['UBND huyện Bình Liêu'] })] },
+            c1('Quý IV/2024'),
+            c1('Chợ được đưa vào sử dụng'),
+          ],
+        },
+        {
+          cells: [c1('2'), c1('Cải tạo, nâng cấp các chợ hạng I tại đô thị'), { paras: [], vMerge: 'continue' }, c1('UBND các huyện, thị xã, thành phố'), c1('Năm 2024 – 2025'), c1('Chợ được cải tạo')],
+        },
+        {
+          cells: [
+            c1('3'),
+            c1('Phát triển mạng lưới cửa hàng tiện lợi ở khu vực nông thôn'),
+            { paras: [], vMerge: 'continue' },
+            { paras: [t('Sở Nông nghiệp và Phát triển nông thôn'), t('Hội Nông dân tỉnh')] },
+            c1('6 tháng đầu năm 2025'),
+            c1('Báo cáo kết quả'),
+          ],
+        },
+        { cells: [c1('II. Nhóm nhiệm vụ về logistics', { span: 6 })] },
+        // The header row again, as when a table was pasted in two pieces across a page break.
+        { cells: header.map((h) => ({ paras: [t(h, { bold: true, center: true })] })) },
+        {
+          cells: [
+            stt(),
+            c1('Xây dựng cơ sở dữ liệu doanh nghiệp kinh doanh dịch vụ logistics'),
+            c1('Sở Thông tin và Truyền thông'),
+            { paras: [t('Sở Công Thương', { breaks: ['Cục Hải quan tỉnh'] })] },
+            c1('Tháng 12/2024'),
+            c1('Cơ sở dữ liệu'),
+          ],
+        },
+        {
+          cells: [stt(), c1('Đào tạo nguồn nhân lực logistics cho doanh nghiệp'), c1('Sở LĐTB&XH'), c1('Sở Giáo dục và Đào tạo; các trường cao đẳng trên địa bàn'), c1('Hằng năm'), c1('Lớp đào tạo')],
+        },
+      ],
+      grid,
+      true,
+    ),
+  );
+  return parts.join('');
+}
+
+async function buildDocx(): Promise<Buffer> {
+  const zip = new JSZip();
+  zip.file(
+    '[Content_Types].xml',
+    `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
+<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
+<Default Extension="xml" ContentType="application/xml"/>
+<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>
+<Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/>
+</Types>`,
+  );
+  zip.file(
+    '_rels/.rels',
+    `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>
+</Relationships>`,
+  );
+  zip.file(
+    'word/_rels/document.xml.rels',
+    `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/>
+</Relationships>`,
+  );
+  zip.file('word/numbering.xml', NUMBERING);
+  zip.file(
+    'word/document.xml',
+    `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${docxBody()}<w:sectPr/></w:body></w:document>`,
+  );
+  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+}
+
+// ---------------------------------------------------------------------------------------------
+// PDF: Đắk Lắk
+
+interface Line {
+  text: string;
+  bold?: boolean;
+  center?: boolean;
+  indent?: number;
+}
+
+const PDF_PROSE: Line[] = [
+  { text: 'KẾ HOẠCH', bold: true, center: true },
+  { text: 'Đào tạo nghề và giải quyết việc làm cho lao động nông thôn tỉnh Đắk Lắk năm 2024', bold: true, center: true },
+  { text: 'I. MỤC ĐÍCH, YÊU CẦU', bold: true },
+  { text: 'Nâng cao chất lượng đào tạo nghề, gắn đào tạo với nhu cầu sử dụng lao động của doanh nghiệp, tạo việc làm bền vững cho người lao động nông thôn.', indent: 1 },
+  { text: 'II. NỘI DUNG NHIỆM VỤ', bold: true },
+  { text: '1. Khảo sát nhu cầu học nghề của lao động nông thôn', indent: 1 },
+  { text: 'Giám đốc Sở Lao động - Thương binh và Xã hội chủ trì, phối hợp với UBND cấp huyện tổ chức khảo sát nhu cầu học nghề; hoàn thành trước ngày 30/6/2024.', indent: 1 },
+  { text: '2. Kết nối cung - cầu lao động', indent: 1 },
+  { text: '- Chủ trì: Sở LĐTB&XH.', indent: 1 },
+  { text: '- Phối hợp: Sở Công Thương, Ban Quản lý các khu công nghiệp tỉnh.', indent: 1 },
+  { text: '- Thời gian hoàn thành: Quý III/2024.', indent: 1 },
+  { text: '3. Hỗ trợ vay vốn tạo việc làm', indent: 1 },
+  { text: '- Chủ trì: Chi nhánh Ngân hàng Chính sách xã hội tỉnh.', indent: 1 },
+  { text: '- Phối hợp: Sở LĐTB&XH, UBND cấp huyện.', indent: 1 },
+  { text: '- Thời gian hoàn thành: 6 tháng đầu năm 2025.', indent: 1 },
+  { text: 'III. TỔ CHỨC THỰC HIỆN', bold: true },
+  { text: '1. Sở Lao động - Thương binh và Xã hội: Chủ trì theo dõi, hướng dẫn thực hiện Kế hoạch; báo cáo UBND tỉnh trước ngày 20/12/2024.', indent: 1 },
+  { text: '2. Sở KH&ĐT, Sở Tài chính: Cân đối, bố trí kinh phí thực hiện Kế hoạch; hoàn thành trong Quý III/2024.', indent: 1 },
+  { text: '3. Công an tỉnh: Phối hợp quản lý người lao động đi làm việc ở nước ngoài; thời gian: Thường xuyên.', indent: 1 },
+];
+
+export const PDF_TABLE_HEADER = ['STT', 'Nhiệm vụ', 'Đơn vị chủ trì', 'Đơn vị phối hợp', 'Thời gian hoàn thành'];
+export const PDF_TABLE_ROWS: string[][] = [
+  ['1', 'Đào tạo nghề nông nghiệp cho 3.000 lao động nông thôn, ưu tiên đồng bào dân tộc thiểu số tại chỗ', 'Sở Lao động - Thương binh và Xã hội', 'Sở Nông nghiệp và Phát triển nông thôn; UBND các huyện, thị xã, thành phố', 'Năm 2024'],
+  ['2', 'Đào tạo nghề phi nông nghiệp gắn với nhu cầu của doanh nghiệp trong các khu công nghiệp', 'Sở LĐTB&XH', 'Ban Quản lý các khu công nghiệp tỉnh; Liên đoàn Lao động tỉnh', 'Quý III/2024'],
+  ['3', 'Tư vấn, định hướng nghề nghiệp cho học sinh trung học phổ thông', 'Sở Giáo dục và Đào tạo', 'Tỉnh Đoàn; Đài Phát thanh và Truyền hình tỉnh', 'Tháng 12/2024'],
+  ['4', 'Đưa người lao động đi làm việc ở nước ngoài theo hợp đồng', 'Sở LĐTB&XH', 'Công an tỉnh; Ngân hàng Chính sách xã hội chi nhánh tỉnh', 'Thường xuyên'],
+  ['5', 'Kiểm tra, giám sát việc thực hiện chính sách hỗ trợ đào tạo nghề', 'Sở Lao động - Thương binh và Xã hội', 'Các sở, ban, ngành liên quan', 'Trước ngày 15/10/2024'],
+];
+
+async function buildPdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  doc.registerFontkit(fontkit);
+  const font = await doc.embedFont(readFileSync(FONT), { subset: true });
+  const bold = await doc.embedFont(readFileSync(FONT_BOLD), { subset: true });
+  const size = 11;
+  const left = 60;
+  const right = 535;
+  let pageNo = 1;
+  let page = doc.addPage([595, 842]);
+  let y = 790;
+  page.drawText('ỦY BAN NHÂN DÂN', { x: left + 10, y, size: 10, font: bold });
+  page.drawText('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', { x: 300, y, size: 10, font: bold });
+  y -= 14;
+  page.drawText('TỈNH ĐẮK LẮK', { x: left + 30, y, size: 10, font: bold });
+  page.drawText('Độc lập - Tự do - Hạnh phúc', { x: 340, y, size: 10, font: bold });
+  y -= 24;
+  page.drawText('Số: 95/KH-UBND', { x: left + 20, y, size: 10, font });
+  page.drawText('Đắk Lắk, ngày 03 tháng 5 năm 2024', { x: 330, y, size: 10, font });
+  y -= 36;
+  for (const line of PDF_PROSE) {
+    const f = line.bold ? bold : font;
+    for (const wrapped of wrap(line.text, f, size, right - left - (line.indent ?? 0) * 20)) {
+      const w = f.widthOfTextAtSize(wrapped, size);
+      const x = line.center ? (595 - w) / 2 : left + (line.indent ?? 0) * 20;
+      page.drawText(wrapped, { x, y, size, font: f });
+      y -= size * 1.6;
+    }
+    y -= 4;
+  }
+  page.drawText(String(pageNo), { x: 292, y: 30, size: 10, font });
+
+  page = doc.addPage([595, 842]);
+  pageNo++;
+  y = 780;
+  for (const [text, f] of [
+    ['PHỤ LỤC', bold],
+    ['DANH MỤC NHIỆM VỤ ĐÀO TẠO NGHỀ NĂM 2024', bold],
+    ['(Kèm theo Kế hoạch số 95/KH-UBND ngày 03/5/2024 của UBND tỉnh Đắk Lắk)', font],
+  ] as const) {
+    const w = f.widthOfTextAtSize(text, 10.5);
+    page.drawText(text, { x: (595 - w) / 2, y, size: 10.5, font: f });
+    y -= 18;
+  }
+  y -= 10;
+  // Narrow columns, so cells wrap over two to four lines; the table breaks onto page 3 after row 3.
+  const widths = [30, 165, 100, 120, 75];
+  const cellSize = 10;
+  const leadH = cellSize * 1.35;
+  const pad = 5;
+  const x0 = 55;
+  const drawRows = (p: PDFPage, rows: string[][], top: number, headerRows: number): void => {
+    let yy = top;
+    const rules = [yy];
+    rows.forEach((row, r) => {
+      const f = r < headerRows ? bold : font;
+      const cells = row.map((c, i) => wrap(c, f, cellSize, widths[i]! - 2 * pad));
+      const height = Math.max(...cells.map((c) => c.length)) * leadH + 2 * pad;
+      let x = x0;
+      cells.forEach((lines, i) => {
+        lines.forEach((text, k) => {
+          const w = f.widthOfTextAtSize(text, cellSize);
+          const cx = i === 0 || r < headerRows ? x + (widths[i]! - w) / 2 : x + pad;
+          p.drawText(text, { x: cx, y: yy - pad - cellSize - k * leadH + 2, size: cellSize, font: f });
+        });
+        x += widths[i]!;
+      });
+      yy -= height;
+      rules.push(yy);
+    });
+    const tableWidth = widths.reduce((a, b) => a + b, 0);
+    for (const ry of rules) p.drawLine({ start: { x: x0, y: ry }, end: { x: x0 + tableWidth, y: ry }, thickness: 0.8, color: rgb(0, 0, 0) });
+    let vx = x0;
+    for (const w of [0, ...widths]) {
+      vx += w;
+      p.drawLine({ start: { x: vx, y: top }, end: { x: vx, y: yy }, thickness: 0.8, color: rgb(0, 0, 0) });
+    }
+  };
+  drawRows(page, [PDF_TABLE_HEADER, ...PDF_TABLE_ROWS.slice(0, 3)], y, 1);
+  page.drawText(String(pageNo), { x: 292, y: 30, size: 10, font });
+  page = doc.addPage([595, 842]);
+  pageNo++;
+  drawRows(page, [PDF_TABLE_HEADER, ...PDF_TABLE_ROWS.slice(3)], 790, 1);
+  page.drawText(String(pageNo), { x: 292, y: 30, size: 10, font });
+  return doc.save();
+}
+
+function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (const word of text.split(' ')) {
+    const next = cur ? `${cur} ${word}` : word;
+    if (font.widthOfTextAtSize(next, size) > width && cur) {
+      out.push(cur);
+      cur = word;
+    } else cur = next;
+  }
+  if (cur) out.push(cur);
+  return out;
+}

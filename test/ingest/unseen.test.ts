@@ -1,0 +1,86 @@
+/**
+ * Ingest of plans in containers the corpus does not have: a Word .docx built like real ones (header
+ * block in a borderless table, automatic numbering, appendix table with a column-number row, gridSpan
+ * group rows, vMerge lead cells, paragraphs and line breaks inside cells, a repeated header row) and a
+ * text-layer PDF whose table wraps and continues on the next page.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { DocNode, Document, SectionNode, TableNode } from '../../src/domain/document.js';
+import { ingestFile } from '../../src/ingest/index.js';
+import { toTableNode } from '../../src/ingest/tables.js';
+import { ensureUnseenFixtures, pdfFontAvailable, PDF_TABLE_ROWS, type UnseenFixtures } from '../helpers/unseen.js';
+
+let files: UnseenFixtures;
+beforeAll(async () => {
+  files = await ensureUnseenFixtures();
+});
+
+async function load(file: string): Promise<Document> {
+  const res = await ingestFile(file);
+  if (!res.ok) throw new Error(`${file}: ${res.code} ${res.detail}`);
+  return res.document;
+}
+function tables(nodes: DocNode[], out: TableNode[] = []): TableNode[] {
+  for (const n of nodes) {
+    if (n.kind === 'table') out.push(n);
+    else if (n.kind === 'section') tables(n.children, out);
+  }
+  return out;
+}
+const paths = (nodes: DocNode[], out: string[] = []): string[] => {
+  for (const n of nodes) if (n.kind === 'section') (out.push((n as SectionNode).path.join('.')), paths(n.children, out));
+  return out;
+};
+
+describe('Word .docx appendix table', () => {
+  it('builds the sections from Word automatic numbering', async () => {
+    const doc = await load(files.docx);
+    expect(paths(doc.children)).toEqual(['I', 'II', 'II.1', 'II.2', 'II.3', 'II.4', 'III', 'III.1', 'III.2', 'III.3', 'Phụ lục']);
+  });
+
+  it('keeps line breaks and paragraphs inside cells apart, drops the column-number and repeated header rows', async () => {
+    const doc = await load(files.docx);
+    const appendix = tables(doc.children).find((t) => t.header[0] === 'STT')!;
+    expect(appendix.header).toEqual(['STT', 'Nội dung nhiệm vụ', 'Cơ quan chủ trì', 'Cơ quan phối hợp', 'Thời gian hoàn thành', 'Sản phẩm']);
+    const data = appendix.rows.filter((r) => r.kind === 'data');
+    expect(data.map((r) => [r.groupPath.join(' / '), r.ordinal, r.cells[2], r.cells[3]])).toEqual([
+      ['I. Nhóm nhiệm vụ về hạ tầng thương mại', '1', 'Sở Công Thương', 'Sở Tài chính;\nUBND huyện Bình Liêu'],
+      ['I. Nhóm nhiệm vụ về hạ tầng thương mại', '2', 'Sở Công Thương', 'UBND các huyện, thị xã, thành phố'],
+      ['I. Nhóm nhiệm vụ về hạ tầng thương mại', '3', 'Sở Công Thương', 'Sở Nông nghiệp và Phát triển nông thôn\nHội Nông dân tỉnh'],
+      ['II. Nhóm nhiệm vụ về logistics', '1', 'Sở Thông tin và Truyền thông', 'Sở Công Thương\nCục Hải quan tỉnh'],
+      ['II. Nhóm nhiệm vụ về logistics', '2', 'Sở LĐTB&XH', 'Sở Giáo dục và Đào tạo; các trường cao đẳng trên địa bàn'],
+    ]);
+    expect(appendix.rows.filter((r) => r.kind === 'group').map((r) => r.ordinal)).toEqual(['I', 'II']);
+  });
+
+  it('renders each row on one text line (citations point at lines)', async () => {
+    const doc = await load(files.docx);
+    expect(doc.lines.every((l) => !l.includes('\n'))).toBe(true);
+    expect(doc.lines).toContain('1 | Xây dựng cơ sở dữ liệu doanh nghiệp kinh doanh dịch vụ logistics | Sở Thông tin và Truyền thông | Sở Công Thương Cục Hải quan tỉnh | Tháng 12/2024 | Cơ sở dữ liệu');
+  });
+});
+
+describe('toTableNode', () => {
+  it('drops the column-number row under the header but keeps data rows that only hold numbers', () => {
+    const node = toTableNode({
+      kind: 'table',
+      rows: [
+        ['STT', 'Nhiệm vụ', 'Chủ trì', 'Thời gian'],
+        ['(1)', '(2)', '(3)', '(4)'],
+        ['1', 'Rà soát quy hoạch', 'Sở Xây dựng', 'Quý III/2024'],
+        ['2', '3', '5', '2025'],
+      ],
+      rowLines: [[1, 1], [2, 2], [3, 3], [4, 4]],
+    });
+    expect(node.rows.map((r) => r.cells[1])).toEqual(['Rà soát quy hoạch', '3']);
+  });
+});
+
+describe.skipIf(!pdfFontAvailable())('text-layer PDF table across two pages', () => {
+  it('reads every wrapped row whole, the header repeated on page 3 not being a row', async () => {
+    const doc = await load(files.pdf);
+    const rows = tables(doc.children).flatMap((t) => t.rows.filter((r) => r.kind === 'data'));
+    expect(rows.map((r) => r.cells.map((c) => c.replace(/\n/g, ' ')))).toEqual(PDF_TABLE_ROWS);
+    expect(rows.map((r) => r.page)).toEqual([2, 2, 2, 3, 3]);
+  });
+});
