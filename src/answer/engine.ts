@@ -8,7 +8,8 @@ import type { Chunk, DocRef, Target, Task } from '../domain/records.js';
 import type { AgencyRegistry } from '../extract/agencies.js';
 import { nextOccurrence } from '../extract/deadlines.js';
 import type { KnowledgeIndex, SearchHit } from '../index/search.js';
-import { cleanText, fold, shorten } from '../text/normalize.js';
+import { cleanText, fold, shorten, stripFootnoteMarks } from '../text/normalize.js';
+import { expandChatSpelling } from '../text/chat.js';
 import { citeChunk, citeRecord, citeTask, documentLabel, documentName } from './cite.js';
 import {
   MISSING_FACT,
@@ -21,9 +22,9 @@ import {
 } from './compose.js';
 import { TermStats, countedNoun, coverage, figureBeside, hasDateExpression, hasFigure, hasPersonName, queryTerms, sentences, type QueryTerms } from './evidence.js';
 import { understand, type QuestionFrame } from './intent.js';
-import { answerProcedure } from './procedures.js';
+import { answerProcedure, defaultProcedureVocabulary } from './procedures.js';
 import { Provinces } from '../text/provinces.js';
-import { OVERDUE_LOOKBACK_DAYS, tasksFor, type ResolvedTasks } from './task-query.js';
+import { OVERDUE_LOOKBACK_DAYS, baseId, tasksFor, type ResolvedTasks } from './task-query.js';
 
 /** Tunables, calibrated on the dev set with `npm run eval` (see README). */
 export const ENGINE_DEFAULTS = {
@@ -132,14 +133,17 @@ export class AnswerEngine {
       return this.refuse(question, 'out_of_scope', 'too_long', 'Câu hỏi quá dài (tối đa 2000 ký tự). Vui lòng hỏi ngắn gọn hơn.');
     }
 
-    let frame = understand(question, today);
-    let effective = question;
+    // Chat shorthand ("dc", "j", "bn") read as words; `question` stays as typed for the answer.
+    const typed = expandChatSpelling(question);
+    let frame = understand(typed, today);
+    frame = { ...frame, raw: question };
+    let effective = typed;
     const previousTasks = context.taskIds.map((id) => this.tasksById.get(id)).filter((t): t is Task => !!t);
 
     // Follow-ups: reuse the previous question's subject.
     const subject = context.subjectQuestion ?? context.previousQuestion;
     if (frame.followUp && subject) {
-      const named = this.provinces.find(question);
+      const named = this.provinces.find(typed);
       if (named.length > 0) {
         // "thế còn Sơn La?" — same subject, other province.
         const prevNamed = this.provinces.find(subject);
@@ -151,7 +155,7 @@ export class AnswerEngine {
       } else if (previousTasks.length > 0 && (frame.intent === 'who_leads' || frame.intent === 'who_cooperates' || frame.intent === 'deadline')) {
         return this.answerTasks(question, frame.intent, [{ kind: 'task', tasks: previousTasks, score: 1 }], frame, today);
       } else {
-        effective = `${subject} ${question}`;
+        effective = `${subject} ${typed}`;
         const merged = understand(effective, today);
         const intent = frame.intent === 'fact' ? (context.previousIntent ?? merged.intent) : frame.intent;
         frame = { ...merged, intent, raw: question };
@@ -178,10 +182,34 @@ export class AnswerEngine {
       );
     }
 
-    if (frame.intent === 'procedure' || frame.intent === 'fact') {
-      const proc = answerProcedure(effective, this.index.procedures, { today });
-      // A "fact" question goes to a guide only when a guide clearly matches it.
-      if (proc && (frame.intent === 'procedure' || (proc.procedure && !proc.refused))) {
+    // "hết bao nhiêu" reads as a figure question, but a guide it names answers it as a fee.
+    if (frame.intent === 'procedure' || frame.intent === 'fact' || (frame.intent === 'target' && !frame.planWords)) {
+      let proc = answerProcedure(effective, this.index.procedures, { today });
+      if (!proc && frame.intent === 'procedure' && context.previousIntent === 'procedure' && subject) {
+        // "mất bao lâu?" right after a procedure answer asks about the same procedure.
+        const carried = `${defaultProcedureVocabulary().aspects(subject).rest} ${typed}`;
+        const again = answerProcedure(carried, this.index.procedures, { today });
+        if (again?.procedure) {
+          proc = again;
+          effective = carried;
+        }
+      }
+      if (!proc && frame.intent === 'procedure' && !frame.planWords && this.index.procedures.length > 0) {
+        // No guide names this procedure: a sentence quoted from another guide or a plan would
+        // answer a different question ("làm hộ chiếu" is not "Đăng ký khai sinh", though both mention "hộ chiếu").
+        const names = this.index.procedures.map((p) => p.ten);
+        const listed = [...new Set(names)].slice(0, 12);
+        return this.refuse(
+          question,
+          'procedure',
+          'procedure_not_found',
+          `Tôi chưa có hướng dẫn cho thủ tục này.\nCác thủ tục đang có hướng dẫn: ${listed.join('; ')}${names.length > listed.length ? '; …' : ''}.\nBạn có thể hỏi lại với tên một thủ tục ở trên, hoặc tra cứu trên Cổng Dịch vụ công quốc gia (dichvucong.gov.vn).`,
+        );
+      }
+      // A "fact" question goes to a guide only when a guide clearly matches it; a figure question
+      // only when it also asks about an aspect of it ("hết bao nhiêu" is a fee).
+      const named = proc?.procedure && !proc.refused && (frame.intent === 'fact' || proc.aspect !== 'summary');
+      if (proc && (frame.intent === 'procedure' || named)) {
         const hits = await this.search(effective, scope);
         return {
           question,
@@ -453,8 +481,10 @@ export class AnswerEngine {
     let agencyText: string | undefined;
     if (frame.mine) agencyText = context.agency;
     if (!agencyText) {
-      const mentions = this.registry.findMentions(question, province ? { province } : {});
-      const mention = mentions.find((m) => m.agencyId);
+      const where = province ? { province } : {};
+      // The folded, abbreviation-canonical form also finds shorthand the registry does not scan for ("CA tỉnh").
+      const mention =
+        this.registry.findMentions(question, where).find((m) => m.agencyId) ?? this.registry.findMentions(frame.folded, where).find((m) => m.agencyId);
       agencyText = mention?.agencyId ?? mention?.surface;
     }
     if (!agencyText) {
@@ -492,7 +522,22 @@ export class AnswerEngine {
     // Only group tasks (no task names the agency itself): prose may still answer better.
     if (own.length === 0 && group.length > 0 && !window && !frame.mine) return undefined;
     if (own.length === 0 && group.length === 0) {
-      if (!window) return undefined;
+      if (!window) {
+        // No task names the agency: prose may still speak of it, but if none of the passages found
+        // does either, a quote would be about someone else ("Bộ Công an" in a plan that never names it).
+        const base = baseId(resolved.agency.id);
+        const spoken = hits
+          .filter((h) => h.chunk.kind !== 'task')
+          .slice(0, 8)
+          .some((h) => this.registry.findMentions(h.chunk.text, province ? { province } : {}).some((m) => baseId(m.agencyId) === base));
+        if (spoken) return undefined;
+        return this.refuse(
+          question,
+          'agency_tasks',
+          'no_tasks',
+          `Các văn bản đã được lập chỉ mục không giao nhiệm vụ nào cho ${resolved.agency.name}${province ? ` (${province})` : ''}.`,
+        );
+      }
       const when = window.kind === 'overdue' ? 'quá hạn' : window.kind === 'upcoming' ? `đến hạn trong ${window.days} ngày tới` : `có hạn trước ${window.kind === 'before' ? window.date.split('-').reverse().join('/') : ''}`;
       return this.refuse(question, 'agency_tasks', 'no_tasks', `Không tìm thấy nhiệm vụ nào của ${resolved.agency.name} ${when} (tính đến ngày ${today.split('-').reverse().join('/')}) trong các văn bản đã được lập chỉ mục.`);
     }
@@ -529,7 +574,7 @@ export class AnswerEngine {
   }
 
   private composeTarget(question: string, t: Target, hits: SearchHit[]): Answer {
-    const lines = [`Chỉ tiêu: ${shorten(t.text, 300)}${t.figure && !t.text.includes(t.figure) ? ` (${t.figure})` : ''}.`];
+    const lines = [`Chỉ tiêu: ${shorten(stripFootnoteMarks(t.text), 300)}${t.figure && !t.text.includes(t.figure) ? ` (${t.figure})` : ''}.`];
     if (t.lead.length > 0) lines.push(`Chủ trì: ${agencies(t.lead)}.`);
     if (t.cooperating.length > 0) lines.push(`Phối hợp: ${agencies(t.cooperating)}.`);
     const citation = citeRecord(t.doc, { sectionPath: t.sectionPath, lines: t.lines, page: t.page });
@@ -573,7 +618,7 @@ export class AnswerEngine {
   private composeQuote(question: string, frame: QuestionFrame, hits: SearchHit[], found: Quoted, intent: Intent): Answer {
     const citation = citeChunk(found.chunk);
     const long = intent === 'agency_tasks' || intent === 'fact';
-    const body = (long && found.next ? `${found.sentence} ${found.next}` : found.sentence).replace(/^[-+*•]\s*/, '');
+    const body = stripFootnoteMarks((long && found.next ? `${found.sentence} ${found.next}` : found.sentence).replace(/^[-+*•]\s*/, ''));
     const text = `Theo ${citation.document}, ${citation.section}:\n“${shorten(body, long ? 900 : 600)}”`;
     return {
       question,

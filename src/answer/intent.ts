@@ -25,6 +25,8 @@ export interface QuestionFrame {
   docNumbers: string[];
   /** Content syllables (folded, canonical) with question words removed. */
   content: string[];
+  /** Words that place the question in plan documents ("chủ trì", "kế hoạch", "chỉ tiêu", "sở"). */
+  planWords: boolean;
 }
 
 export type TimeWindow =
@@ -39,6 +41,8 @@ const cues = (list: string[]): RegExp =>
 const GREETING = /^(xin chao|chao( ban| anh| chi| em| bot)?|hello|hi|alo|hey|good (morning|afternoon))[\s!.?]*$/;
 const THANKS = /^(cam on|thank(s| you)?|ok(e|ay)?( cam on)?)[\s!.?]*$/;
 const HELP = cues(['giúp tôi với', 'hướng dẫn sử dụng', 'bạn làm được gì', 'bạn có thể làm gì', 'bạn biết gì', 'help', 'trợ giúp', 'cách dùng', 'dùng thế nào']);
+/** "bot làm được gì", "em biết làm gì": a question about the assistant itself, addressed by name. */
+const ABOUT_BOT = /^(bot|ban|em|tro ly( ao)?|chatbot)( (oi|nay))?( (co the|biet|lam duoc))? (lam (duoc )?(gi|nhung gi)|ho tro (duoc )?(gi|nhung gi)|tra loi (duoc )?(gi|nhung gi)|biet (gi|nhung gi))\b/;
 
 const WHO_COOPERATES = cues(['phối hợp', 'cùng thực hiện', 'cùng với ai', 'hỗ trợ thực hiện']);
 const WHO_LEADS = cues([
@@ -233,7 +237,7 @@ export function understand(question: string, today: string): QuestionFrame {
   let intent: Intent;
   if (PROCEDURE_SUBJECT.test(folded) && !PLAN_WORDS.test(folded)) intent = 'procedure';
   else if (GREETING.test(folded) || THANKS.test(folded)) intent = 'greeting';
-  else if (HELP.test(folded) || folded === '/help' || folded === '/start') intent = 'help';
+  else if (HELP.test(folded) || ABOUT_BOT.test(folded) || folded === '/help' || folded === '/start') intent = 'help';
   else if (WHO_COOPERATES.test(folded)) intent = 'who_cooperates';
   else if (DEADLINE.test(folded) && !/\bsap den han\b|\bqua han\b/.test(folded)) intent = 'deadline';
   else if (AGENCY_TASKS.test(folded)) intent = 'agency_tasks';
@@ -261,5 +265,6 @@ export function understand(question: string, today: string): QuestionFrame {
     window: parseWindow(folded, today),
     docNumbers,
     content,
+    planWords: PLAN_WORDS.test(folded),
   };
 }

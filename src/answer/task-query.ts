@@ -64,7 +64,10 @@ export function tasksFor(tasks: readonly Task[], registry: AgencyRegistry, filte
   if (!agency) return { own: [], group: [] };
   const target = baseId(agency.id)!;
   const refMatches = (r: AgencyRef): boolean => baseId(r.agencyId) === target;
-  const refInGroup = (r: AgencyRef): boolean => r.kind === 'group' && !!r.agencyId && registry.groupIncludes(baseId(r.agencyId)!, target);
+  // A group open to everyone ("các đơn vị có liên quan") names nobody: listing its tasks as a
+  // ministry's would answer "what must Bộ Công an do?" with a province's internal work.
+  const refInGroup = (r: AgencyRef): boolean =>
+    r.kind === 'group' && !!r.agencyId && registry.template(r.agencyId)?.members?.all !== true && registry.groupIncludes(baseId(r.agencyId)!, target);
   // A plan says nothing about completion, so a deadline years past is history, not "overdue".
   const overdueSince = addDays(filter.today, -OVERDUE_LOOKBACK_DAYS);
   const inWindow = (t: Task): boolean => {

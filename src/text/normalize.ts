@@ -146,3 +146,14 @@ export function shorten(text: string, max = 80): string {
   const space = cut.lastIndexOf(' ');
   return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[,;:.\s]+$/, '')}…`;
 }
+
+/** Superscript digits a converter glued to a word or figure as a footnote mark ("đạt 5,11%¹⁹"); not m², km³. */
+const FOOTNOTE_MARK = /(?<=[\p{L}\p{N}%.,;:)”"])(?<!(?:^|[^\p{L}])[kcdh]?m)[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+/gu;
+
+/**
+ * Remove footnote marks from text shown to users (quotes), so "5,11%¹⁹" reads "5,11%". Display
+ * only: indexing keeps the text as extracted.
+ */
+export function stripFootnoteMarks(text: string): string {
+  return text.replace(FOOTNOTE_MARK, '');
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanText, fold, isFolded, normalize, syllables } from '../../src/text/normalize.js';
+import { cleanText, fold, isFolded, normalize, stripFootnoteMarks, syllables } from '../../src/text/normalize.js';
 import { defaultAbbreviations } from '../../src/text/abbreviations.js';
 
 describe('normalize', () => {
@@ -50,5 +50,26 @@ describe('abbreviations', () => {
   });
   it('does not rewrite inside longer words', () => {
     expect(abbr.canonical('khu kinh tế')).toBe('khu kinh tế');
+  });
+  it('reads the agency shorthand chat users type, leaving full names as documents write them', () => {
+    expect(abbr.canonical('SYT')).toBe(abbr.canonical('Sở Y tế'));
+    expect(abbr.canonical('Sở Y tế')).toBe('sở y tế');
+    expect(abbr.canonicalFolded('CA tinh thanh hoa')).toBe('cong an tinh thanh hoa');
+    expect(abbr.canonical('CA tỉnh')).toBe('công an tỉnh');
+    expect(abbr.canonicalFolded('VPCP')).toBe(abbr.canonicalFolded('Văn phòng Chính phủ'));
+    expect(abbr.canonicalFolded('SKHCN')).toBe(abbr.canonicalFolded('Sở Khoa học và Công nghệ'));
+    // "ca" alone (a shift, a song) is not Công an
+    expect(abbr.canonical('ca trực')).toBe('ca trực');
+  });
+});
+
+describe('stripFootnoteMarks', () => {
+  it('drops superscript digits glued to a word or figure', () => {
+    expect(stripFootnoteMarks('tỷ trọng kinh tế số đạt 5,11%¹⁹. Trong khi đó')).toBe('tỷ trọng kinh tế số đạt 5,11%. Trong khi đó');
+    expect(stripFootnoteMarks('các phần mềm dùng chung²² đã triển khai')).toBe('các phần mềm dùng chung đã triển khai');
+  });
+  it('keeps superscripts that stand alone and units such as m²', () => {
+    expect(stripFootnoteMarks('¹ Số liệu của Cục Thống kê')).toBe('¹ Số liệu của Cục Thống kê');
+    expect(stripFootnoteMarks('nhà ở tối thiểu 8 m² sàn, vùng phủ 120 km²')).toBe('nhà ở tối thiểu 8 m² sàn, vùng phủ 120 km²');
   });
 });

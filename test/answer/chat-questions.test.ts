@@ -1,0 +1,113 @@
+/**
+ * Questions as citizens and staff type them in chat, from the held-out audit
+ * (test/fixtures/eval/heldout.jsonl): chat shorthand, agency shorthand, questions about the
+ * assistant itself, procedures no guide covers, a fee asked as a figure, an aspect asked as a
+ * follow-up, and footnote marks in quoted figures. Fixtures: two guides and a report written for
+ * these tests, plus the Bắc Giang plan of the engine tests.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DocumentAssistant, nextContext } from '../../src/answer/index.js';
+import { understand } from '../../src/answer/intent.js';
+import type { AnswerContext } from '../../src/domain/answer.js';
+import { createLogger } from '../../src/logging.js';
+import { runReindex } from '../../src/reindex/pipeline.js';
+import { expandChatSpelling } from '../../src/text/chat.js';
+
+const knowledgeDir = path.resolve('test/fixtures/answer/citizen-knowledge');
+const plan = path.resolve('test/fixtures/answer/knowledge/kehoach-45-bacgiang.txt');
+const dataDir = mkdtempSync(path.join(tmpdir(), 'answer-chat-test-'));
+const logger = createLogger({ level: 'silent' });
+const noModels = path.join(dataDir, 'no-models');
+const assistant = new DocumentAssistant({ dataDir, knowledgeDir, modelDir: noModels, embeddingModel: 'none/none', logger });
+const empty: AnswerContext = { taskIds: [], docIds: [], today: '2023-06-01' };
+
+beforeAll(async () => {
+  const report = await runReindex({ dataDir, knowledgeDir, paths: [plan], modelDir: noModels, embeddingModel: 'none/none', logger });
+  expect(report.errors).toEqual([]);
+  await assistant.load();
+});
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('questions about the assistant', () => {
+  it('reads "bot lam dc j" as a request for help', async () => {
+    expect(understand(expandChatSpelling('bot lam dc j'), '2023-06-01').intent).toBe('help');
+    expect(understand('em lam duoc gi', '2023-06-01').intent).toBe('help');
+    const a = await assistant.answer('bot lam dc j', empty);
+    expect(a.intent).toBe('help');
+    expect(a.refused).toBe(false);
+  });
+
+  it('does not take a plan question for a help request', () => {
+    expect(understand('Sở Y tế làm gì trong kế hoạch 45', '2023-06-01').intent).toBe('agency_tasks');
+  });
+});
+
+describe('agency shorthand', () => {
+  it('"CA tỉnh" and "SYT" are Công an tỉnh and Sở Y tế', async () => {
+    const ca = await assistant.answer('CA tinh bac giang chu tri viec gi', empty);
+    expect(ca.refused).toBe(false);
+    expect(ca.answer).toMatch(/camera giám sát giao thông/);
+    const syt = await assistant.answer('SYT Bắc Giang phải làm gì?', empty);
+    expect(syt.refused).toBe(false);
+    expect(syt.answer).toMatch(/bệnh án điện tử/);
+  });
+});
+
+describe('agencies the documents never name', () => {
+  it('refuses rather than quoting a passage about someone else', async () => {
+    const a = await assistant.answer('Bộ Công an chủ trì nhiệm vụ nào trong KH 45?', empty);
+    expect(a.refused).toBe(true);
+    expect(a.reason).toBe('no_tasks');
+    expect(a.answer).toContain('Bộ Công an');
+  });
+
+  it('does not count a task given to "các đơn vị có liên quan" as a ministry\'s', async () => {
+    const a = await assistant.answer('Bộ Công an phải làm gì theo KH 7?', empty);
+    expect(a.refused).toBe(true);
+    expect(a.answer).not.toMatch(/dữ liệu mở thuộc phạm vi/);
+  });
+});
+
+describe('procedures', () => {
+  it('refuses a procedure no guide covers instead of quoting another guide', async () => {
+    const a = await assistant.answer('lam ho chieu can giay to gi', empty);
+    expect(a.refused).toBe(true);
+    expect(a.reason).toBe('procedure_not_found');
+    expect(a.answer).toContain('Đăng ký kết hôn');
+    expect(a.answer).not.toMatch(/Tờ khai đăng ký kết hôn/);
+  });
+
+  it('answers "hết bao nhiêu" about a named procedure as its fee', async () => {
+    const a = await assistant.answer('cong chung ban sao 5 trang het bn', empty);
+    expect(a.intent).toBe('procedure');
+    expect(a.refused).toBe(false);
+    expect(a.answer).toContain('2.000 đồng');
+  });
+
+  it('keeps a figure question about a plan away from the guides', async () => {
+    const a = await assistant.answer('Bắc Giang bao nhiêu % hồ sơ thủ tục hành chính được giải quyết trực tuyến toàn trình?', empty);
+    expect(a.intent).toBe('target');
+    expect(a.answer).toContain('80%');
+  });
+
+  it('answers an aspect asked right after a procedure answer about the same procedure', async () => {
+    const first = await assistant.answer('dang ky ket hon can giay to gi', empty);
+    expect(first.intent).toBe('procedure');
+    const a = await assistant.answer('mat bao lau', nextContext(empty, first));
+    expect(a.intent).toBe('procedure');
+    expect(a.answer).toContain('05 ngày làm việc');
+    // without that context the same words name no procedure
+    expect((await assistant.answer('mat bao lau', empty)).refused).toBe(true);
+  });
+});
+
+describe('quoted figures', () => {
+  it('drops footnote marks glued to a figure', async () => {
+    const a = await assistant.answer('ty trong kinh te so cua bac giang dat bao nhieu', empty);
+    expect(a.refused).toBe(false);
+    expect(a.answer).toMatch(/7,25%(?![³\d])/);
+  });
+});
