@@ -20,7 +20,7 @@ import {
   withSources,
   type TaskAspect,
 } from './compose.js';
-import { TermStats, countedNoun, coverage, figureBeside, hasDateExpression, hasFigure, hasPersonName, queryTerms, sentences, type QueryTerms } from './evidence.js';
+import { TermStats, countedNoun, coverage, figureBeside, hasDateExpression, hasFigure, hasPersonName, periodWeight, queryTerms, sentences, yearsIn, type QueryTerms } from './evidence.js';
 import { understand, type QuestionFrame } from './intent.js';
 import { answerProcedure, defaultProcedureVocabulary } from './procedures.js';
 import { Provinces } from '../text/provinces.js';
@@ -255,7 +255,7 @@ export class AnswerEngine {
         return (await this.agencyTasks(question, frame, scope, context, today, hits, q)) ?? this.quote(question, frame, hits, q, 'agency_tasks') ?? this.refuseWithRelated(question, frame, hits, q, []);
       case 'target': {
         const sentence = this.bestSentence(frame, hits, q, 'target');
-        const record = this.bestTarget(q, scope);
+        const record = this.bestTarget(q, scope, yearsIn(frame.folded));
         if (record && record.score >= ENGINE_DEFAULTS.taskThreshold && !(sentence && sentence.score > record.score + ENGINE_DEFAULTS.sentenceAdvantage)) {
           return this.composeTarget(question, record.target, hits);
         }
@@ -562,12 +562,15 @@ export class AnswerEngine {
     return { question, answer: withSources(text, citations), intent: 'agency_tasks', refused: false, citations, passages: this.passages(hits, support(used.slice(0, 3))), tasks: used, choices: [] };
   }
 
-  private bestTarget(q: QueryTerms, scope: Scope): { target: Target; score: number } | undefined {
+  private bestTarget(q: QueryTerms, scope: Scope, years: number[] = []): { target: Target; score: number } | undefined {
     let best: { target: Target; score: number } | undefined;
     for (const t of this.index.targets) {
       if (!t.figure) continue;
       if (scope.docIds && !scope.docIds.has(t.doc.docId)) continue;
-      const score = coverage(q, `${t.text} ${t.sectionTitle}`, this.stats, docContext(t.doc)).score;
+      let score = coverage(q, `${t.text} ${t.sectionTitle}`, this.stats, docContext(t.doc)).score;
+      // Plans set the same indicator per period ("giai đoạn 2019-2020: 20%", "2021-2025: 40%"):
+      // the period the question names decides between them.
+      score *= periodWeight(years, t.year);
       if (!best || score > best.score) best = { target: t, score };
     }
     return best;
@@ -595,9 +598,12 @@ export class AnswerEngine {
   private bestSentence(frame: QuestionFrame, hits: SearchHit[], q: QueryTerms, intent: Intent): Quoted | undefined {
     const passageHits = hits.filter((h) => h.chunk.kind !== 'task').slice(0, 12);
     const noun = intent === 'target' ? countedNoun(frame.folded) : [];
+    const years = intent === 'target' ? yearsIn(frame.folded) : [];
     let best: Quoted | undefined;
     passageHits.forEach((h, rank) => {
       const context = `${h.chunk.sectionTitle} ${docContext(h.chunk.doc)}`;
+      // A figure under another period's heading ("Giai đoạn 2021 - 2025") answers another question.
+      const period = periodWeight(years, fold(h.chunk.sectionTitle));
       const whole = coverage(q, h.chunk.text, this.stats, context).score;
       const list = h.chunk.kind === 'table-row' ? [h.chunk.text] : sentences(h.chunk.text);
       list.forEach((sentence, i) => {
@@ -605,7 +611,7 @@ export class AnswerEngine {
         if (intent === 'deadline' && !hasDateExpression(sentence)) return;
         if (frame.asksPerson && !hasPersonName(sentence)) return;
         const own = coverage(q, sentence, this.stats, context).score;
-        const score = 0.75 * own + 0.25 * whole - rank * 0.003 + (figureBeside(sentence, noun) ? 0.1 : 0);
+        const score = (0.75 * own + 0.25 * whole) * period - rank * 0.003 + (figureBeside(sentence, noun) ? 0.1 : 0);
         if (best && score <= best.score) return;
         // Checked last: agency matching is the costliest filter.
         if ((intent === 'who_leads' || intent === 'who_cooperates') && this.registry.findMentions(sentence).length === 0) return;

@@ -143,3 +143,20 @@ export function figureBeside(text: string, noun: string[]): boolean {
   }
   return false;
 }
+
+/** Years a question or heading names ("2019 2020", "giai đoạn 2021-2025", "năm 2023"). */
+export function yearsIn(text: string): number[] {
+  return [...text.matchAll(/(?<!\d)(19[5-9]\d|20\d\d)(?!\d)/g)].map((m) => Number(m[1]));
+}
+
+/**
+ * Weight of a figure stated for `period` ("2019-2020", a heading "Giai đoạn 2021 - 2025") when the
+ * question names `years`: plans set one indicator per period, and the period asked decides between
+ * them. 1 when either side names no year.
+ */
+export function periodWeight(years: number[], period: string | undefined): number {
+  const span = yearsIn(period ?? '');
+  if (years.length === 0 || span.length === 0) return 1;
+  const [from, to] = [Math.min(...span), Math.max(...span)];
+  return years.some((y) => y >= from && y <= to) ? 1.15 : 0.6;
+}

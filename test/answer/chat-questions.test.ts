@@ -104,6 +104,17 @@ describe('procedures', () => {
   });
 });
 
+describe('targets set per period', () => {
+  it('answers with the figure of the period the question names', async () => {
+    const late = await assistant.answer('ty le ho so cong viec cap xa xu ly tren moi truong mang giai doan 2025 2030 la bn', empty);
+    expect(late.answer).toContain('70%');
+    expect(late.answer).not.toContain('30%');
+    const early = await assistant.answer('chỉ tiêu hồ sơ công việc cấp xã xử lý trên môi trường mạng 2023-2024?', empty);
+    expect(early.answer).toContain('30%');
+    expect(early.answer).not.toContain('70%');
+  });
+});
+
 describe('quoted figures', () => {
   it('drops footnote marks glued to a figure', async () => {
     const a = await assistant.answer('ty trong kinh te so cua bac giang dat bao nhieu', empty);
