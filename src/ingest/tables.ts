@@ -66,6 +66,32 @@ function isSeparatorRow(cells: readonly string[]): boolean {
 }
 
 /**
+ * The second row of a two-row header: "Cơ quan thực hiện" spanning "Chủ trì | Phối hợp", the other
+ * columns merged down (repeated or empty here). Only column names, at least one new.
+ */
+function isSubHeader(top: readonly string[], row: readonly string[] | undefined): boolean {
+  if (!row) return false;
+  const sub = row.map((c) => c.trim());
+  const fresh = sub.filter((c, k) => c !== '' && c !== (top[k] ?? ''));
+  return fresh.length > 0 && fresh.every(isHeaderCell) && !ordinalOf(sub[0] ?? '');
+}
+
+/** One header from two rows: "Cơ quan thực hiện - Chủ trì", "Cơ quan thực hiện - Phối hợp". */
+function mergeHeaders(top: readonly string[], sub: readonly string[]): string[] {
+  const out: string[] = [];
+  let spanning = '';
+  for (let k = 0; k < Math.max(top.length, sub.length); k++) {
+    const t = top[k] ?? '';
+    const s = sub[k] ?? '';
+    // A colspan leaves the cells right of the spanning one empty in the top row.
+    if (t) spanning = t;
+    const above = t || (s ? spanning : '');
+    out.push(!s || s === above ? above : above ? `${above} - ${s}` : s);
+  }
+  return out;
+}
+
+/**
  * "(1) | (2) | (3) | …" or "1 | 2 | 3 | …" under the header: Word tables number their columns so
  * that other documents can cite them. Consecutive numbers from 1 in every cell, nothing else.
  */
@@ -86,7 +112,9 @@ function isColumnNumberRow(cells: readonly string[]): boolean {
 export function toTableNode(block: TableBlock): TableNode {
   const rows = block.rows.map((r) => r.map(stripTags));
   let headerIndex = rows.findIndex((r, i) => i < 4 && isHeaderRow(r));
-  const header = headerIndex >= 0 ? rows[headerIndex]!.map((c) => c.trim()) : [];
+  let header = headerIndex >= 0 ? rows[headerIndex]!.map((c) => c.trim()) : [];
+  const subIndex = headerIndex >= 0 && isSubHeader(header, rows[headerIndex + 1]) ? headerIndex + 1 : -1;
+  if (subIndex >= 0) header = mergeHeaders(header, rows[subIndex]!.map((c) => c.trim()));
   while (header.length > 0 && header[header.length - 1] === '') header.pop();
   const directingCol = header.findIndex((h) => /chi dao/.test(fold(h)));
   const out: TableRow[] = [];
@@ -98,7 +126,7 @@ export function toTableNode(block: TableBlock): TableNode {
   const headerKey = header.map((h) => fold(h)).join('|');
 
   rows.forEach((cellsIn, i) => {
-    if (i === headerIndex) return;
+    if (i === headerIndex || i === subIndex) return;
     const lines: LineSpan = block.rowLines[i] ?? block.rowLines[block.rowLines.length - 1] ?? [0, 0];
     const cells = cellsIn.map((c) => c.trim());
     while (cells.length > 0 && cells[cells.length - 1] === '') cells.pop();
@@ -108,6 +136,8 @@ export function toTableNode(block: TableBlock): TableNode {
     const confidence = block.rowConfidence?.[i];
     const first = cells[0] ?? '';
     const ord = ordinalOf(first);
+    // Column names again (either row of a two-row header repeated on the next page): never a task.
+    if (header.length > 0 && ord?.kind !== 'arabic' && isHeaderRow(cells)) return;
     const glued = ord ? undefined : splitGluedRoman(first);
     const filled = cells.filter((c) => c !== '').length;
 

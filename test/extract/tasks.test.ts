@@ -103,11 +103,21 @@ describe('task tables', () => {
       // No deadline cell: the schedule reference in "Ghi chú" makes it conditional.
       { at: 'DANH MỤC.II#2', lead: ['cong-an-tinh@bac-giang'], coop: ['cac-don-vi-lien-quan@bac-giang'], due: 'conditional' },
       // Unknown agency kept by its surface, with a lower confidence.
-      { at: 'DANH MỤC.II#3', lead: ['?Trung tâm Xúc tiến thương mại'], coop: ['so-cong-thuong@bac-giang'], due: 'ongoing' },
+      { at: 'DANH MỤC.II#3', lead: ['trung-tam-xuc-tien@bac-giang'], coop: ['so-cong-thuong@bac-giang'], due: 'ongoing' },
     ]);
     expect(tasks[0]!.directing.map((d) => d.agencyId)).toEqual(['to-cds-chinh-quyen-so@bac-giang']);
     expect(tasks[0]!.sectionTitle).toBe('DANH MỤC. NHIỆM VỤ NĂM 2024 › I. Hạ tầng số');
-    expect(tasks[4]!.confidence).toBeLessThan(tasks[1]!.confidence);
+    // "Trung tâm Xúc tiến thương mại" is the province's promotion centre, whatever its exact name.
+    expect(tasks[4]!.lead[0]!.name).toBe('Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch tỉnh');
+    const unknown = extractTasks(
+      makeDocument(
+        ['DANH MỤC', '| STT | Nội dung nhiệm vụ | Cơ quan chủ trì | Thời hạn |', '| 1 | Việc một | Sở Y tế | Năm 2024 |', '| 2 | Việc hai | Hợp tác xã Hoa Ban | Năm 2024 |'].join('\n'),
+        { id: 'unknown-lead', ...BG, title: 'Danh mục' },
+      ),
+      registry,
+    ).tasks;
+    expect(unknown[1]!.lead).toEqual([{ surface: 'Hợp tác xã Hoa Ban' }]);
+    expect(unknown[1]!.confidence).toBeLessThan(unknown[0]!.confidence);
     expect(tasks.every((t) => t.source === 'table')).toBe(true);
   });
 

@@ -5,13 +5,14 @@
  * and merged cells, a text-layer PDF whose table wraps and breaks across pages, a plain-text
  * Quyết định). Every record is pinned: lead and cooperating ids, normalised deadline, section/row.
  */
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Document } from '../../src/domain/document.js';
 import { Task } from '../../src/domain/records.js';
 import { AgencyRegistry } from '../../src/extract/agencies.js';
 import { extractTasks } from '../../src/extract/tasks/index.js';
 import { ingestFile } from '../../src/ingest/index.js';
-import { ensureUnseenFixtures, pdfFontAvailable, type UnseenFixtures } from '../helpers/unseen.js';
+import { ensureUnseenFixtures, pdfFontAvailable, UNSEEN_TEXT_DIR, type UnseenFixtures } from '../helpers/unseen.js';
 
 const registry = AgencyRegistry.load();
 
@@ -137,5 +138,28 @@ describe('Cần Thơ Quyết định (centrally-run city: "thành phố", "quậ
     ]);
     const II3 = tasks.find((t) => t.sectionPath.join('.') === 'II.3')!;
     expect(II3.title).toMatch(/^Chủ trì quản lý hoạt động khai thác cát/);
+  });
+});
+
+describe('Bình Định Kế hoạch (saved web page: header block table, two-row table header)', () => {
+  const html = path.join(UNSEEN_TEXT_DIR, 'binhdinh-kh58-2024-du-lich.html');
+
+  it('reads the metadata', async () => {
+    const { meta } = await load(html);
+    expect(meta).toMatchObject({ type: 'Kế hoạch', number: '58/KH-UBND', date: '2024-04-08', issuer: 'UBND tỉnh Bình Định', province: 'Bình Định' });
+  });
+
+  it('reads "Cơ quan thực hiện" spanning "Chủ trì | Phối hợp" as two columns, and no task from the header', async () => {
+    const tasks = tasksOf(await load(html));
+    expect(tasks.map(view)).toEqual([
+      { at: 'III.1', lead: ['so-vhtt@binh-dinh'], coop: ['so-du-lich@binh-dinh'], due: '2024-12-31' },
+      { at: 'III.2', lead: ['so-tai-chinh@binh-dinh'], coop: [], due: '2024-06-30' },
+      { at: 'III.3', lead: ['ubnd-cap-huyen@binh-dinh'], coop: [], due: '2024-12-31' },
+      { at: 'Phụ lục#1', lead: ['so-du-lich@binh-dinh'], coop: ['so-vhtt@binh-dinh', 'ubnd-cap-huyen@binh-dinh'], due: '2024-06-30' },
+      { at: 'Phụ lục#2', lead: ['so-du-lich@binh-dinh'], coop: ['hoi-lhpn-tinh@binh-dinh', 'tinh-doan@binh-dinh'], due: '2024-09-30' },
+      { at: 'Phụ lục#3', lead: ['so-khcn@binh-dinh'], coop: ['so-cong-thuong@binh-dinh'], due: '2024-12-31' },
+      { at: 'Phụ lục#4', lead: ['trung-tam-xuc-tien@binh-dinh'], coop: ['dai-ptth@binh-dinh', 'bao-tinh@binh-dinh'], due: 'ongoing' },
+      { at: 'Phụ lục#5', lead: ['so-y-te@binh-dinh'], coop: ['ubnd-cap-huyen@binh-dinh'], due: '2024-06-30' },
+    ]);
   });
 });

@@ -76,6 +76,36 @@ describe('toTableNode', () => {
   });
 });
 
+describe('two-row table headers', () => {
+  const rowLines = (n: number): Array<[number, number]> => Array.from({ length: n }, (_, i): [number, number] => [i + 1, i + 1]);
+
+  it('merges a spanning group header with the row under it (HTML rowspan repeats, pipe exports leave blanks)', () => {
+    for (const second of [
+      ['TT', 'Nội dung', 'Chủ trì', 'Phối hợp', 'Thời gian'],
+      ['', '', 'Chủ trì', 'Phối hợp', ''],
+    ]) {
+      const node = toTableNode({
+        kind: 'table',
+        rows: [['TT', 'Nội dung', 'Cơ quan thực hiện', '', 'Thời gian'], second, ['1', 'Khảo sát điểm du lịch', 'Sở Du lịch', 'Sở Y tế', 'Quý II/2024']],
+        rowLines: rowLines(3),
+      });
+      expect(node.header).toEqual(['TT', 'Nội dung', 'Cơ quan thực hiện - Chủ trì', 'Cơ quan thực hiện - Phối hợp', 'Thời gian']);
+      expect(node.rows.map((r) => r.cells)).toEqual([['1', 'Khảo sát điểm du lịch', 'Sở Du lịch', 'Sở Y tế', 'Quý II/2024']]);
+    }
+  });
+
+  it('drops the header rows repeated after a page break instead of gluing them to the row above', () => {
+    const top = ['TT', 'Nội dung', 'Cơ quan thực hiện', '', 'Thời gian'];
+    const sub = ['TT', 'Nội dung', 'Chủ trì', 'Phối hợp', 'Thời gian'];
+    const node = toTableNode({
+      kind: 'table',
+      rows: [top, sub, ['1', 'Việc một', 'Sở Du lịch', 'Sở Y tế', 'Quý II/2024'], top, sub, ['2', 'Việc hai', 'Sở Y tế', '', 'Năm 2024']],
+      rowLines: rowLines(6),
+    });
+    expect(node.rows.map((r) => r.cells[1])).toEqual(['Việc một', 'Việc hai']);
+  });
+});
+
 describe.skipIf(!pdfFontAvailable())('text-layer PDF table across two pages', () => {
   it('reads every wrapped row whole, the header repeated on page 3 not being a row', async () => {
     const doc = await load(files.pdf);
