@@ -228,7 +228,11 @@ export class AnswerEngine {
     const hits = await this.search(effective, scope);
     // Province names and document numbers already narrowed the search; as evidence they would
     // make any passage of that document look relevant.
-    const scopeTerms = new Set([...scope.named.flatMap((p) => fold(p).split(/[^\p{L}\p{N}]+/u)), ...frame.docNumbers]);
+    const scopeTerms = new Set([
+      ...scope.named.flatMap((p) => fold(p).split(/[^\p{L}\p{N}]+/u)),
+      ...this.provinces.initialsIn(effective).map((i) => i.token),
+      ...frame.docNumbers,
+    ]);
     const q = queryTerms(frame.content.filter((t) => !scopeTerms.has(t)));
 
     switch (frame.intent) {

@@ -3,7 +3,7 @@
  * (test/fixtures/eval/heldout.jsonl): chat shorthand, agency shorthand, questions about the
  * assistant itself, procedures no guide covers, a fee asked as a figure, an aspect asked as a
  * follow-up, and footnote marks in quoted figures. Fixtures: two guides and a report written for
- * these tests, plus the Bắc Giang plan of the engine tests.
+ * these tests, plus the Bắc Giang and Lai Châu plans of the engine tests.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,7 @@ import { expandChatSpelling } from '../../src/text/chat.js';
 
 const knowledgeDir = path.resolve('test/fixtures/answer/citizen-knowledge');
 const plan = path.resolve('test/fixtures/answer/knowledge/kehoach-45-bacgiang.txt');
+const otherProvince = path.resolve('test/fixtures/answer/knowledge/kehoach-88-laichau.txt');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'answer-chat-test-'));
 const logger = createLogger({ level: 'silent' });
 const noModels = path.join(dataDir, 'no-models');
@@ -25,7 +26,7 @@ const assistant = new DocumentAssistant({ dataDir, knowledgeDir, modelDir: noMod
 const empty: AnswerContext = { taskIds: [], docIds: [], today: '2023-06-01' };
 
 beforeAll(async () => {
-  const report = await runReindex({ dataDir, knowledgeDir, paths: [plan], modelDir: noModels, embeddingModel: 'none/none', logger });
+  const report = await runReindex({ dataDir, knowledgeDir, paths: [plan, otherProvince], modelDir: noModels, embeddingModel: 'none/none', logger });
   expect(report.errors).toEqual([]);
   await assistant.load();
 });
@@ -53,6 +54,16 @@ describe('agency shorthand', () => {
     const syt = await assistant.answer('SYT Bắc Giang phải làm gì?', empty);
     expect(syt.refused).toBe(false);
     expect(syt.answer).toMatch(/bệnh án điện tử/);
+  });
+});
+
+describe('province initials', () => {
+  it('reads "BG" as Bắc Giang (Lai Châu gives the same task to another agency)', async () => {
+    const a = await assistant.answer('ai chu tri xay dung kho du lieu dung chung o BG', empty);
+    expect(a.refused).toBe(false);
+    expect(a.answer).toContain('Sở Thông tin và Truyền thông');
+    expect(a.answer).not.toContain('Văn phòng UBND');
+    expect(a.citations.map((c) => c.document).join(' ')).not.toContain('88/KH-UBND');
   });
 });
 

@@ -58,6 +58,7 @@ describe('abbreviations', () => {
     expect(abbr.canonical('CA tỉnh')).toBe('công an tỉnh');
     expect(abbr.canonicalFolded('VPCP')).toBe(abbr.canonicalFolded('Văn phòng Chính phủ'));
     expect(abbr.canonicalFolded('SKHCN')).toBe(abbr.canonicalFolded('Sở Khoa học và Công nghệ'));
+    expect(abbr.canonicalFolded('phan mem QLVB va HSCV')).toBe('phan mem quan ly van ban va ho so cong viec');
     // "ca" alone (a shift, a song) is not Công an
     expect(abbr.canonical('ca trực')).toBe('ca trực');
   });
