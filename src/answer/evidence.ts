@@ -96,10 +96,18 @@ export function coverage(q: QueryTerms, text: string, stats: TermStats, extra?: 
 
 /** Split prose into sentences / clauses small enough to quote; table rows stay whole. */
 export function sentences(text: string): string[] {
-  return text
+  const parts = text
     .split(/(?<=[.;!?])\s+(?=[\p{Lu}\d"“(-])|\n+|\s+-\s+(?=\p{Lu})/u)
-    .map((s) => s.trim())
-    .filter((s) => s.length >= 12);
+    .map((s) => s.trim());
+  // "Phối hợp: Sở Kế hoạch và Đầu tư; Sở Tài chính; Sở Nội vụ." is one list, not three sentences:
+  // short items after a "label: item;" stay with it.
+  const out: string[] = [];
+  for (const part of parts) {
+    const prev = out[out.length - 1];
+    if (prev !== undefined && prev.endsWith(';') && prev.includes(':') && !part.includes(':') && part.split(/\s+/).length <= 6) out[out.length - 1] = `${prev} ${part}`;
+    else out.push(part);
+  }
+  return out.filter((s) => s.length >= 12);
 }
 
 const FIGURE_RE = /\d+(?:[.,]\d+)*\s*%|\b\d{1,3}(?:\.\d{3})+\b|\b\d+\s*(?:trạm|hộ|xã|dịch vụ|hệ thống|thủ tục|doanh nghiệp|người|tỷ|triệu|nghìn|km)/iu;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { periodWeight, yearsIn } from '../../src/answer/evidence.js';
+import { periodWeight, sentences, yearsIn } from '../../src/answer/evidence.js';
 
 describe('period of a figure', () => {
   it('reads the years a question or heading names', () => {
@@ -16,5 +16,16 @@ describe('period of a figure', () => {
     expect(periodWeight(yearsIn('nam 2023'), '2021-2025')).toBeGreaterThan(1);
     expect(periodWeight([], '2021-2025')).toBe(1);
     expect(periodWeight(asked, undefined)).toBe(1);
+  });
+});
+
+describe('sentences', () => {
+  it('keeps a "label: item; item; item." list whole', () => {
+    const text = '- Chủ trì: Sở Thông tin và Truyền thông. - Phối hợp đánh giá kết quả: Sở Kế hoạch và Đầu tư; Sở Tài chính; Sở Nội vụ. - Thời gian: Quý II/2023.';
+    expect(sentences(text)).toContain('- Phối hợp đánh giá kết quả: Sở Kế hoạch và Đầu tư; Sở Tài chính; Sở Nội vụ.');
+  });
+  it('still splits clauses that are sentences of their own', () => {
+    const text = 'Rà soát các hệ thống thông tin của tỉnh; Xây dựng kế hoạch dịch chuyển lên nền tảng điện toán đám mây cho các cơ quan nhà nước.';
+    expect(sentences(text)).toHaveLength(2);
   });
 });
