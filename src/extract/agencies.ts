@@ -267,22 +267,23 @@ export class AgencyRegistry {
   // ---------------------------------------------------------------- matching
 
   /** Match one phrase that should name exactly one agency. */
-  match(phrase: string, options: { fuzzy?: boolean } = {}): MatchResult | undefined {
-    const cacheKey = `${options.fuzzy === false ? 0 : 1}|${phrase}`;
+  match(phrase: string, options: { fuzzy?: boolean; province?: string } = {}): MatchResult | undefined {
+    const city = isCentralCity(options.province);
+    const cacheKey = `${options.fuzzy === false ? 0 : 1}${city ? 'c' : ''}|${phrase}`;
     const cached = this.matchCache.get(cacheKey);
     if (cached !== undefined) return cached ?? undefined;
     if (this.matchCache.size > 50_000) this.matchCache.clear();
-    const result = this.matchUncached(phrase, options);
+    const result = this.matchUncached(phrase, { ...options, city });
     this.matchCache.set(cacheKey, result ?? null);
     return result;
   }
 
-  private matchUncached(phrase: string, options: { fuzzy?: boolean }): MatchResult | undefined {
+  private matchUncached(phrase: string, options: { fuzzy?: boolean; city?: boolean }): MatchResult | undefined {
     const text = cleanPhrase(phrase);
     if (!text) return undefined;
     const province = this.markProvinces(fold(text)).province;
     const key = this.key(text);
-    const hit = this.exactKey(key);
+    const hit = this.exactKey(key, options.city || isCentralCity(province));
     if (hit) return { template: hit.template, province, how: hit.stripped ? 'prefix' : 'exact' };
     if (options.fuzzy === false) return undefined;
     const plain = this.plainKey(text);
@@ -291,12 +292,13 @@ export class AgencyRegistry {
     return undefined;
   }
 
-  private exactKey(key: string): { template: AgencyTemplate; stripped: boolean } | undefined {
+  private exactKey(key: string, centralCity = false): { template: AgencyTemplate; stripped: boolean } | undefined {
     const hit = this.exactKeyOnce(key);
-    if (hit) return hit;
+    if (hit || !centralCity) return hit;
     // Centrally-run cities (Cần Thơ, Đà Nẵng, Hải Phòng…) name their province-level bodies with
     // "thành phố" where provinces write "tỉnh": "Công an thành phố", "Văn phòng UBND thành phố",
-    // "Các sở, ban, ngành thành phố". Only tried when the phrase matched nothing as written.
+    // "Các sở, ban, ngành thành phố". In a province's document the same words name the city's own
+    // (district-level) bodies, so this is only tried for those cities' documents.
     const city = /(^| )thanh pho( zzprovzz)?$/.exec(key);
     return city ? this.exactKeyOnce(`${key.slice(0, city.index)}${city[1]}tinh${city[2] ?? ''}`) : undefined;
   }
@@ -398,7 +400,7 @@ export class AgencyRegistry {
       let choice: { score: number; end: number; m?: MatchResult } | undefined;
       for (let j = i + 1; j <= Math.min(n, i + MAX_SPAN); j++) {
         const phrase = source.slice(pieces[i]!.start, pieces[j - 1]!.end);
-        const m = this.match(phrase, { fuzzy: j - i <= 3 });
+        const m = this.match(phrase, { fuzzy: j - i <= 3, ...(context?.province ? { province: context.province } : {}) });
         let score: number;
         if (m) score = (j - i) * 10 - (m.how === 'fuzzy' ? 3 : 1);
         else {
@@ -450,7 +452,7 @@ export class AgencyRegistry {
         for (let j = last; j >= i; j--) {
           if (!this.lastWords.has(tokens[j]!.word)) continue;
           const phrase = text.slice(tokens[i]!.start, tokens[j]!.end);
-          const m = this.match(phrase, { fuzzy: false });
+          const m = this.match(phrase, { fuzzy: false, ...(context?.province ? { province: context.province } : {}) });
           if (m) {
             found = { j, m };
             break;
@@ -582,6 +584,16 @@ export class AgencyRegistry {
     const [bi, bp] = b.split('@');
     return ai === bi && (!ap || !bp || ap === bp);
   }
+}
+
+/**
+ * The centrally-run cities (thành phố trực thuộc trung ương), whose province-level bodies are
+ * "… thành phố" and whose districts are "quận, huyện". A fixed legal category, not a document list.
+ */
+const CENTRAL_CITIES = new Set(['ha noi', 'ho chi minh', 'thanh pho ho chi minh', 'hai phong', 'da nang', 'can tho', 'hue', 'thua thien hue']);
+
+function isCentralCity(province: string | undefined): boolean {
+  return province !== undefined && CENTRAL_CITIES.has(fold(province).replace(/[^a-z ]+/g, ' ').replace(/\s+/g, ' ').trim());
 }
 
 function stripParentheses(text: string): string {

@@ -102,10 +102,22 @@ export function parseDeadline(raw: string, context: DeadlineContext = {}): Deadl
   const recurrence = recurrenceOf(f);
   if (recurrence) return { ...base, kind: 'recurring', recurrence };
 
+  // "Từ tháng 6/2024 đến tháng 12/2024": the end of the span is the deadline, its start the start.
+  const span = /^(?:thuc hien |trien khai )?tu\s+(.+?)\s+(?:den|toi)\s+(?:het\s+)?(.+)$/.exec(f);
+  if (span) {
+    const from = parseDeadline(span[1]!, context);
+    const to = parseDeadline(span[2]!, context);
+    if (to.due && to.kind !== 'recurring') {
+      const start = from.start ?? (from.due && from.kind === 'month' ? `${from.due.slice(0, 8)}01` : from.due);
+      return { ...base, kind: 'range', due: to.due, ...(start && start <= to.due ? { start } : {}) };
+    }
+  }
+
   // Exact dates: 15/5/2022, ngày 20 tháng 5 năm 2022, ngày 15 tháng 12 (document year).
   const numeric = /(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*((?:19|20)\d{2})/.exec(f);
   const spelled = /ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})(?:\s+nam\s+((?:19|20)\d{2}))?/.exec(f);
-  const short = /ngay\s+(\d{1,2})\s*\/\s*(\d{1,2})(?!\s*\/|\d)/.exec(f);
+  // "ngày 15/12", and "trước 31/12" without "ngày" (the document's year).
+  const short = /(?:ngay|truoc|han|den)\s+(\d{1,2})\s*\/\s*(\d{1,2})(?!\s*\/|\d)/.exec(f);
   for (const m of [numeric, spelled, short]) {
     if (!m) continue;
     const y = m[3] ? Number(m[3]) : context.docYear;
@@ -230,7 +242,7 @@ const YEARLY_SUFFIX = '(?:\\s+(?:hang|moi)\\s+nam)?';
 const RECUR_EXPR = '(?:dinh ky\\s+)?(?:hang|moi)\\s+(?:quy|thang|nam|tuan)(?:\\s*\\([^)]{0,60}\\))?';
 const CONDITIONAL_EXPR = 'sau khi (?:co |duoc )?(?:ke hoach(?:\\s+va)?\\s+)?(?:huong dan|phe duyet|ban hanh)[^.;\\n]{0,80}';
 const INLINE = new RegExp(
-  `${CONDITIONAL_EXPR}|${PREFIX}(?:${DATE_EXPR}${YEARLY_SUFFIX}|${MONTH_EXPR}|${QUARTER_EXPR}|${HALF_EXPR}|thang\\s+\\d{1,2}|nam\\s+\\d{4})|(?<![\\p{L}])(?:${MONTH_EXPR}|${QUARTER_EXPR}|${HALF_EXPR}|${RECUR_EXPR})`,
+  `${CONDITIONAL_EXPR}|${PREFIX}(?:${DATE_EXPR}${YEARLY_SUFFIX}|${MONTH_EXPR}|${QUARTER_EXPR}|${HALF_EXPR}|(?:nam|giai doan)\\s+\\d{4}\\s*[-–]\\s*\\d{4}|thang\\s+\\d{1,2}|nam\\s+\\d{4})|(?<![\\p{L}])(?:${MONTH_EXPR}|${QUARTER_EXPR}|${HALF_EXPR}|${RECUR_EXPR})`,
   'gu',
 );
 

@@ -131,7 +131,11 @@ describe('other provinces and centrally-run cities', () => {
   it('reads "thành phố" where provinces write "tỉnh"', () => {
     expect(ids(registry.parseList('Công an thành phố, Bộ Chỉ huy Quân sự thành phố', ct))).toEqual(['cong-an-tinh@can-tho', 'bo-chi-huy-quan-su@can-tho']);
     expect(ids(registry.parseList('Văn phòng UBND thành phố; Các sở, ban, ngành thành phố', ct))).toEqual(['van-phong-ubnd@can-tho', 'cac-so-ban-nganh@can-tho']);
-    expect(registry.match('Chủ tịch UBND thành phố')?.template.id).toBe('ubnd-tinh');
+    expect(registry.match('Chủ tịch UBND thành phố', ct)?.template.id).toBe('ubnd-tinh');
+    expect(registry.match('Công an thành phố Đà Nẵng')?.template.id).toBe('cong-an-tinh');
+    // In a province the same words name the city's own bodies, not the province's.
+    expect(registry.match('UBND thành phố', { province: 'Thanh Hóa' })?.template.id).not.toBe('ubnd-tinh');
+    expect(registry.match('Công an thành phố Thanh Hóa')?.template.id).not.toBe('cong-an-tinh');
     // A named city of a province is still that city's UBND, and the group keeps its "thành phố".
     expect(registry.match('UBND thành phố Thanh Hóa')?.template.id).toBe('ubnd-tp-tinh-ly');
     expect(registry.match('UBND các huyện, thị xã, thành phố')?.template.id).toBe('ubnd-cap-huyen');

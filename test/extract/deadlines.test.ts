@@ -105,3 +105,20 @@ describe('deadline phrasings of other provinces', () => {
     expect(findDeadlines('Báo cáo trước ngày 15/12/2024.', c24)[0]!.deadline).toMatchObject({ kind: 'date', due: '2024-12-15' });
   });
 });
+
+describe('spans and bare dates', () => {
+  const c24 = { docYear: 2024 };
+  it('takes the end of "từ … đến …" as the deadline', () => {
+    expect(parseDeadline('Từ tháng 6/2024 đến tháng 12/2024', c24)).toMatchObject({ kind: 'range', start: '2024-06-01', due: '2024-12-31' });
+    expect(parseDeadline('Từ ngày ký đến hết năm 2025', c24)).toMatchObject({ kind: 'range', due: '2025-12-31' });
+  });
+
+  it('reads "trước 31/12" without "ngày" in the document year', () => {
+    expect(parseDeadline('Trước 31/12', c24)).toMatchObject({ kind: 'date', due: '2024-12-31' });
+  });
+
+  it('finds a period after a cue word, but not a period in a title', () => {
+    expect(findDeadlines('Thực hiện trong giai đoạn 2024 - 2025.', c24).map((m) => m.deadline.due)).toEqual(['2025-12-31']);
+    expect(findDeadlines('Kế hoạch phát triển du lịch giai đoạn 2024 - 2025', c24)).toEqual([]);
+  });
+});

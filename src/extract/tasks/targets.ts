@@ -28,7 +28,8 @@ export function figureOf(text: string, atStart = false): string | undefined {
   return m ? m[0].replace(/\s+/g, '') : undefined;
 }
 
-const TARGET_PART = /chi tieu|muc tieu cu the/;
+/** "Chỉ tiêu …", "Mục tiêu cụ thể", or a part titled just "Mục tiêu" ("… đến năm 2025"), not "Mục tiêu, nhiệm vụ". */
+const TARGET_PART = /chi tieu|muc tieu cu the|^muc tieu(?:\s+(?:den nam|nam|giai doan)\b[^,;]*)?[.:]?$/;
 const GENERAL_PART = /muc tieu (?:chung|tong quat)/;
 
 function yearOf(chain: SectionNode[], fallback: string | undefined): string | undefined {
@@ -47,7 +48,8 @@ export function sectionTargets(ctx: ExtractContext, sections: SectionInfo[]): Ar
   const out: Array<Omit<Target, 'id'>> = [];
   for (const info of sections) {
     const chain = [...info.ancestors, info.node];
-    const inTargets = chain.some((s) => TARGET_PART.test(fold(s.heading)) && !GENERAL_PART.test(fold(s.heading)));
+    const heads = chain.map((s) => fold(s.heading).trim());
+    const inTargets = heads.some((h) => TARGET_PART.test(h)) && !heads.some((h) => GENERAL_PART.test(h));
     if (!inTargets) continue;
     // Without a period in the headings, the plan's own period ("giai đoạn 2024 - 2025" in the title).
     const titleRange = /((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})/.exec(ctx.doc.meta.title);
