@@ -186,14 +186,20 @@ const PROCEDURE_SUBJECT = cues([
 /** Words that place a question in plan documents rather than citizen procedures. */
 const PLAN_WORDS = cues(['chủ trì', 'phối hợp', 'kế hoạch', 'kh', 'qđ', 'nhiệm vụ', 'chỉ tiêu', 'sở', 'ubnd tỉnh', 'triển khai', 'cđs', 'dvc trực tuyến']);
 const MINE = cues(['đơn vị tôi', 'đơn vị của tôi', 'của tôi', 'cơ quan tôi', 'sở tôi', 'bên tôi', 'chúng tôi', 'đơn vị mình', 'của mình', 'tôi phải', 'tôi cần làm']);
-const PERSON = /\bai (la|giu chuc|dang la)\b|\b(ho ten|ten (cua )?(ong|ba|nguoi))\b|\bnguoi (ky|dung dau)\b/;
+// "ai là đơn vị chủ trì" asks for an agency, not a person.
+const PERSON = /\bai (la|giu chuc|dang la)\b(?! (don vi|co quan|so|ban|cac|nhung|ubnd|dau moi|ben)\b)|\b(ho ten|ten (cua )?(ong|ba|nguoi))\b|\bnguoi (ky|dung dau)\b/;
+/** Chat courtesy around a question ("cho em hỏi chút ạ", "em cảm ơn"): says nothing about the subject. */
+const COURTESY = /\b(?:(?:xin )?cho(?: em| minh| toi| anh| chi| chau)? hoi(?: chut| xiu| ti| voi)?|(?:em |minh |toi )?(?:xin )?cam on(?: ad| admin| ban| bot| nhieu| a| nhe)*|thank(?:s| you))\b/g;
 const FOLLOW_UP_LEAD = /^(con|the con|vay con|con ve|thi|vay|the)\b/;
 const FOLLOW_UP_TAIL = /(thi sao|the nao|ra sao|nhi|a)\s*\??$/;
 
-/** Question words and glue that say nothing about the subject. */
+/**
+ * Question words and glue that say nothing about the subject. Compared folded, so a word that folds
+ * onto a content word stays out ("mình" = "minh" of "thông minh", "minh bạch").
+ */
 const STOP = new Set(
   fold(
-    'ai là gì nào sao thế vậy thì của và các những cho được có không với về theo trong tại ở đến từ trên khi bao giờ nhiêu hay hoặc mà này đó kia rồi đã sẽ đang cần phải làm chủ trì phối hợp hạn thời gian hoàn thành thực hiện đơn vị cơ quan nhiệm vụ việc tỉnh năm hỏi xin cho biết tôi mình bạn ạ nhé ơi thưa vui lòng giúp còn một số',
+    'ai là gì nào sao thế vậy thì của và các những cho được có không với về theo trong tại ở đến từ trên khi bao giờ nhiêu hay hoặc mà này đó kia rồi đã sẽ đang cần phải làm chủ trì phối hợp hạn thời gian hoàn thành thực hiện đơn vị cơ quan nhiệm vụ việc tỉnh năm hỏi xin cho biết tôi bạn ạ nhé ơi thưa vui lòng giúp còn một số em ad admin chút xíu ấy cái nha nhỉ sếp xem',
   ).split(/\s+/),
 );
 
@@ -229,7 +235,7 @@ function parseWindow(folded: string, today: string): TimeWindow | undefined {
 export function understand(question: string, today: string): QuestionFrame {
   const abbr = defaultAbbreviations();
   const folded = abbr.canonicalFolded(question).replace(/\s+/g, ' ').trim();
-  const content = (folded.match(/[\p{L}\p{N}%]+/gu) ?? []).filter((t) => !STOP.has(t) && t.length > 0);
+  const content = (folded.replace(COURTESY, ' ').match(/[\p{L}\p{N}%]+/gu) ?? []).filter((t) => !STOP.has(t) && t.length > 0);
   const docNumbers = [...folded.matchAll(/\b(?:kh|qd|bc|nq|ct|so)\s*(?:so\s*)?(\d{1,5})\b|\b(\d{1,5})\s*[/-]\s*(?:kh|qd|bc|ubnd)/g)]
     .map((m) => m[1] ?? m[2] ?? '')
     .filter(Boolean);

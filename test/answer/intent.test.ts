@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { understand } from '../../src/answer/intent.js';
+
+const today = '2026-11-24';
+
+describe('understand', () => {
+  it('"ai là đơn vị chủ trì" asks for an agency, "ai là Trưởng ban" for a person', () => {
+    expect(understand('ai la don vi chu tri bao cao ket qua thu nghiem', today).asksPerson).toBe(false);
+    expect(understand('ai là cơ quan phối hợp?', today).asksPerson).toBe(false);
+    expect(understand('Năm 2019 ai là Trưởng Ban Chỉ đạo xây dựng Chính quyền điện tử?', today).asksPerson).toBe(true);
+  });
+
+  it('leaves chat courtesy out of the content words', () => {
+    const f = understand('cho em hoi chut a, trung tam dieu hanh thong minh ay ai chu tri vay a, em cam on ad', today);
+    expect(f.intent).toBe('who_leads');
+    expect(f.content).toEqual(['trung', 'tam', 'dieu', 'hanh', 'thong', 'minh']);
+    expect(understand('cho hỏi khai sinh cần giấy tờ gì, cảm ơn', today).content).toEqual(['khai', 'sinh', 'giay', 'to']);
+  });
+
+  it('marks questions that use plan words', () => {
+    expect(understand('Sở TT&TT chủ trì những nhiệm vụ nào?', today).planWords).toBe(true);
+    expect(understand('lam giay khai sinh het bao nhieu', today).planWords).toBe(false);
+  });
+});
