@@ -448,7 +448,14 @@ export class AgencyRegistry {
       let found: { j: number; m: MatchResult } | undefined;
       if (this.firstWords.has(tokens[i]!.word)) {
         let last = i;
-        while (last + 1 < tokens.length && last + 1 < i + MAX_TOKENS && this.vocabulary.has(tokens[last + 1]!.word)) last++;
+        // Names never run across ";" or ":" ("Sở Y tế chủ trì; Bảo hiểm xã hội tỉnh … phối hợp").
+        while (
+          last + 1 < tokens.length &&
+          last + 1 < i + MAX_TOKENS &&
+          this.vocabulary.has(tokens[last + 1]!.word) &&
+          !/[;:]/.test(text.slice(tokens[last]!.end, tokens[last + 1]!.start))
+        )
+          last++;
         for (let j = last; j >= i; j--) {
           if (!this.lastWords.has(tokens[j]!.word)) continue;
           const phrase = text.slice(tokens[i]!.start, tokens[j]!.end);

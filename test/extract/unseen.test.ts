@@ -139,6 +139,11 @@ describe('Cần Thơ Quyết định (centrally-run city: "thành phố", "quậ
     const II3 = tasks.find((t) => t.sectionPath.join('.') === 'II.3')!;
     expect(II3.title).toMatch(/^Chủ trì quản lý hoạt động khai thác cát/);
   });
+
+  it('reads a figure under a plain "Mục tiêu" part as a target', async () => {
+    const { targets } = extractTasks(await load(files.txt), registry);
+    expect(targets.map((t) => [t.sectionPath.join('.'), t.figure, t.year])).toEqual([['I.2', '100%', '2025']]);
+  });
 });
 
 describe('Bình Định Kế hoạch (saved web page: header block table, two-row table header)', () => {
@@ -160,6 +165,28 @@ describe('Bình Định Kế hoạch (saved web page: header block table, two-ro
       { at: 'Phụ lục#3', lead: ['so-khcn@binh-dinh'], coop: ['so-cong-thuong@binh-dinh'], due: '2024-12-31' },
       { at: 'Phụ lục#4', lead: ['trung-tam-xuc-tien@binh-dinh'], coop: ['dai-ptth@binh-dinh', 'bao-tinh@binh-dinh'], due: 'ongoing' },
       { at: 'Phụ lục#5', lead: ['so-y-te@binh-dinh'], coop: ['ubnd-cap-huyen@binh-dinh'], due: '2024-06-30' },
+    ]);
+  });
+});
+
+describe('Hà Tĩnh Kế hoạch (decimal task numbers, "Giao …", "Đề nghị …", roles before verbs)', () => {
+  const txt = path.join(UNSEEN_TEXT_DIR, 'hatinh-kh211-2024-de-an-06.txt');
+
+  it('extracts every assignment whatever verb hands it over', async () => {
+    const tasks = tasksOf(await load(txt));
+    expect(tasks.map(view)).toEqual([
+      // "Giao Sở Tư pháp chủ trì, phối hợp với Công an tỉnh …" under the task heading.
+      { at: 'II.1.1.1', lead: ['so-tu-phap@ha-tinh'], coop: ['cong-an-tinh@ha-tinh'], due: '2024-09-30' },
+      { at: 'II.1.1.2', lead: ['cong-an-tinh@ha-tinh'], coop: ['so-tttt@ha-tinh', 'van-phong-ubnd@ha-tinh'], due: '2024-12-31' },
+      // "Sở Y tế chủ trì; Bảo hiểm xã hội tỉnh, Sở Tài chính phối hợp …": the cooperating ones do not lead.
+      { at: 'II.2.2.1', lead: ['so-y-te@ha-tinh'], coop: ['bhxh-tinh@ha-tinh', 'so-tai-chinh@ha-tinh'], due: '2024-12-31' },
+      { at: 'II.2.2.2', lead: ['bhxh-tinh@ha-tinh'], coop: ['cong-an-tinh@ha-tinh'], due: '2024-10-31' },
+      { at: 'II.2.2.3', lead: ['so-ldtbxh@ha-tinh'], coop: ['ubnd-cap-huyen@ha-tinh'], due: 'ongoing' },
+      { at: 'III.1', lead: ['cong-an-tinh@ha-tinh'], coop: [], due: 'unspecified' },
+      { at: 'III.1', lead: ['cong-an-tinh@ha-tinh'], coop: [], due: 'recurring' },
+      { at: 'III.2', lead: ['cac-so-ban-nganh@ha-tinh', 'ubnd-cap-huyen@ha-tinh'], coop: [], due: '2024-07-31' },
+      // An accountability clause: kept (it names who answers for the results), with no deadline.
+      { at: 'III.3', lead: ['cac-so-ban-nganh@ha-tinh', 'ubnd-cap-huyen@ha-tinh'], coop: [], due: 'unspecified' },
     ]);
   });
 });

@@ -126,8 +126,11 @@ export function leadingAgencies(ctx: ExtractContext, text: string): Leading {
   let pos = 0;
   for (const s of spans) {
     const gap = fold(text.slice(pos, s.start));
-    // Role words ("Giám đốc Sở Y tế") are part of the mention itself, so the first one must open the text.
-    const ok = refs.length === 0 ? /^[\s\-+*•:]*$/.test(gap) : /^[\s,;]*(?:va|cung|cac)?[\s,;]*$/.test(gap);
+    // Role words ("Giám đốc Sở Y tế") are part of the mention itself, so the first one must open the
+    // text — after at most the verb that hands the task over ("Giao Sở Tư pháp chủ trì …"; in a plan,
+    // not in a report's recommendations, "Đề nghị Bảo hiểm xã hội tỉnh phối hợp …").
+    const opener = ctx.doc.meta.type === 'Báo cáo' ? /^[\s\-+*•:]*(?:giao(?: cho)?\s+)?$/ : /^[\s\-+*•:]*(?:(?:giao(?: cho)?|de nghi)\s+)?$/;
+    const ok = refs.length === 0 ? opener.test(gap) : /^[\s,;]*(?:va|cung|cac)?[\s,;]*$/.test(gap);
     if (!ok) break;
     const { start: _s, end: _e, ...ref } = s;
     refs.push(ref);

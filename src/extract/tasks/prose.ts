@@ -45,6 +45,18 @@ export function stripBullet(text: string): string {
   return squash(text).replace(/^[-+*•–]\s*/, '');
 }
 
+/** "Sở X chủ trì; Sở Y, Sở Z phối hợp xây dựng …": both roles named before their verbs. */
+function rolesBeforeVerbs(ctx: ExtractContext, text: string): { lead: AgencyRef[]; coop: AgencyRef[] } | undefined {
+  const pctx = ctx.province ? { province: ctx.province } : undefined;
+  const f = foldKeepLength(text);
+  const roles = /^(.{3,120}?)\s+chu tri\s*[,;]\s*(.{3,160}?)\s+phoi hop\b(?!\s+voi)/.exec(f);
+  if (!roles) return undefined;
+  const lead = ctx.registry.parseList(text.slice(0, roles[1]!.length), pctx);
+  const coopStart = f.indexOf(roles[2]!, roles[1]!.length);
+  const coop = ctx.registry.parseList(text.slice(coopStart, coopStart + roles[2]!.length), pctx);
+  return allKnown(lead) && allKnown(coop) ? { lead, coop } : undefined;
+}
+
 function classify(ctx: ExtractContext, text: string): Bullet {
   const pctx = ctx.province ? { province: ctx.province } : undefined;
   const colon = text.indexOf(':');
@@ -63,15 +75,8 @@ function classify(ctx: ExtractContext, text: string): Bullet {
       if (allKnown(restRefs)) return { type: 'agency', refs: restRefs, action: label };
     }
   }
-  // "Sở X chủ trì; Sở Y phối hợp xây dựng …": both roles named before their verbs.
-  const f = foldKeepLength(text);
-  const roles = /^(.{3,120}?)\s+chu tri\s*[,;]\s*(.{3,160}?)\s+phoi hop\b(?!\s+voi)/.exec(f);
-  if (roles) {
-    const leadRefs = ctx.registry.parseList(text.slice(0, roles[1]!.length), pctx);
-    const coopStart = f.indexOf(roles[2]!, roles[1]!.length);
-    const coopRefs = ctx.registry.parseList(text.slice(coopStart, coopStart + roles[2]!.length), pctx);
-    if (allKnown(leadRefs) && allKnown(coopRefs)) return { type: 'agency', refs: leadRefs, action: text, coop: coopRefs };
-  }
+  const roles = rolesBeforeVerbs(ctx, text);
+  if (roles) return { type: 'agency', refs: roles.lead, action: text, coop: roles.coop };
   const leading = leadingAgencies(ctx, text);
   // "Sở X chủ trì, phối hợp với Y …": the whole sentence is the action, X its subject.
   if (leading.refs.length > 0 && leading.rest.length > 0) return { type: 'agency', refs: leading.refs, action: text };
@@ -308,6 +313,11 @@ function assignmentDraft(
   const own = leadingAgencies(ctx, text).refs;
   let lead = own.length > 0 ? own : agencies;
   let cooperating = cooperatingIn(ctx, action);
+  const roles = rolesBeforeVerbs(ctx, text);
+  if (roles) {
+    lead = roles.lead;
+    cooperating = dedupeRefs([...roles.coop, ...cooperating]);
+  }
   if (/^phoi hop/.test(f)) {
     // "Phối hợp với Sở X …": the heading's agencies cooperate, X leads.
     lead = cooperating;
