@@ -183,6 +183,9 @@ export class AnswerEngine {
     }
 
     // "hết bao nhiêu" reads as a figure question, but a guide it names answers it as a fee.
+    const signed = this.signer(question, frame, scope);
+    if (signed) return signed;
+
     if (frame.intent === 'procedure' || frame.intent === 'fact' || (frame.intent === 'target' && !frame.planWords)) {
       let proc = answerProcedure(effective, this.index.procedures, { today });
       if (!proc && frame.intent === 'procedure' && context.previousIntent === 'procedure' && subject) {
@@ -542,6 +545,19 @@ export class AnswerEngine {
           `Các văn bản đã được lập chỉ mục không giao nhiệm vụ nào cho ${resolved.agency.name}${province ? ` (${province})` : ''}.`,
         );
       }
+      if (window.kind === 'overdue') {
+        const past = this.pastDeadlines(agencyText, province, scope, today);
+        if (past.length > 0) {
+          // Plans state deadlines, not completion: say so, and show the latest deadlines that have passed.
+          const title =
+            `Không có nhiệm vụ nào của ${resolved.agency.name}${province ? ` (${province})` : ''} có hạn trong ${OVERDUE_LOOKBACK_DAYS} ngày qua (tính đến ngày ${today.split('-').reverse().join('/')}). ` +
+            'Văn bản chỉ ghi thời hạn, không ghi việc đã hoàn thành hay chưa; các nhiệm vụ có hạn đã qua gần nhất:';
+          const shown = past.slice(0, ENGINE_DEFAULTS.listLimit);
+          const text = taskListText(title, shown, [], { limit: ENGINE_DEFAULTS.listLimit, nextDue: this.nextDue(today) });
+          const citations = shown.map(citeTask);
+          return { question, answer: withSources(text, citations), intent: 'agency_tasks', refused: false, citations, passages: this.passages(hits, support(shown.slice(0, 3))), tasks: shown, choices: [] };
+        }
+      }
       const when = window.kind === 'overdue' ? 'quá hạn' : window.kind === 'upcoming' ? `đến hạn trong ${window.days} ngày tới` : `có hạn trước ${window.kind === 'before' ? window.date.split('-').reverse().join('/') : ''}`;
       return this.refuse(question, 'agency_tasks', 'no_tasks', `Không tìm thấy nhiệm vụ nào của ${resolved.agency.name} ${when} (tính đến ngày ${today.split('-').reverse().join('/')}) trong các văn bản đã được lập chỉ mục.`);
     }
@@ -564,6 +580,29 @@ export class AnswerEngine {
     const used = [...own.slice(0, ENGINE_DEFAULTS.listLimit), ...group.slice(0, ENGINE_DEFAULTS.listLimit)];
     const citations = used.map(citeTask);
     return { question, answer: withSources(text, citations), intent: 'agency_tasks', refused: false, citations, passages: this.passages(hits, support(used.slice(0, 3))), tasks: used, choices: [] };
+  }
+
+  /**
+   * "KH 292 ai ký?": the signer a web export's metadata block states ("Người ký"), when the question
+   * narrows to one document. Otherwise the general path (a quoted signature line, or a refusal).
+   */
+  private signer(question: string, frame: QuestionFrame, scope: Scope): Answer | undefined {
+    if (!frame.asksSigner || !scope.docIds || scope.docIds.size !== 1) return undefined;
+    const doc = this.index.documents.find((d) => scope.docIds!.has(d.id));
+    const key = Object.keys(doc?.extra ?? {}).find((k) => fold(k).replace(/\s+/g, ' ').trim() === 'nguoi ky');
+    const name = key ? doc!.extra[key]?.trim() : undefined;
+    if (!doc || !name) return undefined;
+    const ref: DocRef = { docId: doc.id, type: doc.type, title: doc.title, file: doc.file, ...(doc.number ? { number: doc.number } : {}), ...(doc.date ? { date: doc.date } : {}), ...(doc.issuer ? { issuer: doc.issuer } : {}), ...(doc.province ? { province: doc.province } : {}) };
+    const citation: Citation = { ...citeRecord(ref, { sectionPath: [], lines: [1, 1] }), section: 'thông tin văn bản (Người ký)' };
+    const text = `${documentName(ref)}: người ký là ${name}.`;
+    return { question, answer: withSources(text, [citation]), intent: 'fact', refused: false, citations: [citation], passages: [], tasks: [], choices: [] };
+  }
+
+  /** The agency's own tasks whose (non-recurring) deadline has passed, latest first. */
+  private pastDeadlines(agency: string, province: string | undefined, scope: Scope, today: string): Task[] {
+    const all = tasksFor(this.index.tasks, this.registry, { agency, today, ...(province ? { province } : {}), ...(scope.docIds ? { docIds: scope.docIds } : {}) });
+    const dated = all.own.filter((t) => t.deadline.kind !== 'recurring' && t.deadline.kind !== 'ongoing' && !!t.deadline.due && t.deadline.due < today);
+    return dated.sort((a, b) => (b.deadline.due ?? '').localeCompare(a.deadline.due ?? '') || a.lines[0] - b.lines[0]);
   }
 
   private bestTarget(q: QueryTerms, scope: Scope, years: number[] = []): { target: Target; score: number } | undefined {

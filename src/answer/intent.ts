@@ -17,6 +17,8 @@ export interface QuestionFrame {
   mine: boolean;
   /** "ai là Trưởng ban …?" asks for a person, which only a sentence naming one can answer. */
   asksPerson: boolean;
+  /** "ai ký?", "người ký là ai": the signer of a document. */
+  asksSigner: boolean;
   /** Follow-up with little content of its own ("còn thời hạn thì sao?", "ai phối hợp?"). */
   followUp: boolean;
   /** Time window asked about. */
@@ -187,7 +189,8 @@ const PROCEDURE_SUBJECT = cues([
 const PLAN_WORDS = cues(['chủ trì', 'phối hợp', 'kế hoạch', 'kh', 'qđ', 'nhiệm vụ', 'chỉ tiêu', 'sở', 'ubnd tỉnh', 'triển khai', 'cđs', 'dvc trực tuyến']);
 const MINE = cues(['đơn vị tôi', 'đơn vị của tôi', 'của tôi', 'cơ quan tôi', 'sở tôi', 'bên tôi', 'chúng tôi', 'đơn vị mình', 'của mình', 'tôi phải', 'tôi cần làm']);
 // "ai là đơn vị chủ trì" asks for an agency, not a person.
-const PERSON = /\bai (la|giu chuc|dang la)\b(?! (don vi|co quan|so|ban|cac|nhung|ubnd|dau moi|ben)\b)|\b(ho ten|ten (cua )?(ong|ba|nguoi))\b|\bnguoi (ky|dung dau)\b/;
+const PERSON = /\bai (la|giu chuc|dang la)\b(?! (don vi|co quan|so|ban|cac|nhung|ubnd|dau moi|ben)\b)|\b(ho ten|ten (cua )?(ong|ba|nguoi))\b|\bnguoi (ky|dung dau)\b|\bai (ky|da ky|la nguoi ky)\b|\bky boi ai\b/;
+const SIGNER = /\b(ai (ky|da ky|la nguoi ky)|nguoi ky|ky boi ai|ky ban hanh)\b/;
 /** Chat courtesy around a question ("cho em hỏi chút ạ", "em cảm ơn"): says nothing about the subject. */
 const COURTESY = /\b(?:(?:xin )?cho(?: em| minh| toi| anh| chi| chau)? hoi(?: chut| xiu| ti| voi)?|(?:em |minh |toi )?(?:xin )?cam on(?: ad| admin| ban| bot| nhieu| a| nhe)*|thank(?:s| you))\b/g;
 const FOLLOW_UP_LEAD = /^(con|the con|vay con|con ve|thi|vay|the)\b/;
@@ -267,6 +270,7 @@ export function understand(question: string, today: string): QuestionFrame {
     intent,
     mine: MINE.test(folded),
     asksPerson: PERSON.test(folded),
+    asksSigner: SIGNER.test(folded),
     followUp,
     window: parseWindow(folded, today),
     docNumbers,

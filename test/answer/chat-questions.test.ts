@@ -67,6 +67,33 @@ describe('province initials', () => {
   });
 });
 
+describe('document metadata', () => {
+  it('names the signer a web export states, for the one document asked about', async () => {
+    expect(understand('KH 31 ai ky', '2023-06-01').asksSigner).toBe(true);
+    const a = await assistant.answer('KH 31 bac giang ai ky', empty);
+    expect(a.refused).toBe(false);
+    expect(a.answer).toContain('Trần Văn Bình');
+    expect(a.citations[0]?.document).toContain('31/KH-UBND');
+    // a document without that block gets no invented signer
+    const none = await assistant.answer('KH 45 bac giang ai ky', empty);
+    expect(none.answer).not.toContain('Trần Văn Bình');
+  });
+});
+
+describe('overdue', () => {
+  it('shows deadlines long past with the caveat that plans do not record completion', async () => {
+    const a = await assistant.answer('Sở TT&TT Bắc Giang còn việc gì quá hạn?', { ...empty, today: '2024-06-01' });
+    expect(a.refused).toBe(false);
+    expect(a.answer).toContain('không ghi việc đã hoàn thành hay chưa');
+    expect(a.answer).toMatch(/kho dữ liệu dùng chung[^\n]*Tháng 9 năm 2023/);
+  });
+
+  it('still says so when nothing of the agency is dated', async () => {
+    const a = await assistant.answer('Sở Tài chính Bắc Giang có việc gì quá hạn?', { ...empty, today: '2024-06-01' });
+    expect(a.refused).toBe(true);
+  });
+});
+
 describe('agencies the documents never name', () => {
   it('refuses rather than quoting a passage about someone else', async () => {
     const a = await assistant.answer('Bộ Công an chủ trì nhiệm vụ nào trong KH 45?', empty);
