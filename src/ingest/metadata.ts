@@ -4,6 +4,8 @@
  * web-export metadata blocks and container hints. Tolerates OCR: column gaps of 3+ spaces, pipes
  * between header columns, stray spaces inside numbers.
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { DocumentMeta, DocumentType } from '../domain/document.js';
 import { fold, squash } from '../text/normalize.js';
 import { Provinces } from '../text/provinces.js';
@@ -17,12 +19,53 @@ export interface MetadataInput {
 }
 
 let provinceTable: Provinces | undefined;
-/** The canonical spelling of a province name, matched without diacritics; unknown names stay as written. */
+let provinceNames: string[] | undefined;
+const letters = (s: string): string => fold(s).replace(/^(tinh|thanh pho)\s+/, '').replace(/[^a-z]/g, '');
+
+/** One edit apart at most (OCR doubles or drops a letter: "ĐĂK LÃĂK" for "ĐẮK LẮK"). */
+function withinOneEdit(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  let j = 0;
+  let edits = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      i++;
+      j++;
+      continue;
+    }
+    if (++edits > 1) return false;
+    if (a.length > b.length) i++;
+    else if (b.length > a.length) j++;
+    else {
+      i++;
+      j++;
+    }
+  }
+  return edits + (a.length - i) + (b.length - j) <= 1;
+}
+
+/**
+ * The canonical spelling of a province name, matched without diacritics, then (OCR'd headers)
+ * within one letter of a single province; unknown names stay as written.
+ */
 function canonicalProvince(name: string | undefined): string | undefined {
   if (!name) return name;
   provinceTable ??= Provinces.load();
   const [found] = provinceTable.find(name);
-  return found && fold(found).replace(/[^a-z]/g, '') === fold(name).replace(/^(tinh|thanh pho)\s+/, '').replace(/[^a-z]/g, '') ? found : name;
+  const key = letters(name);
+  if (found && letters(found) === key) return found;
+  if (key.length < 5) return name;
+  if (!provinceNames) {
+    try {
+      const json = JSON.parse(readFileSync(fileURLToPath(new URL('../../knowledge/provinces.json', import.meta.url)), 'utf8')) as { provinces?: unknown };
+      provinceNames = Array.isArray(json.provinces) ? json.provinces.filter((p): p is string => typeof p === 'string') : [];
+    } catch {
+      provinceNames = [];
+    }
+  }
+  const near = provinceNames.filter((p) => withinOneEdit(letters(p), key));
+  return near.length === 1 ? near[0] : name;
 }
 
 export type ExtractedMeta = Pick<DocumentMeta, 'type' | 'number' | 'date' | 'issuer' | 'province' | 'title' | 'extra'>;

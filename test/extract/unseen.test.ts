@@ -12,7 +12,9 @@ import { Task } from '../../src/domain/records.js';
 import { AgencyRegistry } from '../../src/extract/agencies.js';
 import { extractTasks } from '../../src/extract/tasks/index.js';
 import { ingestFile } from '../../src/ingest/index.js';
-import { ensureUnseenFixtures, pdfFontAvailable, UNSEEN_TEXT_DIR, type UnseenFixtures } from '../helpers/unseen.js';
+import { ocrAvailable } from '../../src/ingest/ocr/engine.js';
+import { pdftoppmAvailable } from '../helpers/scan.js';
+import { ensureUnseenFixtures, ensureUnseenScan, pdfFontAvailable, UNSEEN_TEXT_DIR, type UnseenFixtures } from '../helpers/unseen.js';
 
 const registry = AgencyRegistry.load();
 
@@ -111,6 +113,18 @@ describe.skipIf(!pdfFontAvailable())('Đắk Lắk Kế hoạch (text-layer PDF,
       { at: 'Phụ lục#4', lead: ['so-ldtbxh@dak-lak'], coop: ['cong-an-tinh@dak-lak', 'nhcsxh-cn@dak-lak'], due: 'ongoing' },
       { at: 'Phụ lục#5', lead: ['so-ldtbxh@dak-lak'], coop: ['cac-so-ban-nganh@dak-lak'], due: '2024-10-15' },
     ]);
+  });
+});
+
+const canOcr = pdfFontAvailable() && pdftoppmAvailable() && (await ocrAvailable()).available;
+if (!canOcr) process.stderr.write('[unseen scan] skipped: needs tesseract with Vietnamese data, poppler and DejaVu fonts\n');
+
+describe.skipIf(!canOcr)('the same Đắk Lắk plan scanned (OCR)', () => {
+  it('yields the digital twin\'s records, the province spelled right although OCR misreads the header', async () => {
+    const scanned = await load(await ensureUnseenScan());
+    const digital = await load(files.pdf);
+    expect(scanned.meta).toMatchObject({ number: '95/KH-UBND', date: '2024-05-03', province: 'Đắk Lắk', issuer: 'UBND tỉnh Đắk Lắk' });
+    expect(tasksOf(scanned).map(view)).toEqual(tasksOf(digital).map(view));
   });
 });
 

@@ -6,15 +6,18 @@
  * lead cells, line breaks and several paragraphs inside cells, auto-numbered STT cells) and the
  * text-layer PDF (pdf-lib + DejaVu, two-column header block, a ruled table whose cells wrap over
  * several lines and which continues on the next page under a repeated header) are rebuilt into
- * test/fixtures/generated/unseen/ when missing. The plain-text Quyết định lives in
+ * test/fixtures/generated/unseen/ when missing, and so is a scan of that PDF (slightly tilted and
+ * blurred pages, no text layer) for the OCR path. The plain-text and web-page plans live in
  * test/fixtures/unseen/.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fontkit from '@pdf-lib/fontkit';
 import JSZip from 'jszip';
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import sharp from 'sharp';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const UNSEEN_DIR = path.join(repoRoot, 'test/fixtures/generated/unseen');
@@ -48,6 +51,37 @@ export async function ensureUnseenFixtures(): Promise<UnseenFixtures> {
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === FIXTURE_VERSION && existsSync(out.docx) && existsSync(out.pdf)) return out;
   writeFileSync(out.docx, await buildDocx());
   writeFileSync(out.pdf, await buildPdf());
+  writeFileSync(stamp, FIXTURE_VERSION);
+  return out;
+}
+
+/**
+ * The Đắk Lắk PDF as a scanner would return it: each page rasterised at 200 dpi, tilted a little
+ * (opposite ways on alternate pages) and blurred, wrapped back into an image-only PDF. Needs pdftoppm.
+ */
+export async function ensureUnseenScan(): Promise<string> {
+  const { pdf } = await ensureUnseenFixtures();
+  const out = path.join(UNSEEN_DIR, 'daklak-kh95-2024-dao-tao-nghe.scan.pdf');
+  const stamp = path.join(UNSEEN_DIR, 'SCAN_VERSION');
+  if (existsSync(out) && existsSync(stamp) && readFileSync(stamp, 'utf8') === FIXTURE_VERSION) return out;
+  const work = path.join(UNSEEN_DIR, 'scan-pages');
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  execFileSync('pdftoppm', ['-r', '200', '-png', pdf, path.join(work, 'p')]);
+  const doc = await PDFDocument.create();
+  const pages = readdirSync(work).filter((f) => f.endsWith('.png')).sort();
+  for (const [k, f] of pages.entries()) {
+    const png = await sharp(readFileSync(path.join(work, f)))
+      .greyscale()
+      .rotate(k % 2 ? -0.8 : 0.6, { background: { r: 255, g: 255, b: 255 } })
+      .blur(0.5)
+      .png()
+      .toBuffer();
+    const img = await doc.embedPng(png);
+    doc.addPage([595, 842]).drawImage(img, { x: 0, y: 0, width: 595, height: 842 });
+  }
+  writeFileSync(out, await doc.save());
+  rmSync(work, { recursive: true, force: true });
   writeFileSync(stamp, FIXTURE_VERSION);
   return out;
 }

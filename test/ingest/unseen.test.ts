@@ -7,6 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DocNode, Document, SectionNode, TableNode } from '../../src/domain/document.js';
 import { ingestFile } from '../../src/ingest/index.js';
+import { extractMetadata } from '../../src/ingest/metadata.js';
 import { toTableNode } from '../../src/ingest/tables.js';
 import { ensureUnseenFixtures, pdfFontAvailable, PDF_TABLE_ROWS, type UnseenFixtures } from '../helpers/unseen.js';
 
@@ -112,5 +113,18 @@ describe.skipIf(!pdfFontAvailable())('text-layer PDF table across two pages', ()
     const rows = tables(doc.children).flatMap((t) => t.rows.filter((r) => r.kind === 'data'));
     expect(rows.map((r) => r.cells.map((c) => c.replace(/\n/g, ' ')))).toEqual(PDF_TABLE_ROWS);
     expect(rows.map((r) => r.page)).toEqual([2, 2, 2, 3, 3]);
+  });
+});
+
+describe('province names misread by OCR', () => {
+  const meta = (header: string[]) => extractMetadata({ lines: header.map((text, i) => ({ text, line: i + 1 })) });
+
+  it('takes the one province a letter away ("TỈNH ĐĂK LÃĂK" is Đắk Lắk)', () => {
+    const m = meta(['ỦY BAN NHÂN DÂN     CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'TỈNH ĐĂK LÃĂK     Độc lập - Tự do - Hạnh phúc', 'Số: 95/KH-UBND', 'KẾ HOẠCH', 'Đào tạo nghề năm 2024']);
+    expect(m).toMatchObject({ province: 'Đắk Lắk', issuer: 'UBND tỉnh Đắk Lắk' });
+  });
+
+  it('leaves a name that is near no province, or near two, as written', () => {
+    expect(meta(['ỦY BAN NHÂN DÂN', 'TỈNH ABCDEF', 'Số: 1/KH-UBND', 'KẾ HOẠCH', 'Việc gì đó']).province).toBe('Abcdef');
   });
 });
