@@ -4,7 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { Answer, AnswerContext, Citation, Intent, Passage } from '../domain/answer.js';
-import type { Chunk, DocRef, Target, Task } from '../domain/records.js';
+import type { AgencyRef, Chunk, DocRef, Target, Task } from '../domain/records.js';
 import type { AgencyRegistry } from '../extract/agencies.js';
 import { nextOccurrence } from '../extract/deadlines.js';
 import type { KnowledgeIndex, SearchHit } from '../index/search.js';
@@ -430,7 +430,8 @@ export class AnswerEngine {
     const used: Task[] = [];
     const refusedParts: string[] = [];
     for (const c of candidates) {
-      const body = taskGroupAnswer({ tasks: c.tasks }, intent, this.nextDue(today));
+      const tasks = intent === 'who_cooperates' ? c.tasks.map((t) => this.withStatedPartners(t)) : c.tasks;
+      const body = taskGroupAnswer({ tasks }, intent, this.nextDue(today));
       const first = c.tasks[0]!;
       const cite = citeTask(first);
       if (body) {
@@ -596,6 +597,28 @@ export class AnswerEngine {
     const citation: Citation = { ...citeRecord(ref, { sectionPath: [], lines: [1, 1] }), section: 'thông tin văn bản (Người ký)' };
     const text = `${documentName(ref)}: người ký là ${name}.`;
     return { question, answer: withSources(text, [citation]), intent: 'fact', refused: false, citations: [citation], passages: [], tasks: [], choices: [] };
+  }
+
+  /**
+   * A task whose record lists no cooperating agency but whose own words name one ("chủ động …;
+   * phối hợp với Sở Thông tin và Truyền thông bảo đảm an toàn thông tin"): the agencies named right
+   * after "phối hợp (với)" in that clause count as cooperating.
+   */
+  private withStatedPartners(t: Task): Task {
+    if (t.cooperating.length > 0) return t;
+    const text = `${t.action ?? ''} ${t.title}`.replace(/\s+/g, ' ');
+    const partners: AgencyRef[] = [];
+    for (const m of text.matchAll(/phối hợp[.,]?\s+(?:với\s+)?([^;.]{3,200})/giu)) {
+      // Only the names that follow "phối hợp với" directly ("A, B và C"), not ones later in the clause.
+      const clause = m[1]!;
+      let end = 0;
+      for (const { start, end: stop, ...ref } of this.registry.findMentionSpans(clause, t.doc.province ? { province: t.doc.province } : {})) {
+        if (!/^[\s,;&]*(?:và\s+)?(?:các\s+)?$/u.test(clause.slice(end, start))) break;
+        end = stop;
+        if (ref.agencyId && !partners.some((p) => p.agencyId === ref.agencyId) && !t.lead.some((l) => l.agencyId === ref.agencyId)) partners.push(ref);
+      }
+    }
+    return partners.length > 0 ? { ...t, cooperating: partners } : t;
   }
 
   /** The agency's own tasks whose (non-recurring) deadline has passed, latest first. */

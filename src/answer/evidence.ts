@@ -160,11 +160,12 @@ export function yearsIn(text: string): number[] {
 /**
  * Weight of a figure stated for `period` ("2019-2020", a heading "Giai đoạn 2021 - 2025") when the
  * question names `years`: plans set one indicator per period, and the period asked decides between
- * them. 1 when either side names no year.
+ * them. 1 when either side names no year or the years match, less when they do not.
  */
 export function periodWeight(years: number[], period: string | undefined): number {
   const span = yearsIn(period ?? '');
   if (years.length === 0 || span.length === 0) return 1;
   const [from, to] = [Math.min(...span), Math.max(...span)];
-  return years.some((y) => y >= from && y <= to) ? 1.15 : 0.6;
+  // Only a mismatch weighs: a matching year must not lift an otherwise weak match over the threshold.
+  return years.some((y) => y >= from && y <= to) ? 1 : 0.6;
 }

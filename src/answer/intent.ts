@@ -40,7 +40,7 @@ export type TimeWindow =
 const cues = (list: string[]): RegExp =>
   new RegExp(`(?:^|\\s)(?:${list.map((c) => fold(c).replace(/\s+/g, '\\s+')).join('|')})(?=\\s|$|[?.,!])`);
 
-const GREETING = /^(xin chao|chao( ban| anh| chi| em| bot)?|hello|hi|alo|hey|good (morning|afternoon))[\s!.?]*$/;
+const GREETING = /^(xin chao|chao|hello|hi|alo|a lo|hey|good (morning|afternoon))( (ban|anh|chi|em|bot|ad|admin|tro ly( ao)?))?( (oi|a|nhe|nha))?[\s!.?]*$/;
 const THANKS = /^(cam on|thank(s| you)?|ok(e|ay)?( cam on)?)[\s!.?]*$/;
 const HELP = cues(['giúp tôi với', 'hướng dẫn sử dụng', 'bạn làm được gì', 'bạn có thể làm gì', 'bạn biết gì', 'help', 'trợ giúp', 'cách dùng', 'dùng thế nào']);
 /** "bot làm được gì", "em biết làm gì": a question about the assistant itself, addressed by name. */
@@ -135,6 +135,12 @@ const PROCEDURE = cues([
   'hồ sơ gồm',
   'hồ sơ cần',
   'cần những gì',
+  'cần gì',
+  'mang gì',
+  'làm thẻ',
+  'cấp thẻ',
+  'cấp lại',
+  'cấp đổi',
   'nộp ở đâu',
   'nộp đâu',
   'nộp online',

@@ -67,6 +67,14 @@ describe('province initials', () => {
   });
 });
 
+describe('cooperation stated in the task itself', () => {
+  it('names the agency after "phối hợp với" when the record lists none, not the agencies served', async () => {
+    const a = await assistant.answer('doanh nghiep vien thong phoi hop voi ai bao dam an toan du lieu mo bac giang', empty);
+    expect(a.refused).toBe(false);
+    expect(a.answer).toMatch(/^Phối hợp: Sở Thông tin và Truyền thông\.$/m);
+  });
+});
+
 describe('document metadata', () => {
   it('names the signer a web export states, for the one document asked about', async () => {
     expect(understand('KH 31 ai ky', '2023-06-01').asksSigner).toBe(true);

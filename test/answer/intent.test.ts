@@ -21,4 +21,15 @@ describe('understand', () => {
     expect(understand('Sở TT&TT chủ trì những nhiệm vụ nào?', today).planWords).toBe(true);
     expect(understand('lam giay khai sinh het bao nhieu', today).planWords).toBe(false);
   });
+
+  it('greets back whoever is addressed ("alo bot ơi", "chào ad")', () => {
+    expect(understand('alo bot oi', today).intent).toBe('greeting');
+    expect(understand('Chào ad ạ!', today).intent).toBe('greeting');
+    expect(understand('chao ban, so tttt lam gi', today).intent).not.toBe('greeting');
+  });
+
+  it('reads "cần gì" about a paper as a procedure question', () => {
+    expect(understand('lam the can cuoc cho con can gi', today).intent).toBe('procedure');
+    expect(understand('cấp đổi giấy phép lái xe ở đâu', today).intent).toBe('procedure');
+  });
 });
