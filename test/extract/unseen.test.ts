@@ -128,6 +128,19 @@ describe.skipIf(!canOcr)('the same Đắk Lắk plan scanned (OCR)', () => {
   });
 });
 
+describe.skipIf(!pdfFontAvailable())('Lâm Đồng Quyết định (PDF: landscape appendix, two-row header, rules only across)', () => {
+  it('reads the Quyết định, skips its "thi hành" article, and reads the appendix rows under their groups', async () => {
+    const doc = await load(files.landscapePdf);
+    expect(doc.meta).toMatchObject({ type: 'Quyết định', number: '1234/QĐ-UBND', date: '2024-10-15', issuer: 'UBND tỉnh Lâm Đồng', province: 'Lâm Đồng' });
+    expect(tasksOf(doc).map(view)).toEqual([
+      { at: 'Phụ lục.I#1', lead: ['so-nnptnt@lam-dong'], coop: ['so-tnmt@lam-dong', 'ubnd-cap-huyen@lam-dong'], due: '2025-03-31' },
+      { at: 'Phụ lục.I#2', lead: ['so-khdt@lam-dong'], coop: ['so-tai-chinh@lam-dong', 'ngan-hang-nha-nuoc-cn@lam-dong'], due: '2025-12-31' },
+      { at: 'Phụ lục.II#3', lead: ['so-khcn@lam-dong'], coop: ['trung-tam-khuyen-nong@lam-dong'], due: '2025-09-30' },
+      { at: 'Phụ lục.II#4', lead: ['so-cong-thuong@lam-dong'], coop: ['trung-tam-xuc-tien@lam-dong', '?Hiệp hội Hoa Đà Lạt'], due: 'recurring' },
+    ]);
+  });
+});
+
 describe('Cần Thơ Quyết định (centrally-run city: "thành phố", "quận, huyện")', () => {
   it('names the city as the issuer, not a "tỉnh"', async () => {
     const { meta } = await load(files.txt);

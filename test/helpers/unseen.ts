@@ -25,7 +25,7 @@ export const UNSEEN_TEXT_DIR = path.join(repoRoot, 'test/fixtures/unseen');
 const FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 const FONT_BOLD = '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf';
 /** Bump when the content or rendering changes so stale files are rebuilt. */
-const FIXTURE_VERSION = '1';
+const FIXTURE_VERSION = '2';
 
 export interface UnseenFixtures {
   /** Quảng Ninh, Kế hoạch 187/KH-UBND (.docx). */
@@ -34,6 +34,8 @@ export interface UnseenFixtures {
   pdf: string;
   /** Cần Thơ, Quyết định 1542/QĐ-UBND with its Kế hoạch (plain text). */
   txt: string;
+  /** Lâm Đồng, Quyết định 1234/QĐ-UBND: landscape appendix page, two-row header, no vertical rules (PDF). */
+  landscapePdf: string;
 }
 
 export function pdfFontAvailable(): boolean {
@@ -46,11 +48,13 @@ export async function ensureUnseenFixtures(): Promise<UnseenFixtures> {
     docx: path.join(UNSEEN_DIR, 'quangninh-kh187-2024-logistics.docx'),
     pdf: path.join(UNSEEN_DIR, 'daklak-kh95-2024-dao-tao-nghe.pdf'),
     txt: path.join(UNSEEN_TEXT_DIR, 'cantho-qd1542-2024-sat-lo.txt'),
+    landscapePdf: path.join(UNSEEN_DIR, 'lamdong-qd1234-2024-nong-nghiep.pdf'),
   };
   const stamp = path.join(UNSEEN_DIR, 'VERSION');
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === FIXTURE_VERSION && existsSync(out.docx) && existsSync(out.pdf)) return out;
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === FIXTURE_VERSION && [out.docx, out.pdf, out.landscapePdf].every((f) => existsSync(f))) return out;
   writeFileSync(out.docx, await buildDocx());
   writeFileSync(out.pdf, await buildPdf());
+  writeFileSync(out.landscapePdf, await buildLandscapePdf());
   writeFileSync(stamp, FIXTURE_VERSION);
   return out;
 }
@@ -475,3 +479,86 @@ function wrap(text: string, font: PDFFont, size: number, width: number): string[
   if (cur) out.push(cur);
   return out;
 }
+
+// ---------------------------------------------------------------------------------------------
+// PDF: Lâm Đồng — a Quyết định whose Kế hoạch is a landscape appendix table ruled only across.
+
+async function buildLandscapePdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  doc.registerFontkit(fontkit);
+  const font = await doc.embedFont(readFileSync(FONT), { subset: true });
+  const bold = await doc.embedFont(readFileSync(FONT_BOLD), { subset: true });
+  let page = doc.addPage([595, 842]);
+  let y = 790;
+  const at = (s: string, x: number, f: PDFFont = font, size = 11): void => {
+    page.drawText(s, { x, y, size, font: f });
+  };
+  at('ỦY BAN NHÂN DÂN', 70, bold, 10);
+  at('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 300, bold, 10);
+  y -= 14;
+  at('TỈNH LÂM ĐỒNG', 85, bold, 10);
+  at('Độc lập - Tự do - Hạnh phúc', 340, bold, 10);
+  y -= 24;
+  at('Số: 1234/QĐ-UBND', 75, font, 10);
+  at('Lâm Đồng, ngày 15 tháng 10 năm 2024', 320, font, 10);
+  y -= 36;
+  for (const s of ['QUYẾT ĐỊNH', 'Ban hành Kế hoạch phát triển nông nghiệp công nghệ cao năm 2025']) {
+    at(s, (595 - bold.widthOfTextAtSize(s, 11)) / 2, bold);
+    y -= 18;
+  }
+  y -= 10;
+  for (const s of [
+    'Điều 1. Ban hành kèm theo Quyết định này Kế hoạch phát triển nông nghiệp công nghệ cao năm 2025.',
+    'Điều 2. Quyết định này có hiệu lực kể từ ngày ký.',
+    'Điều 3. Chánh Văn phòng UBND tỉnh, Giám đốc các sở, ban, ngành và Chủ tịch UBND các huyện, thành phố chịu trách nhiệm thi hành Quyết định này./.',
+  ]) {
+    for (const l of wrap(s, font, 11, 470)) {
+      at(l, 60);
+      y -= 17;
+    }
+  }
+  page = doc.addPage([842, 595]);
+  y = 550;
+  for (const [s, f] of [
+    ['PHỤ LỤC', bold],
+    ['KẾ HOẠCH PHÁT TRIỂN NÔNG NGHIỆP CÔNG NGHỆ CAO NĂM 2025', bold],
+    ['(Kèm theo Quyết định số 1234/QĐ-UBND ngày 15/10/2024 của UBND tỉnh Lâm Đồng)', font],
+  ] as const) {
+    at(s, (842 - f.widthOfTextAtSize(s, 10.5)) / 2, f, 10.5);
+    y -= 17;
+  }
+  y -= 8;
+  const widths = [35, 260, 130, 190, 110];
+  const x0 = 55;
+  const size = 10;
+  const leadH = 13.5;
+  const pad = 5;
+  const rules = [y];
+  for (const r of LANDSCAPE_ROWS) {
+    const f = r.bold ? bold : font;
+    const cells = r.span ? [[r.cells[0]!], wrap(r.cells[1]!, f, size, 700)] : r.cells.map((c, i) => wrap(c, f, size, widths[i]! - 2 * pad));
+    const h = Math.max(...cells.map((c) => c.length)) * leadH + 2 * pad;
+    let x = x0;
+    cells.forEach((lines, i) => {
+      lines.forEach((t, k) => page.drawText(t, { x: x + pad, y: y - pad - size - k * leadH + 2, size, font: f }));
+      x += widths[i]!;
+    });
+    y -= h;
+    rules.push(y);
+  }
+  // Horizontal rules only (no column lines), as many Word tables look once printed to PDF.
+  const width = widths.reduce((a, b) => a + b, 0);
+  for (const ry of rules) page.drawLine({ start: { x: x0, y: ry }, end: { x: x0 + width, y: ry }, thickness: 0.8, color: rgb(0, 0, 0) });
+  return doc.save();
+}
+
+const LANDSCAPE_ROWS: Array<{ cells: string[]; bold?: boolean; span?: boolean }> = [
+  { cells: ['TT', 'Nội dung', 'Cơ quan thực hiện', '', 'Thời gian'], bold: true },
+  { cells: ['', '', 'Chủ trì', 'Phối hợp', ''], bold: true },
+  { cells: ['I', 'Phát triển vùng sản xuất'], bold: true, span: true },
+  { cells: ['1', 'Quy hoạch vùng sản xuất rau, hoa ứng dụng công nghệ cao tại Đà Lạt, Đơn Dương', 'Sở Nông nghiệp và Phát triển nông thôn', 'Sở Tài nguyên và Môi trường; UBND các huyện, thành phố', 'Quý I/2025'] },
+  { cells: ['2', 'Hỗ trợ doanh nghiệp đầu tư nhà kính, hệ thống tưới tiết kiệm nước', 'Sở Kế hoạch và Đầu tư', 'Sở Tài chính; Ngân hàng Nhà nước chi nhánh tỉnh', 'Năm 2025'] },
+  { cells: ['II', 'Khoa học công nghệ và thị trường'], bold: true, span: true },
+  { cells: ['3', 'Chuyển giao giống cây trồng mới, quy trình canh tác hữu cơ', 'Sở Khoa học và Công nghệ', 'Trung tâm Khuyến nông tỉnh', 'Tháng 9/2025'] },
+  { cells: ['4', 'Xúc tiến tiêu thụ nông sản tại các thị trường xuất khẩu', 'Sở Công Thương', 'Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch tỉnh; Hiệp hội Hoa Đà Lạt', 'Hằng năm'] },
+];
