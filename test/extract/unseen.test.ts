@@ -114,6 +114,12 @@ describe.skipIf(!pdfFontAvailable())('Đắk Lắk Kế hoạch (text-layer PDF,
       { at: 'Phụ lục#5', lead: ['so-ldtbxh@dak-lak'], coop: ['cac-so-ban-nganh@dak-lak'], due: '2024-10-15' },
     ]);
   });
+
+  it('titles a task with its heading, the assignment sentence under it being the action', async () => {
+    const t = tasksOf(await load(files.pdf))[0]!;
+    expect(t.title).toBe('Khảo sát nhu cầu học nghề của lao động nông thôn');
+    expect(t.action).toMatch(/^Giám đốc Sở Lao động - Thương binh và Xã hội chủ trì, phối hợp với UBND cấp huyện tổ chức khảo sát/);
+  });
 });
 
 const canOcr = pdfFontAvailable() && pdftoppmAvailable() && (await ocrAvailable()).available;
@@ -201,6 +207,7 @@ describe('Hà Tĩnh Kế hoạch (decimal task numbers, "Giao …", "Đề ngh�
 
   it('extracts every assignment whatever verb hands it over', async () => {
     const tasks = tasksOf(await load(txt));
+    expect(tasks[0]!.title).toBe('Rà soát văn bản quy phạm pháp luật liên quan đến dữ liệu dân cư');
     expect(tasks.map(view)).toEqual([
       // "Giao Sở Tư pháp chủ trì, phối hợp với Công an tỉnh …" under the task heading.
       { at: 'II.1.1.1', lead: ['so-tu-phap@ha-tinh'], coop: ['cong-an-tinh@ha-tinh'], due: '2024-09-30' },

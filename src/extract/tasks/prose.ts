@@ -100,10 +100,15 @@ export function proseTasks(ctx: ExtractContext, info: SectionInfo): TaskDraft[] 
   const s = info.node;
   const chain = [...info.ancestors, s];
   const head = sectionText(s);
+  // "1. Khảo sát nhu cầu học nghề" + "Giám đốc Sở X chủ trì, …": the paragraph is the assignment,
+  // not the rest of a wrapped heading, so the title stays the heading.
+  const firstPara = s.children[0];
+  const assignsBelow =
+    head.text !== squash(s.heading) && firstPara?.kind === 'paragraph' && !firstPara.bullet && leadingAgencies(ctx, stripBullet(firstPara.text)).refs.length > 0;
   const base = {
     sectionPath: s.path,
     sectionTitle: sectionTitleOf(chain),
-    title: head.text,
+    title: assignsBelow ? squash(s.heading) : head.text,
     source: 'prose' as const,
     ...(s.page !== undefined ? { page: s.page } : {}),
   };
