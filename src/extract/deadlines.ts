@@ -80,6 +80,22 @@ function recurrenceOf(f: string): Recurrence | undefined {
   return undefined;
 }
 
+function periodList(f: string, context: DeadlineContext): Pick<Deadline, 'kind' | 'start' | 'due'> | undefined {
+  const unit = /^(thang|quy|nam)\s/.exec(f)?.[1];
+  if (!unit) return undefined;
+  const parts = f.split(/\s*(?:[-–,]|\bva\b|\bden\b)\s*/).filter(Boolean);
+  if (parts.length < 2) return undefined;
+  // The year written once at the end belongs to every part ("Quý II - Quý IV/2024").
+  const lastYear = /((?:19|20)\d{2})\s*$/.exec(parts[parts.length - 1]!)?.[1];
+  const ctx = lastYear ? { docYear: Number(lastYear) } : context;
+  const parsed = parts.map((p) => parseDeadline(/^(?:thang|quy|nam)\b/.test(p) ? p : `${unit} ${p}`, ctx));
+  if (parsed.some((d) => !d.due || !['month', 'quarter', 'year', 'range'].includes(d.kind))) return undefined;
+  const starts = parsed.map((d) => d.start ?? (d.kind === 'month' ? `${d.due!.slice(0, 8)}01` : d.due!));
+  const due = parsed.map((d) => d.due!).sort().pop()!;
+  const start = starts.sort()[0]!;
+  return start <= due ? { kind: 'range', start, due } : undefined;
+}
+
 /**
  * Parse one deadline phrase. Unknown phrasing gives kind 'unspecified' with the raw text kept;
  * an empty phrase too.
@@ -112,6 +128,11 @@ export function parseDeadline(raw: string, context: DeadlineContext = {}): Deadl
       return { ...base, kind: 'range', due: to.due, ...(start && start <= to.due ? { start } : {}) };
     }
   }
+
+  // Several periods in one cell: "Quý II - Quý IV/2024", "Tháng 6 - 12/2024", "Quý III, IV/2024",
+  // "Năm 2024, 2025", "Quý IV/2024 và năm 2025": done by the end of the last, started with the first.
+  const periods = periodList(f, context);
+  if (periods) return { ...base, ...periods };
 
   // Exact dates: 15/5/2022, ngày 20 tháng 5 năm 2022, ngày 15 tháng 12 (document year).
   const numeric = /(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*((?:19|20)\d{2})/.exec(f);

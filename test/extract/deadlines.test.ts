@@ -122,3 +122,27 @@ describe('spans and bare dates', () => {
     expect(findDeadlines('Kế hoạch phát triển du lịch giai đoạn 2024 - 2025', c24)).toEqual([]);
   });
 });
+
+describe('several periods in one table cell', () => {
+  const c24 = { docYear: 2024 };
+  const span = (raw: string) => {
+    const d = parseDeadline(raw, c24);
+    return [d.kind, d.start, d.due];
+  };
+  it('is due at the end of the last period and starts with the first', () => {
+    expect(span('Tháng 6/2024 – Tháng 12/2024')).toEqual(['range', '2024-06-01', '2024-12-31']);
+    // The year written once at the end belongs to every part; "6 - 12/2024" is not the 6th of December.
+    expect(span('Tháng 6 - 12/2024')).toEqual(['range', '2024-06-01', '2024-12-31']);
+    expect(span('Quý II - Quý IV/2024')).toEqual(['range', '2024-04-01', '2024-12-31']);
+    expect(span('Quý III, IV/2025')).toEqual(['range', '2025-07-01', '2025-12-31']);
+    expect(span('Năm 2024, 2025')).toEqual(['range', '2024-01-01', '2025-12-31']);
+    expect(span('Quý IV/2024 và năm 2025')).toEqual(['range', '2024-10-01', '2025-12-31']);
+    expect(span('Tháng 11/2024 - Tháng 3/2025')).toEqual(['range', '2024-11-01', '2025-03-31']);
+  });
+
+  it('leaves single periods and unparseable tails alone', () => {
+    expect(span('Quý III năm 2024')).toEqual(['quarter', '2024-07-01', '2024-09-30']);
+    expect(parseDeadline('Năm 2024 và các năm tiếp theo', c24)).toMatchObject({ kind: 'year', due: '2024-12-31' });
+    expect(parseDeadline('15-12-2024', c24)).toMatchObject({ kind: 'date', due: '2024-12-15' });
+  });
+});
