@@ -238,6 +238,11 @@ export class AnswerEngine {
     ]);
     const q = queryTerms(frame.content.filter((t) => !scopeTerms.has(t)));
 
+    // A code the question names ("6G", "IPv7", "ISO27001") that no indexed text contains: the
+    // documents say nothing about that thing, however well the other words match.
+    const unknownCode = q.unigrams.find((t) => isNamedCode(t) && !this.stats.has(t));
+    if (unknownCode) return this.refuseWithRelated(question, frame, hits, q, []);
+
     switch (frame.intent) {
       case 'who_leads':
       case 'who_cooperates':
@@ -673,7 +678,8 @@ export class AnswerEngine {
       const whole = coverage(q, h.chunk.text, this.stats, context).score;
       const list = h.chunk.kind === 'table-row' ? [h.chunk.text] : sentences(h.chunk.text);
       list.forEach((sentence, i) => {
-        if (intent === 'target' && !hasFigure(sentence)) return;
+        // A count of the very thing asked ("700 phòng họp") is a figure even in a unit the generic pattern lacks.
+        if (intent === 'target' && !hasFigure(sentence) && !figureBeside(sentence, noun)) return;
         if (intent === 'deadline' && !hasDateExpression(sentence)) return;
         if (frame.asksPerson && !hasPersonName(sentence)) return;
         const own = coverage(q, sentence, this.stats, context).score;
@@ -726,3 +732,14 @@ export class AnswerEngine {
   }
 }
 
+/**
+ * Letters and digits in one token ("6g", "ipv6", "iso27001"): a name of a specific thing. Not a
+ * document number written without a space ("qd1118", "kh114"), a quarter ("q4") or an amount ("15h", "2tr").
+ */
+export function isNamedCode(term: string): boolean {
+  if (!/\d/.test(term) || !/\p{L}/u.test(term)) return false;
+  if (/^(?:kh|qd|nq|ct|bc|tb|cv|nd|tt|so|ubnd|tw|qh)\d+$/.test(term)) return false;
+  if (/^\d+g$/.test(term)) return true; // 4G, 5G, 6G: network generations
+  if (/^q[1-4]$|^\d+(?:h|ph|p|k|tr|ty|m|km|ha)$/.test(term)) return false; // quarters, times and amounts ("15h", "2tr")
+  return true;
+}

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isNamedCode } from '../../src/answer/engine.js';
 import { DocumentAssistant, nextContext } from '../../src/answer/index.js';
 import { understand } from '../../src/answer/intent.js';
 import type { AnswerContext } from '../../src/domain/answer.js';
@@ -161,7 +162,26 @@ describe('targets set per period', () => {
   });
 });
 
+describe('things the documents never mention', () => {
+  it('refuses a question naming a code no document contains, however well the rest matches', async () => {
+    expect(isNamedCode('6g')).toBe(true);
+    expect(isNamedCode('iso27001')).toBe(true);
+    expect(isNamedCode('qd1118')).toBe(false);
+    expect(isNamedCode('q4')).toBe(false);
+    expect(isNamedCode('2023')).toBe(false);
+    const a = await assistant.answer('Bắc Giang ai chủ trì triển khai camera giám sát giao thông 6G?', empty);
+    expect(a.refused).toBe(true);
+    const known = await assistant.answer('Bắc Giang ai chủ trì triển khai camera giám sát giao thông?', empty);
+    expect(known.refused).toBe(false);
+  });
+});
+
 describe('quoted figures', () => {
+  it('quotes a count of the thing asked even in a unit the figure pattern does not know', async () => {
+    const a = await assistant.answer('Bắc Giang có bao nhiêu phòng họp trực tuyến?', empty);
+    expect(a.refused).toBe(false);
+    expect(a.answer).toContain('85 phòng họp');
+  });
   it('drops footnote marks glued to a figure', async () => {
     const a = await assistant.answer('ty trong kinh te so cua bac giang dat bao nhieu', empty);
     expect(a.refused).toBe(false);

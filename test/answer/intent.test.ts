@@ -32,4 +32,8 @@ describe('understand', () => {
     expect(understand('lam the can cuoc cho con can gi', today).intent).toBe('procedure');
     expect(understand('cấp đổi giấy phép lái xe ở đâu', today).intent).toBe('procedure');
   });
+
+  it('reads "hạn nào" as a deadline question', () => {
+    expect(understand('các sở ngành báo cáo tình hình thực hiện kế hoạch hạn nào', today).intent).toBe('deadline');
+  });
 });
