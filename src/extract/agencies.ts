@@ -420,7 +420,10 @@ export class AgencyRegistry {
     for (let i = 0; i < n; ) {
       const c = best[i]!;
       const phrase = source.slice(pieces[i]!.start, pieces[c.end - 1]!.end);
-      const ref = this.toRef(phrase, c.m, context);
+      // In a list, "…, cấp xã" and "…, địa phương" continue the UBND/locality named before them
+      // ("UBND cấp huyện, cấp xã"; "Các sở, ban, ngành, địa phương").
+      const elliptic = !c.m && i > 0 ? this.ellipticMember(phrase, context) : undefined;
+      const ref = this.toRef(phrase, c.m ?? elliptic, context);
       const dedupe = ref.agencyId ?? fold(ref.surface);
       if (ref.surface && !seen.has(dedupe)) {
         seen.add(dedupe);
@@ -429,6 +432,14 @@ export class AgencyRegistry {
       i = c.end;
     }
     return refs;
+  }
+
+  private ellipticMember(phrase: string, context: MatchContext | undefined): MatchResult | undefined {
+    const f = fold(squash(phrase)).replace(/[^a-z ]+/g, ' ').trim();
+    const options = context?.province ? { province: context.province } : {};
+    if (/^cap (?:huyen|xa)$/.test(f)) return this.match(`UBND ${phrase}`, options);
+    if (/^(?:cac )?dia phuong(?: (?:co )?lien quan)?$/.test(f)) return this.match('UBND các địa phương', options);
+    return undefined;
   }
 
   /**

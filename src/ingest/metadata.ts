@@ -294,7 +294,10 @@ export function extractMetadata(input: MetadataInput): ExtractedMeta {
         if (parts.length > 0) break;
         continue;
       }
-      if (STOP_TITLE_RE.test(t) || /^\(/.test(t)) break;
+      // A title may itself open with "Thực hiện …" ("KẾ HOẠCH / Thực hiện chương trình …"): right under
+      // the type line that is the title unless it reads like the preamble that follows titles.
+      const titleLike = parts.length === 0 && /^thực hiện\s/iu.test(t) && t.length < 200 && !/[:;,]$/.test(t) && !/ban hành|như sau/iu.test(t);
+      if ((STOP_TITLE_RE.test(t) && !titleLike) || /^\(/.test(t)) break;
       const letters = t.replace(/[^\p{L}]/gu, '');
       const upper = letters.length > 3 && letters === letters.toLocaleUpperCase('vi');
       if (upper && parts.length > 0) break;

@@ -15,7 +15,7 @@ export interface Label {
   label: string;
   heading: string;
   rank: number;
-  kind: 'part' | 'appendix' | 'chapter' | 'roman' | 'article' | 'arabic' | 'letter';
+  kind: 'part' | 'appendix' | 'chapter' | 'upper' | 'roman' | 'article' | 'arabic' | 'letter';
 }
 
 const ROMAN_RE = /^(?=[IVXLC])(C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$/;
@@ -58,6 +58,11 @@ export function parseLabel(t: string): Label | undefined {
   }
   if ((m = /^(?:Chương|CHƯƠNG)\s+([IVXLC]+|\d+)\b[.:]?\s*(.*)$/u.exec(t))) {
     return { label: `Chương ${m[1]}`, heading: m[2]!.trim(), rank: 1, kind: 'chapter' };
+  }
+  // "A. MỤC TIÊU", "B. NHIỆM VỤ": capital letters above the roman parts ("C."/"D." look roman; the
+  // tree builder reads them by sequence).
+  if ((m = /^([ABEGHĐ])\.\s+(\S.*)$/u.exec(t)) && isUpperLine(m[2]!)) {
+    return { label: m[1]!, heading: m[2]!.trim(), rank: 1, kind: 'upper' };
   }
   if ((m = /^([IVXLC]{1,6})(?:\.\s*|\s{2,}|\s+(?=\p{Lu}{2}))(\S.*)$/u.exec(t)) && ROMAN_RE.test(m[1]!)) {
     return { label: m[1]!, heading: m[2]!.trim(), rank: 2, kind: 'roman' };
@@ -150,7 +155,13 @@ export function buildTree(blocks: readonly SourceBlock[], options: TreeOptions =
     return textLines.slice(start, start + n).map((l) => l.text);
   };
 
-  const openSection = (label: Label, b: Extract<SourceBlock, { kind: 'line' }>) => {
+  /** Last capital-letter part ("A", "B"), so "C." after "B." is the next part, not roman 100. */
+  let lastUpper: string | undefined;
+  const UPPER = 'ABCDĐEGH';
+  const openSection = (labelIn: Label, b: Extract<SourceBlock, { kind: 'line' }>) => {
+    let label = labelIn;
+    if (label.kind === 'roman' && lastUpper && label.label === UPPER[UPPER.indexOf(lastUpper) + 1]) label = { ...label, kind: 'upper', rank: 1 };
+    if (label.kind === 'upper') lastUpper = label.label;
     flushPara();
     while (stack.length && stack[stack.length - 1]!.rank >= label.rank) stack.pop();
     const parent = stack[stack.length - 1];

@@ -155,6 +155,15 @@ describe('other provinces and centrally-run cities', () => {
     expect(ids(registry.parseList('Ngân hàng Chính sách xã hội chi nhánh tỉnh', qn))).toEqual(['nhcsxh-cn@quang-ninh']);
   });
 
+  it('reads "…, cấp xã" and "…, địa phương" in a list as the local governments', () => {
+    const na = { province: 'Nghệ An' };
+    expect(ids(registry.parseList('UBND cấp huyện, cấp xã', na))).toEqual(['ubnd-cap-huyen@nghe-an', 'ubnd-cap-xa@nghe-an']);
+    expect(ids(registry.parseList('Các sở, ban, ngành, địa phương liên quan', na))).toEqual(['cac-so-ban-nganh@nghe-an', 'ubnd-cap-huyen@nghe-an']);
+    expect(ids(registry.parseList('Sở Tài nguyên - Môi trường, Sở Giáo dục - Đào tạo', na))).toEqual(['so-tnmt@nghe-an', 'so-gddt@nghe-an']);
+    // Alone, "cấp xã" is not an agency.
+    expect(ids(registry.parseList('cấp xã', na))).toEqual(['?cấp xã']);
+  });
+
   it('splits a table cell on its line breaks, but keeps a name broken over two lines whole', () => {
     expect(ids(registry.parseList('Sở Công Thương\nCục Hải quan tỉnh'))).toEqual(['so-cong-thuong', 'hai-quan']);
     expect(ids(registry.parseList('- Sở Nông nghiệp và Phát triển nông thôn;\n- Hội Nông dân tỉnh.'))).toEqual(['so-nnptnt', 'hoi-nong-dan-tinh']);

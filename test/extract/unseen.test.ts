@@ -224,3 +224,32 @@ describe('Hà Tĩnh Kế hoạch (decimal task numbers, "Giao …", "Đề ngh�
     ]);
   });
 });
+
+describe('Nghệ An Kế hoạch (A./B./C. parts, "–" and "•" bullets, dashed agency names, "các sở, ngành, địa phương")', () => {
+  const txt = path.join(UNSEEN_TEXT_DIR, 'nghean-kh345-2024-giam-ngheo.txt');
+
+  it('reads a title that opens with "Thực hiện" and the capital-letter parts', async () => {
+    const doc = await load(txt);
+    expect(doc.meta.title).toBe('Thực hiện chương trình mục tiêu quốc gia giảm nghèo bền vững năm 2024');
+    expect(doc.children.flatMap((n) => (n.kind === 'section' ? [`${n.label}. ${n.heading}`] : []))).toEqual([
+      'A. MỤC TIÊU',
+      'B. NHIỆM VỤ VÀ GIẢI PHÁP',
+      'C. TỔ CHỨC THỰC HIỆN',
+      'Phụ lục 01. DANH MỤC CÁC DỰ ÁN HỖ TRỢ',
+    ]);
+  });
+
+  it('extracts every task', async () => {
+    const tasks = tasksOf(await load(txt));
+    expect(tasks.map(view)).toEqual([
+      // "Sở Nông nghiệp và PTNT" is one agency; "Quý II – Quý IV/2024" runs to the end of Q4.
+      { at: 'B.1', lead: ['so-nnptnt@nghe-an'], coop: ['so-ldtbxh@nghe-an', 'ubnd-cap-huyen@nghe-an'], due: '2024-12-31' },
+      { at: 'B.2', lead: ['so-xay-dung@nghe-an'], coop: [], due: '2024-04-30' },
+      { at: 'B.2', lead: ['ubnd-cap-huyen@nghe-an'], coop: [], due: '2024-11-30' },
+      { at: 'C.1', lead: ['so-ldtbxh@nghe-an'], coop: [], due: '2024-12-10' },
+      { at: 'C.2', lead: ['so-tai-chinh@nghe-an', 'so-khdt@nghe-an'], coop: [], due: '2024-03-31' },
+      { at: 'Phụ lục 01#1', lead: ['?UBND huyện Kỳ Sơn'], coop: ['so-nnptnt@nghe-an', 'cac-so-ban-nganh@nghe-an', 'ubnd-cap-huyen@nghe-an'], due: '2025-12-31' },
+      { at: 'Phụ lục 01#2', lead: ['so-ldtbxh@nghe-an'], coop: ['trung-tam-dvvl@nghe-an'], due: '2024-12-31' },
+    ]);
+  });
+});
