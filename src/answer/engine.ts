@@ -24,7 +24,7 @@ import { TermStats, countedNoun, coverage, figureBeside, hasDateExpression, hasF
 import { understand, type QuestionFrame } from './intent.js';
 import { answerProcedure, defaultProcedureVocabulary } from './procedures.js';
 import { Provinces } from '../text/provinces.js';
-import { OVERDUE_LOOKBACK_DAYS, baseId, tasksFor, type ResolvedTasks } from './task-query.js';
+import { OVERDUE_LOOKBACK_DAYS, baseId, effectiveDue, tasksFor, type ResolvedTasks } from './task-query.js';
 
 /** Tunables, calibrated on the dev set with `npm run eval` (see README). */
 export const ENGINE_DEFAULTS = {
@@ -525,7 +525,12 @@ export class AnswerEngine {
     const relevance = (t: Task): number =>
       (q.unigrams.length > 3 ? coverage(q, taskText(t), this.stats, docContext(t.doc)).score : 0) + (t.source === 'agency-assignment' ? 0.05 : 0);
     const rank = (list: Task[]): Task[] => {
-      // A time window asks "what comes first": by due date. Otherwise by relevance.
+      // A time window asks "what comes first": by due date. A window already past ("trước tháng 6
+      // năm 2022" asked in 2026) asks what fell due by then: the latest first.
+      if (window?.kind === 'before' && window.date < today) {
+        const due = (t: Task): string => effectiveDue(t, today) ?? '';
+        return [...list].sort((a, b) => Number(isLead(b)) - Number(isLead(a)) || due(b).localeCompare(due(a)));
+      }
       if (window) return list;
       const score = new Map(list.map((t) => [t.id, relevance(t)]));
       return [...list].sort((a, b) => Number(isLead(b)) - Number(isLead(a)) || score.get(b.id)! - score.get(a.id)!);
@@ -571,7 +576,7 @@ export class AnswerEngine {
     const where = province ? ` (${province})` : '';
     const windowText =
       window?.kind === 'before'
-        ? ` có hạn từ nay đến hết ${window.date.split('-').reverse().join('/')}`
+        ? ` có hạn ${window.date < today ? '' : 'từ nay '}đến hết ${window.date.split('-').reverse().join('/')}`
         : window?.kind === 'upcoming'
           ? ` sắp đến hạn (trong ${window.days} ngày tới) hoặc mới quá hạn (trong ${OVERDUE_LOOKBACK_DAYS} ngày qua)`
           : window?.kind === 'overdue'
@@ -595,11 +600,25 @@ export class AnswerEngine {
   private signer(question: string, frame: QuestionFrame, scope: Scope): Answer | undefined {
     if (!frame.asksSigner || !scope.docIds || scope.docIds.size !== 1) return undefined;
     const doc = this.index.documents.find((d) => scope.docIds!.has(d.id));
-    const key = Object.keys(doc?.extra ?? {}).find((k) => fold(k).replace(/\s+/g, ' ').trim() === 'nguoi ky');
-    const name = key ? doc!.extra[key]?.trim() : undefined;
-    if (!doc || !name) return undefined;
+    if (!doc) return undefined;
     const ref: DocRef = { docId: doc.id, type: doc.type, title: doc.title, file: doc.file, ...(doc.number ? { number: doc.number } : {}), ...(doc.date ? { date: doc.date } : {}), ...(doc.issuer ? { issuer: doc.issuer } : {}), ...(doc.province ? { province: doc.province } : {}) };
-    const citation: Citation = { ...citeRecord(ref, { sectionPath: [], lines: [1, 1] }), section: 'thông tin văn bản (Người ký)' };
+    const key = Object.keys(doc.extra ?? {}).find((k) => fold(k).replace(/\s+/g, ' ').trim() === 'nguoi ky');
+    const stated = key ? doc.extra[key]?.trim() : undefined;
+    let name = stated;
+    let citation: Citation | undefined = stated ? { ...citeRecord(ref, { sectionPath: [], lines: [1, 1] }), section: 'thông tin văn bản (Người ký)' } : undefined;
+    if (!name) {
+      // The signature block: "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / Mai Xuân Liêm" — a person's name right after the signing title.
+      for (const chunk of this.index.chunks) {
+        if (chunk.doc.docId !== doc.id || chunk.kind === 'task') continue;
+        const m = chunk.text.match(SIGNATURE);
+        if (m && hasPersonName(m[2]!)) {
+          name = m[2]!.trim();
+          citation = { ...citeChunk(chunk), section: 'phần chữ ký cuối văn bản' };
+          break;
+        }
+      }
+    }
+    if (!name || !citation) return undefined;
     const text = `${documentName(ref)}: người ký là ${name}.`;
     return { question, answer: withSources(text, [citation]), intent: 'fact', refused: false, citations: [citation], passages: [], tasks: [], choices: [] };
   }
@@ -731,6 +750,9 @@ export class AnswerEngine {
     return { question, answer: text, intent, refused: true, reason, citations: [], passages: [], tasks: [], choices: [] };
   }
 }
+
+/** A signing title line ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "GIÁM ĐỐC") followed on the next line by a name. */
+const SIGNATURE = /(CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG BAN|BÍ THƯ|THỦ TRƯỞNG)[^\S\n]*\n[^\S\n]*((?:\p{Lu}\p{Ll}*[^\S\n]+){1,3}\p{Lu}\p{Ll}*)[^\S\n]*(?:\n|$)/u;
 
 /**
  * Letters and digits in one token ("6g", "ipv6", "iso27001"): a name of a specific thing. Not a

@@ -253,12 +253,14 @@ export function understand(question: string, today: string): QuestionFrame {
     .map((m) => m[1] ?? m[2] ?? '')
     .filter(Boolean);
 
+  const window = parseWindow(folded, today);
   let intent: Intent;
   if (PROCEDURE_SUBJECT.test(folded) && !PLAN_WORDS.test(folded)) intent = 'procedure';
   else if (GREETING.test(folded) || THANKS.test(folded)) intent = 'greeting';
   else if (HELP.test(folded) || ABOUT_BOT.test(folded) || folded === '/help' || folded === '/start') intent = 'help';
   else if (WHO_COOPERATES.test(folded)) intent = 'who_cooperates';
-  else if (DEADLINE.test(folded) && !/\bsap den han\b|\bqua han\b/.test(folded)) intent = 'deadline';
+  // "phải xong những việc gì trước tháng 6" lists tasks in a window; it does not ask a deadline.
+  else if (DEADLINE.test(folded) && !/\bsap den han\b|\bqua han\b/.test(folded) && !(window?.kind === 'before' && AGENCY_TASKS.test(folded))) intent = 'deadline';
   else if (AGENCY_TASKS.test(folded)) intent = 'agency_tasks';
   else if (WHO_LEADS.test(folded)) intent = 'who_leads';
   else if (TARGET.test(folded) && !PROCEDURE.test(folded)) intent = 'target';
@@ -282,7 +284,7 @@ export function understand(question: string, today: string): QuestionFrame {
     asksPerson: PERSON.test(folded),
     asksSigner: SIGNER.test(folded),
     followUp,
-    window: parseWindow(folded, today),
+    window,
     docNumbers,
     content,
     planWords: PLAN_WORDS.test(folded),

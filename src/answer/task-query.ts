@@ -75,7 +75,8 @@ export function tasksFor(tasks: readonly Task[], registry: AgencyRegistry, filte
     const ongoing = t.deadline.kind === 'ongoing' || t.deadline.kind === 'conditional' || t.deadline.kind === 'unspecified';
     const overdue = !!due && !ongoing && due < filter.today && due >= overdueSince;
     if (filter.overdueOnly) return overdue;
-    if (filter.dueBefore) return !!due && due >= filter.today && due <= filter.dueBefore;
+    // "trước tháng 6 năm 2022" asked in 2026 looks back: every task due by then.
+    if (filter.dueBefore) return !!due && (filter.dueBefore < filter.today || due >= filter.today) && due <= filter.dueBefore;
     if (filter.dueWithinDays !== undefined) {
       if (!due) return false;
       if (due < filter.today) return !!filter.includeOverdue && overdue;

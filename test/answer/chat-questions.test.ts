@@ -83,9 +83,28 @@ describe('document metadata', () => {
     expect(a.refused).toBe(false);
     expect(a.answer).toContain('Trần Văn Bình');
     expect(a.citations[0]?.document).toContain('31/KH-UBND');
-    // a document without that block gets no invented signer
+    // a document with neither that block nor a signature gets no invented signer
     const none = await assistant.answer('KH 45 bac giang ai ky', empty);
     expect(none.answer).not.toContain('Trần Văn Bình');
+    expect(none.answer).not.toMatch(/người ký là/);
+  });
+
+  it('reads the signer from the signature block when there is no metadata', async () => {
+    const a = await assistant.answer('KH 9 Bắc Giang ai là người ký?', empty);
+    expect(a.refused).toBe(false);
+    expect(a.answer).toContain('người ký là Lê Văn Hùng');
+    expect(a.citations[0]?.section).toBe('phần chữ ký cuối văn bản');
+  });
+});
+
+describe('task windows already past', () => {
+  it('"phải xong những việc gì trước tháng 10 năm 2023" asked later lists what fell due by then, latest first', async () => {
+    const a = await assistant.answer('Sở TT&TT Bắc Giang phải xong những việc gì trước tháng 10 năm 2023?', { ...empty, today: '2026-01-15' });
+    expect(a.intent).toBe('agency_tasks');
+    expect(a.refused).toBe(false);
+    expect(a.answer).toMatch(/có hạn đến hết 31\/10\/2023/);
+    expect(a.answer).toMatch(/^1\. .*dữ liệu mở/m);
+    expect(a.answer).toMatch(/kho dữ liệu dùng chung/);
   });
 });
 

@@ -36,4 +36,9 @@ describe('understand', () => {
   it('reads "hạn nào" as a deadline question', () => {
     expect(understand('các sở ngành báo cáo tình hình thực hiện kế hoạch hạn nào', today).intent).toBe('deadline');
   });
+
+  it('a task list in a window is not a deadline question', () => {
+    expect(understand('sở tttt phải xong những việc gì trước tháng 6 năm 2022', today).intent).toBe('agency_tasks');
+    expect(understand('kho dữ liệu dùng chung phải xong khi nào', today).intent).toBe('deadline');
+  });
 });
