@@ -705,7 +705,13 @@ export class AnswerEngine {
         const score = (0.75 * own + 0.25 * whole) * period - rank * 0.003 + (figureBeside(sentence, noun) ? 0.1 : 0);
         if (best && score <= best.score) return;
         // Checked last: agency matching is the costliest filter.
-        if ((intent === 'who_leads' || intent === 'who_cooperates') && this.registry.findMentions(sentence).length === 0) return;
+        if (intent === 'who_leads' || intent === 'who_cooperates') {
+          const mentions = this.registry.findMentions(sentence);
+          if (mentions.length === 0) return;
+          // "phục vụ người dân, doanh nghiệp" names who benefits, not who does the work: a group
+          // alone answers "ai chủ trì?" only in a sentence that gives it a role.
+          if (mentions.every((m) => m.kind === 'group') && !ROLE_CUE.test(sentence)) return;
+        }
         best = { sentence, chunk: h.chunk, score, ...(list[i + 1] ? { next: list[i + 1] } : {}) };
       });
     });
@@ -750,6 +756,9 @@ export class AnswerEngine {
     return { question, answer: text, intent, refused: true, reason, citations: [], passages: [], tasks: [], choices: [] };
   }
 }
+
+/** Words that give the agencies of a sentence a role in the work. */
+const ROLE_CUE = /chủ trì|phối hợp|được giao|giao cho|thực hiện|chịu trách nhiệm|:/iu;
 
 /** A signing title line ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "GIÁM ĐỐC") followed on the next line by a name. */
 const SIGNATURE = /(CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG BAN|BÍ THƯ|THỦ TRƯỞNG)[^\S\n]*\n[^\S\n]*((?:\p{Lu}\p{Ll}*[^\S\n]+){1,3}\p{Lu}\p{Ll}*)[^\S\n]*(?:\n|$)/u;

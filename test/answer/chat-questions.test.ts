@@ -181,6 +181,14 @@ describe('targets set per period', () => {
   });
 });
 
+describe('who does the work, not who benefits', () => {
+  it('does not answer "ai chủ trì" with the people a service is for', async () => {
+    const a = await assistant.answer('Bắc Giang ai chủ trì nền tảng hỏi đáp pháp luật trực tuyến?', empty);
+    expect(a.refused).toBe(true);
+    expect(a.answer).not.toMatch(/^Theo /);
+  });
+});
+
 describe('things the documents never mention', () => {
   it('refuses a question naming a code no document contains, however well the rest matches', async () => {
     expect(isNamedCode('6g')).toBe(true);
