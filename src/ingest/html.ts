@@ -127,7 +127,11 @@ export function readHtmlString(html: string, format: 'html' | 'docx'): ReadResul
   for (const item of items) {
     if (item.kind === 'line') {
       for (const part of item.text.split('\n')) {
-        const text = squash(cleanLine(part));
+        // Word tab stops set the header block's two columns in one paragraph ("Số: 77/KH-UBND⇥⇥Khánh
+        // Hòa, ngày …"): keep them apart as " | " (metadata reads pipes as column gaps). In HTML a
+        // tab is only source indentation.
+        const columns = format === 'docx' ? part.trim().replace(/[^\S\n]*\t[\t ]*/g, ' | ') : part;
+        const text = squash(cleanLine(columns));
         if (!text) continue;
         lines.push(text);
         pendingLines.push({ text, line: lines.length });

@@ -142,6 +142,19 @@ function titleCase(s: string): string {
 /** "Sơn La, ngày …" after a header column break: pipe, tab or a run of spaces. */
 const PLACE_DATE_RE = /(?:^|[|\t]|\s{2,})\s*([\p{Lu}][\p{L} .]{1,30}?),\s*ngày\s+\d/u;
 
+/**
+ * A header line whose two columns were merged with a single space (text copied out of a PDF, a
+ * Word file saved as plain text): "UBND TỈNH KHÁNH HÒA CỘNG HÒA XÃ HỘI …", "Số: 77/KH-UBND Khánh
+ * Hòa, ngày 02 tháng 02 năm 2024". Put the column gap back where the right column must start.
+ */
+function splitMergedColumns(line: string): string {
+  if (/\||\t|\s{3,}/.test(line)) return line;
+  let t = line.replace(/(\S)\s+(?=C[ỘộOo]NG H[ÒòOoÓó]A XÃ H[ỘộOo]I|CỘNG HOÀ XÃ HỘI|Độc lập\s*[-–]\s*Tự do)/u, '$1 | ');
+  const numbered = /^(\s*Số\s*:?\s*\d+[^\s,]*)\s+(\p{Lu}[\p{L} .]{1,30}?,\s*ngày\s+\d.*)$/u.exec(t);
+  if (numbered) t = `${numbered[1]} | ${numbered[2]}`;
+  return t;
+}
+
 function headerColumns(text: string): string[] {
   return text
     .split(/\s{3,}|\s*\|\s*|\t+/)
@@ -190,7 +203,7 @@ export function extractMetadata(input: MetadataInput): ExtractedMeta {
     ),
     40,
   );
-  const head = lines.slice(0, headEnd);
+  const head = lines.slice(0, headEnd).map(splitMergedColumns);
 
   let number: string | undefined;
   let date: string | undefined;

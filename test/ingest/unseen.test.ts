@@ -4,7 +4,11 @@
  * group rows, vMerge lead cells, paragraphs and line breaks inside cells, a repeated header row) and a
  * text-layer PDF whose table wraps and continues on the next page.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import JSZip from 'jszip';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocNode, Document, SectionNode, TableNode } from '../../src/domain/document.js';
 import { ingestFile } from '../../src/ingest/index.js';
 import { extractMetadata } from '../../src/ingest/metadata.js';
@@ -126,5 +130,54 @@ describe('province names misread by OCR', () => {
 
   it('leaves a name that is near no province, or near two, as written', () => {
     expect(meta(['ỦY BAN NHÂN DÂN', 'TỈNH ABCDEF', 'Số: 1/KH-UBND', 'KẾ HOẠCH', 'Việc gì đó']).province).toBe('Abcdef');
+  });
+});
+
+describe('header block columns set with tabs or merged into one line', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'unseen-tabs-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('keeps Word tab stops apart in a .docx header paragraph', async () => {
+    const r = (t: string) => `<w:r><w:t xml:space="preserve">${t}</w:t></w:r>`;
+    const tab = '<w:r><w:tab/></w:r>';
+    const p = (runs: string) => `<w:p>${runs}</w:p>`;
+    const body = [
+      p(r('UBND TỈNH KHÁNH HÒA') + tab + tab + r('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM')),
+      p(tab + tab + tab + r('Độc lập - Tự do - Hạnh phúc')),
+      p(r('Số: 77/KH-UBND') + tab + tab + r('Khánh Hòa, ngày 02 tháng 02 năm 2024')),
+      p(r('KẾ HOẠCH')),
+      p(r('Phát triển kinh tế biển năm 2024')),
+      p(r('I. NHIỆM VỤ')),
+      p(r('1. Sở Nông nghiệp và Phát triển nông thôn: Chủ trì quản lý nuôi trồng thủy sản; hoàn thành trong Quý III/2024.')),
+    ].join('');
+    const zip = new JSZip();
+    zip.file(
+      '[Content_Types].xml',
+      '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+    );
+    zip.file(
+      '_rels/.rels',
+      '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+    );
+    zip.file('word/document.xml', `<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${body}</w:body></w:document>`);
+    const file = path.join(dir, 'khanhhoa-kh77.docx');
+    await writeFile(file, await zip.generateAsync({ type: 'nodebuffer' }));
+    const doc = await load(file);
+    expect(doc.meta).toMatchObject({ number: '77/KH-UBND', date: '2024-02-02', province: 'Khánh Hòa', issuer: 'UBND tỉnh Khánh Hòa' });
+    expect(doc.lines[2]).toBe('Số: 77/KH-UBND | Khánh Hòa, ngày 02 tháng 02 năm 2024');
+  });
+
+  it('finds the right column in a header line merged with single spaces', () => {
+    const m = extractMetadata({
+      lines: ['ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'TỈNH KHÁNH HÒA Độc lập - Tự do - Hạnh phúc', 'Số: 77/KH-UBND Khánh Hòa, ngày 02 tháng 02 năm 2024', 'KẾ HOẠCH', 'Phát triển kinh tế biển năm 2024'].map(
+        (text, i) => ({ text, line: i + 1 }),
+      ),
+    });
+    expect(m).toMatchObject({ number: '77/KH-UBND', date: '2024-02-02', province: 'Khánh Hòa', issuer: 'UBND tỉnh Khánh Hòa', title: 'Phát triển kinh tế biển năm 2024' });
   });
 });
