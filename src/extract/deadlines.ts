@@ -75,6 +75,9 @@ function recurrenceOf(f: string): Recurrence | undefined {
   if (/(?:hang|moi|dinh ky(?: hang)?) nam/.test(f)) {
     const dm = /ngay\s+(\d{1,2})\s*(?:\/|thang\s+)(\d{1,2})/.exec(f);
     if (dm) return { every: 'year', day: Number(dm[1]), monthOfPeriod: Number(dm[2]) };
+    // "Tháng 6 hằng năm": by the end of June every year (only one month named).
+    const months = [...f.matchAll(/thang\s+(\d{1,2})(?!\s*[/\d])/g)].map((m) => Number(m[1]));
+    if (months.length === 1 && months[0]! >= 1 && months[0]! <= 12) return { every: 'year', monthOfPeriod: months[0]! };
     return { every: 'year' };
   }
   return undefined;

@@ -146,3 +146,11 @@ describe('several periods in one table cell', () => {
     expect(parseDeadline('15-12-2024', c24)).toMatchObject({ kind: 'date', due: '2024-12-15' });
   });
 });
+
+describe('yearly deadlines naming a month', () => {
+  it('is due at the end of that month every year', () => {
+    const d = parseDeadline('Tháng 6 hằng năm', { docYear: 2024 });
+    expect(d).toMatchObject({ kind: 'recurring', recurrence: { every: 'year', monthOfPeriod: 6 } });
+    expect(nextOccurrence(d, '2024-07-01')).toBe('2025-06-30');
+  });
+});

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Target, Task } from '../../src/domain/records.js';
 import { AgencyRegistry } from '../../src/extract/agencies.js';
 import { extractTasks, parsePointRefs } from '../../src/extract/tasks/index.js';
+import { splitRoles } from '../../src/extract/tasks/tables.js';
 import { makeDocument } from './tree.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -175,5 +176,14 @@ describe('deadline lines without a dash and roles named before their verbs', () 
   it('reads "Sở X chủ trì; Sở Y phối hợp …" as lead X and cooperating Y', () => {
     const second = tasks.filter((t) => t.sectionPath.join('.') === 'II.2').map(view);
     expect(second).toEqual([{ at: 'II.2', lead: ['so-noi-vu@bac-giang'], coop: ['so-tttt@bac-giang'], due: 'ongoing' }]);
+  });
+});
+
+describe('splitRoles', () => {
+  it('reads role words in agency cells, and the first-listed convention of combined columns', () => {
+    expect(splitRoles('Sở Nội vụ chủ trì; Sở Tài chính phối hợp', false)).toEqual({ lead: 'Sở Nội vụ', coop: 'Sở Tài chính' });
+    expect(splitRoles('Văn phòng UBND tỉnh (chủ trì); các sở, ban, ngành', false)).toEqual({ lead: 'Văn phòng UBND tỉnh', coop: 'các sở, ban, ngành' });
+    expect(splitRoles('Sở Y tế; Sở Tài chính', true)).toEqual({ lead: 'Sở Y tế', coop: ' Sở Tài chính' });
+    expect(splitRoles('Sở Y tế, Sở Tài chính', false)).toEqual({ lead: 'Sở Y tế, Sở Tài chính', coop: '' });
   });
 });

@@ -253,3 +253,16 @@ describe('Nghệ An Kế hoạch (A./B./C. parts, "–" and "•" bullets, dashe
     ]);
   });
 });
+
+describe('Tây Ninh Kế hoạch (one column for both roles, role words inside cells)', () => {
+  it('splits "Cơ quan chủ trì, phối hợp" cells into lead and cooperating', async () => {
+    const tasks = tasksOf(await load(path.join(UNSEEN_TEXT_DIR, 'tayninh-kh88-2024-cchc.txt')));
+    expect(tasks.map(view)).toEqual([
+      { at: 'Phụ lục#1', lead: ['van-phong-ubnd@tay-ninh'], coop: ['cac-so-ban-nganh@tay-ninh'], due: 'recurring' },
+      { at: 'Phụ lục#2', lead: ['so-noi-vu@tay-ninh'], coop: ['trung-tam-phvhcc@tay-ninh'], due: '2024-12-31' },
+      { at: 'Phụ lục#3', lead: ['trung-tam-phvhcc@tay-ninh'], coop: [], due: 'recurring' },
+    ]);
+    // "Tháng 6 hằng năm" is due at the end of June, every year.
+    expect(tasks[0]!.deadline.recurrence).toEqual({ every: 'year', monthOfPeriod: 6 });
+  });
+});

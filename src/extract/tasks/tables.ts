@@ -60,6 +60,38 @@ const cell = (row: TableRow, i: number | undefined): string => (i === undefined 
 const agencyCell = (row: TableRow, i: number | undefined): string =>
   i === undefined ? '' : (row.cells[i] ?? '').split('\n').map(squash).filter(Boolean).join('\n');
 
+/**
+ * Split an agency cell that names roles ("Sở Nội vụ chủ trì; Trung tâm … phối hợp", "Văn phòng UBND
+ * tỉnh (chủ trì); các sở, ban, ngành") into lead and cooperating text, role words removed. Without
+ * any role word the cell is all lead — or, in a combined "chủ trì, phối hợp" column, its first
+ * agency leads and the others cooperate.
+ */
+export function splitRoles(cell: string, combined: boolean): { lead: string; coop: string } {
+  if (!cell) return { lead: '', coop: '' };
+  const folded = fold(cell);
+  if (!/\b(?:chu tri|phoi hop)\b/.test(folded)) {
+    if (!combined) return { lead: cell, coop: '' };
+    const cut = /[;\n]/.exec(cell) ?? /,/.exec(cell);
+    return cut ? { lead: cell.slice(0, cut.index), coop: cell.slice(cut.index + 1) } : { lead: cell, coop: '' };
+  }
+  const lead: string[] = [];
+  const coop: string[] = [];
+  const segments = cell.split(/[;\n]/).map((x) => x.trim()).filter(Boolean);
+  segments.forEach((segment, k) => {
+    const f = fold(segment);
+    const clean = segment
+      .replace(/\(\s*(?:chủ trì|phối hợp)\s*\)/giu, ' ')
+      .replace(/(?<!\p{L})(?:chủ trì|phối hợp)(?!\p{L})\s*[.:]?/giu, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
+    if (!clean) return;
+    if (/\bphoi hop\b/.test(f)) coop.push(clean);
+    else if (/\bchu tri\b/.test(f) || k === 0) lead.push(clean);
+    else coop.push(clean);
+  });
+  return { lead: lead.join('; '), coop: coop.join('; ') };
+}
+
 function groupOrdinal(label: string): string {
   const m = /^\s*([^.\s)]+)[.)]/.exec(label);
   return m ? m[1]! : label;
@@ -78,13 +110,16 @@ export function tableTasks(
   const drafts: TaskDraft[] = [];
   const targets: Array<Omit<Target, 'id'>> = [];
   const i = cols.index;
+  // One column for both roles ("Cơ quan chủ trì, phối hợp"): the first agency leads unless marked.
+  const combined = i.lead !== undefined && i.coop === undefined && /phoi hop/.test(fold(table.header[i.lead] ?? ''));
   for (const row of table.rows) {
     if (row.kind !== 'data') continue;
     const title = cell(row, i.task);
     const raw = squash(row.cells.filter(Boolean).join(' | '));
     if (!raw) continue;
-    const lead: AgencyRef[] = ctx.registry.parseList(agencyCell(row, i.lead), pctx);
-    const cooperating = ctx.registry.parseList(agencyCell(row, i.coop), pctx);
+    const roles = splitRoles(agencyCell(row, i.lead), combined);
+    const lead: AgencyRef[] = ctx.registry.parseList(roles.lead, pctx);
+    const cooperating = ctx.registry.parseList([roles.coop, agencyCell(row, i.coop)].filter(Boolean).join('\n'), pctx);
     const directing = ctx.registry.parseList(agencyCell(row, i.directing), pctx);
     const noteText = [cell(row, i.note), cell(row, i.result) ? `Kết quả: ${cell(row, i.result)}` : ''].filter(Boolean).join('; ');
     let deadline: Deadline | undefined;
