@@ -308,6 +308,11 @@ export class AgencyRegistry {
       const t = this.exact.get(k);
       if (t) return { template: t, stripped: false };
     }
+    // "Bảo hiểm xã hội tỉnh Nghệ An": the province's name after a "… tỉnh" name adds nothing.
+    if (key.endsWith(` tinh ${PROVINCE_MARK}`)) {
+      const t = this.exact.get(key.slice(0, -PROVINCE_MARK.length - 1));
+      if (t) return { template: t, stripped: false };
+    }
     let rest = key;
     // Strip role words repeatedly: "Chủ tịch UBND các huyện", "Giám đốc các Sở".
     for (let guard = 0; guard < 3; guard++) {

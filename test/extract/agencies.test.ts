@@ -153,6 +153,8 @@ describe('other provinces and centrally-run cities', () => {
     expect(ids(registry.parseList('Ban Quản lý Khu kinh tế tỉnh; Ban Quản lý các khu công nghiệp tỉnh', qn))).toEqual(['ban-ql-kkt@quang-ninh', 'ban-ql-kcn@quang-ninh']);
     expect(ids(registry.parseList('Chi nhánh Ngân hàng Chính sách xã hội tỉnh, Cục Hải quan tỉnh', qn))).toEqual(['nhcsxh-cn@quang-ninh', 'hai-quan@quang-ninh']);
     expect(ids(registry.parseList('Ngân hàng Chính sách xã hội chi nhánh tỉnh', qn))).toEqual(['nhcsxh-cn@quang-ninh']);
+    // "… tỉnh <Tên tỉnh>" after any "… tỉnh" name.
+    expect(ids(registry.parseList('Bảo hiểm xã hội tỉnh Nghệ An; Trung tâm Kiểm soát bệnh tật tỉnh Nghệ An'))).toEqual(['bhxh-tinh@nghe-an', 'cdc-tinh@nghe-an']);
   });
 
   it('reads "…, cấp xã" and "…, địa phương" in a list as the local governments', () => {
