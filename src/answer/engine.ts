@@ -21,7 +21,7 @@ import {
   type TaskAspect,
 } from './compose.js';
 import { TermStats, countedNoun, coverage, figureBeside, hasDateExpression, hasFigure, hasPersonName, periodWeight, queryTerms, sentences, yearsIn, type QueryTerms } from './evidence.js';
-import { understand, type QuestionFrame } from './intent.js';
+import { isThanks, understand, type QuestionFrame } from './intent.js';
 import { answerProcedure, defaultProcedureVocabulary } from './procedures.js';
 import { Provinces } from '../text/provinces.js';
 import { OVERDUE_LOOKBACK_DAYS, baseId, effectiveDue, tasksFor, type ResolvedTasks } from './task-query.js';
@@ -164,6 +164,7 @@ export class AnswerEngine {
 
     switch (frame.intent) {
       case 'greeting':
+        if (isThanks(frame.folded)) return this.canned(question, 'greeting', 'Rất vui được giúp bạn! Cần tra cứu thêm kế hoạch hay thủ tục nào, bạn cứ nhắn nhé. Gõ /help để xem các câu hỏi mẫu.');
         return this.canned(question, 'greeting', `Xin chào! ${HELP_TEXT}`);
       case 'help':
         return this.canned(question, 'help', HELP_TEXT);
@@ -512,7 +513,7 @@ export class AnswerEngine {
       ...(province ? { province } : {}),
       today,
       ...(window?.kind === 'upcoming' ? { dueWithinDays: window.days, includeOverdue: true } : {}),
-      ...(window?.kind === 'before' ? { dueBefore: window.date } : {}),
+      ...(window?.kind === 'before' ? { dueBefore: window.date, ...(window.from ? { dueAfter: window.from } : {}) } : {}),
       ...(window?.kind === 'overdue' ? { overdueOnly: true } : {}),
       ...(scope.docIds ? { docIds: scope.docIds } : {}),
     });
@@ -527,7 +528,7 @@ export class AnswerEngine {
     const rank = (list: Task[]): Task[] => {
       // A time window asks "what comes first": by due date. A window already past ("trước tháng 6
       // năm 2022" asked in 2026) asks what fell due by then: the latest first.
-      if (window?.kind === 'before' && window.date < today) {
+      if (window?.kind === 'before' && window.date < today && !window.from) {
         const due = (t: Task): string => effectiveDue(t, today) ?? '';
         return [...list].sort((a, b) => Number(isLead(b)) - Number(isLead(a)) || due(b).localeCompare(due(a)));
       }
@@ -576,7 +577,9 @@ export class AnswerEngine {
     const where = province ? ` (${province})` : '';
     const windowText =
       window?.kind === 'before'
-        ? ` có hạn ${window.date < today ? '' : 'từ nay '}đến hết ${window.date.split('-').reverse().join('/')}`
+        ? window.from
+          ? ` có hạn trong tháng ${Number(window.from.slice(5, 7))}/${window.from.slice(0, 4)}`
+          : ` có hạn ${window.date < today ? '' : 'từ nay '}đến hết ${window.date.split('-').reverse().join('/')}`
         : window?.kind === 'upcoming'
           ? ` sắp đến hạn (trong ${window.days} ngày tới) hoặc mới quá hạn (trong ${OVERDUE_LOOKBACK_DAYS} ngày qua)`
           : window?.kind === 'overdue'

@@ -32,7 +32,8 @@ export interface QuestionFrame {
 }
 
 export type TimeWindow =
-  | { kind: 'before'; date: string }
+  /** Due on or before `date`; with `from`, a calendar month ("trong tháng 11 năm 2022"). */
+  | { kind: 'before'; date: string; from?: string }
   | { kind: 'upcoming'; days: number }
   | { kind: 'overdue' }
   | { kind: 'year'; year: number };
@@ -41,7 +42,7 @@ const cues = (list: string[]): RegExp =>
   new RegExp(`(?:^|\\s)(?:${list.map((c) => fold(c).replace(/\s+/g, '\\s+')).join('|')})(?=\\s|$|[?.,!])`);
 
 const GREETING = /^(xin chao|chao|hello|hi|alo|a lo|hey|good (morning|afternoon))( (ban|anh|chi|em|bot|ad|admin|tro ly( ao)?))?( (oi|a|nhe|nha))?[\s!.?]*$/;
-const THANKS = /^(cam on|thank(s| you)?|ok(e|ay)?( cam on)?)[\s!.?]*$/;
+const THANKS = /^(xin )?(cam on|thank(s| you)?|ok(e|ay)?( cam on)?)( (ban|bot|ad|admin|em|nhieu|tro ly( ao)?))*( (a|nhe|nha|nhieu))*[\s!.?]*$/;
 const HELP = cues(['giúp tôi với', 'hướng dẫn sử dụng', 'bạn làm được gì', 'bạn có thể làm gì', 'bạn biết gì', 'help', 'trợ giúp', 'cách dùng', 'dùng thế nào']);
 /** "bot làm được gì", "em biết làm gì": a question about the assistant itself, addressed by name. */
 const ABOUT_BOT = /^(bot|ban|em|tro ly( ao)?|chatbot)( (oi|nay))?( (co the|biet|lam duoc))? (lam (duoc )?(gi|nhung gi)|ho tro (duoc )?(gi|nhung gi)|tra loi (duoc )?(gi|nhung gi)|biet (gi|nhung gi))\b/;
@@ -196,7 +197,9 @@ const PROCEDURE_SUBJECT = cues([
   'lệ phí',
 ]);
 /** Words that place a question in plan documents rather than citizen procedures. */
-const PLAN_WORDS = cues(['chủ trì', 'phối hợp', 'kế hoạch', 'kh', 'qđ', 'nhiệm vụ', 'chỉ tiêu', 'sở', 'ubnd tỉnh', 'triển khai', 'cđs', 'dvc trực tuyến']);
+const PLAN_WORDS = cues(['chủ trì', 'phối hợp', 'kế hoạch', 'kh', 'qđ', 'nhiệm vụ', 'chỉ tiêu', 'ubnd tỉnh', 'triển khai', 'cđs', 'dvc trực tuyến']);
+/** "Sở" as a department ("sở tttt", "sở, ban, ngành"); folded "so" alone is also "sổ" (sổ đỏ, sổ hộ khẩu) and "số". */
+const PLAN_SO = /(?:^|\s)so,?\s+(?:tttt|noi vu|tai chinh|khdt|y te|cong thuong|tu phap|xay dung|khcn|tnmt|gddt|gtvt|nnptnt|ldtbxh|vhttdl|ngoai vu|ban|nganh|nao)\b/;
 const MINE = cues(['đơn vị tôi', 'đơn vị của tôi', 'của tôi', 'cơ quan tôi', 'sở tôi', 'bên tôi', 'chúng tôi', 'đơn vị mình', 'của mình', 'tôi phải', 'tôi cần làm']);
 // "ai là đơn vị chủ trì" asks for an agency, not a person.
 const PERSON = /\bai (la|giu chuc|dang la)\b(?! (don vi|co quan|so|ban|cac|nhung|ubnd|dau moi|ben)\b)|\b(ho ten|ten (cua )?(ong|ba|nguoi))\b|\bnguoi (ky|dung dau)\b|\bai (ky|da ky|la nguoi ky)\b|\bky boi ai\b/;
@@ -228,6 +231,12 @@ function parseWindow(folded: string, today: string): TimeWindow | undefined {
   if (days) return { kind: 'upcoming', days: Number(days[1]) };
   if (upcoming) return { kind: 'upcoming', days: 14 };
   const year = Number(today.slice(0, 4));
+  const inMonth = folded.match(/\btrong thang\s+(\d{1,2})(?:\s*(?:\/|nam)\s*(\d{4}))?/);
+  if (inMonth) {
+    const month = Number(inMonth[1]);
+    const y = inMonth[2] ? Number(inMonth[2]) : year;
+    if (month >= 1 && month <= 12) return { kind: 'before', date: vnMonthEnd(y, month), from: `${y}-${String(month).padStart(2, '0')}-01` };
+  }
   const before = folded.match(/\b(?:truoc|den|cuoi)\s+thang\s+(\d{1,2})(?:\s*(?:\/|nam)\s*(\d{4}))?/);
   if (before) {
     const month = Number(before[1]);
@@ -244,6 +253,11 @@ function parseWindow(folded: string, today: string): TimeWindow | undefined {
   return undefined;
 }
 
+/** "cảm ơn bot nhé", "ok cảm ơn": thanks rather than a greeting (folded text). */
+export function isThanks(folded: string): boolean {
+  return THANKS.test(folded);
+}
+
 /** Understand a question. `today` feeds relative windows ("trước tháng 11" = this year's November). */
 export function understand(question: string, today: string): QuestionFrame {
   const abbr = defaultAbbreviations();
@@ -255,7 +269,8 @@ export function understand(question: string, today: string): QuestionFrame {
 
   const window = parseWindow(folded, today);
   let intent: Intent;
-  if (PROCEDURE_SUBJECT.test(folded) && !PLAN_WORDS.test(folded)) intent = 'procedure';
+  const planWords = PLAN_WORDS.test(folded) || PLAN_SO.test(folded);
+  if (PROCEDURE_SUBJECT.test(folded) && !planWords) intent = 'procedure';
   else if (GREETING.test(folded) || THANKS.test(folded)) intent = 'greeting';
   else if (HELP.test(folded) || ABOUT_BOT.test(folded) || folded === '/help' || folded === '/start') intent = 'help';
   else if (WHO_COOPERATES.test(folded)) intent = 'who_cooperates';
@@ -263,7 +278,8 @@ export function understand(question: string, today: string): QuestionFrame {
   else if (DEADLINE.test(folded) && !/\bsap den han\b|\bqua han\b/.test(folded) && !(window?.kind === 'before' && AGENCY_TASKS.test(folded))) intent = 'deadline';
   else if (AGENCY_TASKS.test(folded)) intent = 'agency_tasks';
   else if (WHO_LEADS.test(folded)) intent = 'who_leads';
-  else if (TARGET.test(folded) && !PROCEDURE.test(folded)) intent = 'target';
+  // A percentage, or a figure in a plan's words, is a target even when it names a procedure ("… đăng ký doanh nghiệp").
+  else if (TARGET.test(folded) && (!PROCEDURE.test(folded) || planWords || /\bbao nhieu %|\bphan tram\b|\bty le\b|\bti le\b/.test(folded))) intent = 'target';
   else if (PROCEDURE.test(folded)) intent = 'procedure';
   else intent = 'fact';
 
@@ -287,6 +303,6 @@ export function understand(question: string, today: string): QuestionFrame {
     window,
     docNumbers,
     content,
-    planWords: PLAN_WORDS.test(folded),
+    planWords,
   };
 }

@@ -19,6 +19,8 @@ export interface TaskFilter {
   dueWithinDays?: number;
   includeOverdue?: boolean;
   dueBefore?: string;
+  /** With dueBefore: a closed range ("trong tháng 11 năm 2022"), whatever today is. */
+  dueAfter?: string;
   overdueOnly?: boolean;
   docIds?: Set<string>;
 }
@@ -76,7 +78,11 @@ export function tasksFor(tasks: readonly Task[], registry: AgencyRegistry, filte
     const overdue = !!due && !ongoing && due < filter.today && due >= overdueSince;
     if (filter.overdueOnly) return overdue;
     // "trước tháng 6 năm 2022" asked in 2026 looks back: every task due by then.
-    if (filter.dueBefore) return !!due && (filter.dueBefore < filter.today || due >= filter.today) && due <= filter.dueBefore;
+    if (filter.dueBefore) {
+      if (!due || due > filter.dueBefore) return false;
+      if (filter.dueAfter) return due >= filter.dueAfter;
+      return filter.dueBefore < filter.today || due >= filter.today;
+    }
     if (filter.dueWithinDays !== undefined) {
       if (!due) return false;
       if (due < filter.today) return !!filter.includeOverdue && overdue;

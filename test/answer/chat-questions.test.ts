@@ -108,6 +108,25 @@ describe('task windows already past', () => {
   });
 });
 
+describe('a calendar month', () => {
+  it('lists the tasks due in the month asked, not those due earlier', async () => {
+    const a = await assistant.answer('Sở TT&TT Bắc Giang có việc gì đến hạn trong tháng 10 năm 2023?', { ...empty, today: '2026-01-15' });
+    expect(a.intent).toBe('agency_tasks');
+    expect(a.answer).toContain('có hạn trong tháng 10/2023');
+    expect(a.answer).toMatch(/dữ liệu mở/);
+    // due in September: before the month asked
+    expect(a.answer).not.toMatch(/kho dữ liệu dùng chung/);
+  });
+});
+
+describe('thanks', () => {
+  it('answers thanks without greeting again', async () => {
+    const a = await assistant.answer('cảm ơn bot nhé', empty);
+    expect(a.intent).toBe('greeting');
+    expect(a.answer).not.toMatch(/^Xin chào/);
+  });
+});
+
 describe('overdue', () => {
   it('shows deadlines long past with the caveat that plans do not record completion', async () => {
     const a = await assistant.answer('Sở TT&TT Bắc Giang còn việc gì quá hạn?', { ...empty, today: '2024-06-01' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { understand } from '../../src/answer/intent.js';
+import { isThanks, understand } from '../../src/answer/intent.js';
 
 const today = '2026-11-24';
 
@@ -40,5 +40,30 @@ describe('understand', () => {
   it('a task list in a window is not a deadline question', () => {
     expect(understand('sở tttt phải xong những việc gì trước tháng 6 năm 2022', today).intent).toBe('agency_tasks');
     expect(understand('kho dữ liệu dùng chung phải xong khi nào', today).intent).toBe('deadline');
+  });
+
+  it('"sở" marks a plan question only as a department ("sổ đỏ", "sổ hộ khẩu" fold the same)', () => {
+    expect(understand('lam so do lan dau can giay to gi', today).planWords).toBe(false);
+    expect(understand('cap lai so ho khau bi mat can gi', today).planWords).toBe(false);
+    expect(understand('so tttt chu tri viec gi', today).planWords).toBe(true);
+    expect(understand('các sở, ban, ngành phải làm gì', today).planWords).toBe(true);
+  });
+
+  it('a percentage is a target even when it names a procedure', () => {
+    expect(understand('bao nhiêu % dịch vụ công trực tuyến dùng dữ liệu về đăng ký doanh nghiệp', today).intent).toBe('target');
+    expect(understand('đăng ký doanh nghiệp hết bao nhiêu tiền', today).intent).toBe('procedure');
+  });
+
+  it('reads "trong tháng 11 năm 2022" as that calendar month', () => {
+    expect(understand('sở tttt có việc gì đến hạn trong tháng 11 năm 2022', today)).toMatchObject({
+      intent: 'agency_tasks',
+      window: { kind: 'before', date: '2022-11-30', from: '2022-11-01' },
+    });
+  });
+
+  it('tells thanks from a greeting', () => {
+    expect(isThanks(understand('cam on bot nhe', today).folded)).toBe(true);
+    expect(understand('cam on bot nhe', today).intent).toBe('greeting');
+    expect(isThanks(understand('xin chao', today).folded)).toBe(false);
   });
 });

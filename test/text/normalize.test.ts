@@ -59,6 +59,7 @@ describe('abbreviations', () => {
     expect(abbr.canonicalFolded('VPCP')).toBe(abbr.canonicalFolded('Văn phòng Chính phủ'));
     expect(abbr.canonicalFolded('SKHCN')).toBe(abbr.canonicalFolded('Sở Khoa học và Công nghệ'));
     expect(abbr.canonicalFolded('phan mem QLVB va HSCV')).toBe('phan mem quan ly van ban va ho so cong viec');
+    expect(abbr.canonicalFolded('558 trang TTĐT cấp xã')).toBe('558 trang thong tin dien tu cap xa');
     // "ca" alone (a shift, a song) is not Công an
     expect(abbr.canonical('ca trực')).toBe('ca trực');
   });
