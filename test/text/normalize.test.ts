@@ -62,6 +62,12 @@ describe('abbreviations', () => {
     expect(abbr.canonicalFolded('558 trang TTĐT cấp xã')).toBe('558 trang thong tin dien tu cap xa');
     // "ca" alone (a shift, a song) is not Công an
     expect(abbr.canonical('ca trực')).toBe('ca trực');
+    // … and folded "ca tinh" is also "cả tỉnh" (the whole province), common in plans: only the
+    // capitals or the diacritics make it Công an.
+    expect(abbr.canonicalFolded('Cả tỉnh có 27 huyện, cả xã đều tham gia')).toBe('ca tinh co 27 huyen, ca xa deu tham gia');
+    expect(abbr.canonicalFolded('ca tinh co bao nhieu ho so')).toBe('ca tinh co bao nhieu ho so');
+    expect(abbr.canonicalFolded('CA tỉnh lắp camera')).toBe('cong an tinh lap camera');
+    expect(abbr.canonical('CA huyen Muong La')).toBe('công an huyện muong la');
   });
 });
 
