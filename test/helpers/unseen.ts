@@ -25,7 +25,7 @@ export const UNSEEN_TEXT_DIR = path.join(repoRoot, 'test/fixtures/unseen');
 const FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 const FONT_BOLD = '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf';
 /** Bump when the content or rendering changes so stale files are rebuilt. */
-const FIXTURE_VERSION = '2';
+const FIXTURE_VERSION = '3';
 
 export interface UnseenFixtures {
   /** Quảng Ninh, Kế hoạch 187/KH-UBND (.docx). */
@@ -36,6 +36,8 @@ export interface UnseenFixtures {
   txt: string;
   /** Lâm Đồng, Quyết định 1234/QĐ-UBND: landscape appendix page, two-row header, no vertical rules (PDF). */
   landscapePdf: string;
+  /** Bến Tre, Kế hoạch 12/KH-UBND: one page, the task table right under the signature block (PDF). */
+  onePagePdf: string;
 }
 
 export function pdfFontAvailable(): boolean {
@@ -49,12 +51,14 @@ export async function ensureUnseenFixtures(): Promise<UnseenFixtures> {
     pdf: path.join(UNSEEN_DIR, 'daklak-kh95-2024-dao-tao-nghe.pdf'),
     txt: path.join(UNSEEN_TEXT_DIR, 'cantho-qd1542-2024-sat-lo.txt'),
     landscapePdf: path.join(UNSEEN_DIR, 'lamdong-qd1234-2024-nong-nghiep.pdf'),
+    onePagePdf: path.join(UNSEEN_DIR, 'bentre-kh12-2024-thuong-mai.pdf'),
   };
   const stamp = path.join(UNSEEN_DIR, 'VERSION');
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === FIXTURE_VERSION && [out.docx, out.pdf, out.landscapePdf].every((f) => existsSync(f))) return out;
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === FIXTURE_VERSION && [out.docx, out.pdf, out.landscapePdf, out.onePagePdf].every((f) => existsSync(f))) return out;
   writeFileSync(out.docx, await buildDocx());
   writeFileSync(out.pdf, await buildPdf());
   writeFileSync(out.landscapePdf, await buildLandscapePdf());
+  writeFileSync(out.onePagePdf, await buildOnePagePdf());
   writeFileSync(stamp, FIXTURE_VERSION);
   return out;
 }
@@ -562,3 +566,90 @@ const LANDSCAPE_ROWS: Array<{ cells: string[]; bold?: boolean; span?: boolean }>
   { cells: ['3', 'Chuyển giao giống cây trồng mới, quy trình canh tác hữu cơ', 'Sở Khoa học và Công nghệ', 'Trung tâm Khuyến nông tỉnh', 'Tháng 9/2025'] },
   { cells: ['4', 'Xúc tiến tiêu thụ nông sản tại các thị trường xuất khẩu', 'Sở Công Thương', 'Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch tỉnh; Hiệp hội Hoa Đà Lạt', 'Hằng năm'] },
 ];
+
+// ---------------------------------------------------------------------------------------------
+// PDF: Bến Tre — a one-page plan: header block, two short tasks, the signature block, then the
+// appendix table on the same page. Cells are left-aligned with Word's 5 pt padding, so the gap
+// between two cells' text is only ~10 pt, and the two-column blocks above sit a few lines away.
+
+export const ONE_PAGE_ROWS: string[][] = [
+  ['1', 'Xây dựng chợ đầu mối nông sản', 'Sở Công Thương', 'Sở Tài chính', 'Quý III/2024'],
+  ['2', 'Tổ chức hội chợ thương mại', 'Sở Công Thương', 'Sở Du lịch', 'Tháng 10/2024'],
+  ['3', 'Hỗ trợ doanh nghiệp xuất khẩu dừa', 'Sở Công Thương', 'Sở Nông nghiệp và Phát triển nông thôn', 'Năm 2024'],
+  ['4', 'Đào tạo kỹ năng bán hàng trực tuyến', 'Sở Thông tin và Truyền thông', 'Sở Công Thương', 'Quý IV/2024'],
+];
+
+async function buildOnePagePdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  doc.registerFontkit(fontkit);
+  const font = await doc.embedFont(readFileSync(FONT), { subset: true });
+  const bold = await doc.embedFont(readFileSync(FONT_BOLD), { subset: true });
+  const page = doc.addPage([595, 842]);
+  let y = 800;
+  const at = (s: string, x: number, f: PDFFont = font, size = 10): void => {
+    page.drawText(s, { x, y, size, font: f });
+  };
+  at('ỦY BAN NHÂN DÂN', 70, bold);
+  at('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 300, bold);
+  y -= 14;
+  at('TỈNH BẾN TRE', 85, bold);
+  at('Độc lập - Tự do - Hạnh phúc', 340, bold);
+  y -= 24;
+  at('Số: 12/KH-UBND', 75);
+  at('Bến Tre, ngày 10 tháng 1 năm 2024', 320);
+  y -= 30;
+  for (const s of ['KẾ HOẠCH', 'Phát triển thương mại năm 2024']) {
+    at(s, (595 - bold.widthOfTextAtSize(s, 11)) / 2, bold, 11);
+    y -= 18;
+  }
+  for (const s of ['I. NHIỆM VỤ', 'Các sở, ngành thực hiện các nhiệm vụ tại Phụ lục kèm theo Kế hoạch này.']) {
+    at(s, 60, s.startsWith('I.') ? bold : font, 11);
+    y -= 17;
+  }
+  y -= 10;
+  at('Nơi nhận:', 60, bold);
+  at('KT. CHỦ TỊCH', 380, bold);
+  y -= 13;
+  at('- Như mục I;', 60);
+  at('PHÓ CHỦ TỊCH', 378, bold);
+  y -= 13;
+  at('- Lưu: VT.', 60);
+  y -= 26;
+  at('Trần Văn Nam', 382, bold);
+  y -= 30;
+  for (const [s, f] of [
+    ['PHỤ LỤC', bold],
+    ['(Kèm theo Kế hoạch số 12/KH-UBND ngày 10/01/2024 của UBND tỉnh Bến Tre)', font],
+  ] as const) {
+    at(s, (595 - f.widthOfTextAtSize(s, 10)) / 2, f);
+    y -= 16;
+  }
+  y -= 6;
+  const widths = [30, 200, 110, 110, 75];
+  const x0 = 55;
+  const size = 10;
+  const leadH = 13.5;
+  const pad = 5;
+  const top = y;
+  const rules = [y];
+  for (const [r, row] of [['STT', 'Nhiệm vụ', 'Cơ quan chủ trì', 'Cơ quan phối hợp', 'Thời gian'], ...ONE_PAGE_ROWS].entries()) {
+    const f = r === 0 ? bold : font;
+    const cells = row.map((c, i) => wrap(c, f, size, widths[i]! - 2 * pad));
+    const h = Math.max(...cells.map((c) => c.length)) * leadH + 2 * pad;
+    let x = x0;
+    cells.forEach((lines, i) => {
+      lines.forEach((t, k) => page.drawText(t, { x: x + pad, y: y - pad - size - k * leadH + 2, size, font: f }));
+      x += widths[i]!;
+    });
+    y -= h;
+    rules.push(y);
+  }
+  const width = widths.reduce((a, b) => a + b, 0);
+  for (const ry of rules) page.drawLine({ start: { x: x0, y: ry }, end: { x: x0 + width, y: ry }, thickness: 0.8, color: rgb(0, 0, 0) });
+  let vx = x0;
+  for (const w of [0, ...widths]) {
+    vx += w;
+    page.drawLine({ start: { x: vx, y: top }, end: { x: vx, y }, thickness: 0.8, color: rgb(0, 0, 0) });
+  }
+  return doc.save();
+}

@@ -13,7 +13,7 @@ import type { DocNode, Document, SectionNode, TableNode } from '../../src/domain
 import { ingestFile } from '../../src/ingest/index.js';
 import { extractMetadata } from '../../src/ingest/metadata.js';
 import { toTableNode } from '../../src/ingest/tables.js';
-import { ensureUnseenFixtures, pdfFontAvailable, PDF_TABLE_ROWS, type UnseenFixtures } from '../helpers/unseen.js';
+import { ensureUnseenFixtures, ONE_PAGE_ROWS, pdfFontAvailable, PDF_TABLE_ROWS, type UnseenFixtures } from '../helpers/unseen.js';
 
 let files: UnseenFixtures;
 beforeAll(async () => {
@@ -108,6 +108,16 @@ describe('two-row table headers', () => {
       rowLines: rowLines(6),
     });
     expect(node.rows.map((r) => r.cells[1])).toEqual(['Việc một', 'Việc hai']);
+  });
+});
+
+describe.skipIf(!pdfFontAvailable())('text-layer PDF table under the signature block on the same page', () => {
+  it('finds every column although the two-column blocks above hide the narrow gaps', async () => {
+    const doc = await load(files.onePagePdf);
+    const [table] = tables(doc.children);
+    expect(table!.header).toEqual(['STT', 'Nhiệm vụ', 'Cơ quan chủ trì', 'Cơ quan phối hợp', 'Thời gian']);
+    expect(table!.rows.map((r) => r.cells)).toEqual(ONE_PAGE_ROWS);
+    expect(doc.meta).toMatchObject({ number: '12/KH-UBND', date: '2024-01-10', province: 'Bến Tre' });
   });
 });
 

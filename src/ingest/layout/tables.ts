@@ -57,13 +57,38 @@ export function findTables(lines: readonly VisualLine[], metrics: LineMetrics, o
         gapRun = 0;
       } else if (++gapRun > 4) break;
     }
-    const found = tableInRun(lines, i, end, metrics, minColumns, options.hRules ?? []);
+    const found = bestTableInRun(lines, i, end, metrics, minColumns, options.hRules ?? []);
     if (found) {
       tables.push(found);
       i = found.to + 1;
     } else i = end + 1;
   }
   return tables;
+}
+
+/**
+ * The run may open with lines of another two-column block (the header block or the signature
+ * block above an appendix: "Nơi nhận: | KT. CHỦ TỊCH", then "PHỤ LỤC" and its title). Their columns
+ * hide the table's own gaps, so the run is also tried from each later stretch of multi-column
+ * lines; the reading with the most columns wins, the longer one on ties.
+ */
+function bestTableInRun(
+  lines: readonly VisualLine[],
+  start: number,
+  end: number,
+  metrics: LineMetrics,
+  minColumns: number,
+  hRules: readonly number[],
+): RebuiltTable | undefined {
+  let best = tableInRun(lines, start, end, metrics, minColumns, hRules);
+  const width = (t: RebuiltTable): number => Math.max(t.header?.length ?? 0, ...t.rows.map((r) => r.cells.length));
+  for (let k = start + 1; k <= end; k++) {
+    // A later stretch starts where a multi-column line follows a single-column one.
+    if (lines[k]!.segments.length < 2 || lines[k - 1]!.segments.length >= 2) continue;
+    const t = tableInRun(lines, k, end, metrics, minColumns, hRules);
+    if (t && (!best || width(t) > width(best) || (width(t) === width(best) && t.to - t.from > best.to - best.from))) best = t;
+  }
+  return best;
 }
 
 function tableInRun(
