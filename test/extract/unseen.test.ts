@@ -147,6 +147,22 @@ describe.skipIf(!pdfFontAvailable())('Lâm Đồng Quyết định (PDF: landsca
   });
 });
 
+describe.skipIf(!pdfFontAvailable())('Bến Tre Kế hoạch (PDF: lead cell merged over three rows, printed once)', () => {
+  it('gives the merged lead to every row of its block', async () => {
+    const tasks = tasksOf(await load(files.onePageMergedPdf));
+    expect(tasks.map(view)).toEqual([
+      // "Các sở, ngành thực hiện các nhiệm vụ tại Phụ lục …": a group assignment that points at the table.
+      { at: 'I', lead: ['cac-so-ban-nganh@ben-tre'], coop: [], due: 'unspecified' },
+      { at: 'Phụ lục#1', lead: ['so-cong-thuong@ben-tre'], coop: ['so-tai-chinh@ben-tre'], due: '2024-09-30' },
+      { at: 'Phụ lục#2', lead: ['so-cong-thuong@ben-tre'], coop: ['so-du-lich@ben-tre'], due: '2024-10-31' },
+      { at: 'Phụ lục#3', lead: ['so-cong-thuong@ben-tre'], coop: ['so-nnptnt@ben-tre'], due: '2024-12-31' },
+      { at: 'Phụ lục#4', lead: ['so-tttt@ben-tre'], coop: ['so-cong-thuong@ben-tre'], due: '2024-12-31' },
+    ]);
+    // Inferred leads are less certain than printed ones.
+    expect(tasks[1]!.confidence).toBeLessThan(tasks[2]!.confidence);
+  });
+});
+
 describe('Cần Thơ Quyết định (centrally-run city: "thành phố", "quận, huyện")', () => {
   it('names the city as the issuer, not a "tỉnh"', async () => {
     const { meta } = await load(files.txt);

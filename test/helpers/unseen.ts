@@ -25,7 +25,7 @@ export const UNSEEN_TEXT_DIR = path.join(repoRoot, 'test/fixtures/unseen');
 const FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 const FONT_BOLD = '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf';
 /** Bump when the content or rendering changes so stale files are rebuilt. */
-const FIXTURE_VERSION = '3';
+const FIXTURE_VERSION = '4';
 
 export interface UnseenFixtures {
   /** Quảng Ninh, Kế hoạch 187/KH-UBND (.docx). */
@@ -38,6 +38,8 @@ export interface UnseenFixtures {
   landscapePdf: string;
   /** Bến Tre, Kế hoạch 12/KH-UBND: one page, the task table right under the signature block (PDF). */
   onePagePdf: string;
+  /** The same page with the lead cell of rows 1–3 merged vertically (text printed once, centred). */
+  onePageMergedPdf: string;
 }
 
 export function pdfFontAvailable(): boolean {
@@ -52,13 +54,15 @@ export async function ensureUnseenFixtures(): Promise<UnseenFixtures> {
     txt: path.join(UNSEEN_TEXT_DIR, 'cantho-qd1542-2024-sat-lo.txt'),
     landscapePdf: path.join(UNSEEN_DIR, 'lamdong-qd1234-2024-nong-nghiep.pdf'),
     onePagePdf: path.join(UNSEEN_DIR, 'bentre-kh12-2024-thuong-mai.pdf'),
+    onePageMergedPdf: path.join(UNSEEN_DIR, 'bentre-kh12-2024-thuong-mai.merged.pdf'),
   };
   const stamp = path.join(UNSEEN_DIR, 'VERSION');
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === FIXTURE_VERSION && [out.docx, out.pdf, out.landscapePdf, out.onePagePdf].every((f) => existsSync(f))) return out;
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === FIXTURE_VERSION && [out.docx, out.pdf, out.landscapePdf, out.onePagePdf, out.onePageMergedPdf].every((f) => existsSync(f))) return out;
   writeFileSync(out.docx, await buildDocx());
   writeFileSync(out.pdf, await buildPdf());
   writeFileSync(out.landscapePdf, await buildLandscapePdf());
-  writeFileSync(out.onePagePdf, await buildOnePagePdf());
+  writeFileSync(out.onePagePdf, await buildOnePagePdf(false));
+  writeFileSync(out.onePageMergedPdf, await buildOnePagePdf(true));
   writeFileSync(stamp, FIXTURE_VERSION);
   return out;
 }
@@ -579,7 +583,7 @@ export const ONE_PAGE_ROWS: string[][] = [
   ['4', 'Đào tạo kỹ năng bán hàng trực tuyến', 'Sở Thông tin và Truyền thông', 'Sở Công Thương', 'Quý IV/2024'],
 ];
 
-async function buildOnePagePdf(): Promise<Uint8Array> {
+async function buildOnePagePdf(mergedLead: boolean): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
   const font = await doc.embedFont(readFileSync(FONT), { subset: true });
@@ -632,9 +636,16 @@ async function buildOnePagePdf(): Promise<Uint8Array> {
   const pad = 5;
   const top = y;
   const rules = [y];
+  const width = widths.reduce((a, b) => a + b, 0);
+  const leadX0 = x0 + widths[0]! + widths[1]!;
+  const leadX1 = leadX0 + widths[2]!;
+  let mergeTop = 0;
   for (const [r, row] of [['STT', 'Nhiệm vụ', 'Cơ quan chủ trì', 'Cơ quan phối hợp', 'Thời gian'], ...ONE_PAGE_ROWS].entries()) {
     const f = r === 0 ? bold : font;
-    const cells = row.map((c, i) => wrap(c, f, size, widths[i]! - 2 * pad));
+    // Merged: rows 1–3 share one lead cell, printed once in the middle of the block.
+    const inBlock = mergedLead && r >= 1 && r <= 3;
+    if (mergedLead && r === 1) mergeTop = y;
+    const cells = row.map((c, i) => wrap(inBlock && i === 2 ? '' : c, f, size, widths[i]! - 2 * pad));
     const h = Math.max(...cells.map((c) => c.length)) * leadH + 2 * pad;
     let x = x0;
     cells.forEach((lines, i) => {
@@ -642,9 +653,13 @@ async function buildOnePagePdf(): Promise<Uint8Array> {
       x += widths[i]!;
     });
     y -= h;
-    rules.push(y);
+    if (mergedLead && (r === 1 || r === 2)) {
+      // No rule across the merged cell.
+      page.drawLine({ start: { x: x0, y }, end: { x: leadX0, y }, thickness: 0.8, color: rgb(0, 0, 0) });
+      page.drawLine({ start: { x: leadX1, y }, end: { x: x0 + width, y }, thickness: 0.8, color: rgb(0, 0, 0) });
+    } else rules.push(y);
+    if (mergedLead && r === 3) page.drawText(ONE_PAGE_ROWS[0]![2]!, { x: leadX0 + pad, y: (mergeTop + y) / 2 - size / 2 + 1, size, font });
   }
-  const width = widths.reduce((a, b) => a + b, 0);
   for (const ry of rules) page.drawLine({ start: { x: x0, y: ry }, end: { x: x0 + width, y: ry }, thickness: 0.8, color: rgb(0, 0, 0) });
   let vx = x0;
   for (const w of [0, ...widths]) {

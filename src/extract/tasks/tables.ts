@@ -97,6 +97,35 @@ function groupOrdinal(label: string): string {
   return m ? m[1]! : label;
 }
 
+/**
+ * Lead cells a PDF or scan leaves empty because Word merged them vertically: the merged text is
+ * printed once (at the top or in the middle of the block), so the other rows of the block show
+ * nothing. An empty lead cell takes the nearest filled one of its group (the one above on a tie).
+ * Word and HTML tables repeat merged cells already (rowspan/vMerge), so only page layouts need this.
+ */
+function mergedLeadCells(ctx: ExtractContext, table: TableNode, leadCol: number | undefined): Map<TableRow, string> {
+  const out = new Map<TableRow, string>();
+  const fromPages = ctx.doc.meta.format === 'pdf' || ctx.doc.meta.format === 'image';
+  if (!fromPages || leadCol === undefined) return out;
+  const data = table.rows.filter((r) => r.kind === 'data');
+  const text = data.map((r) => agencyCell(r, leadCol));
+  const group = data.map((r) => r.groupPath.join('\u0000'));
+  data.forEach((row, k) => {
+    if (text[k]) return;
+    let best: number | undefined;
+    for (let d = 1; d < data.length && best === undefined; d++) {
+      for (const j of [k - d, k + d]) {
+        if (j >= 0 && j < data.length && group[j] === group[k] && text[j]) {
+          best = j;
+          break;
+        }
+      }
+    }
+    if (best !== undefined) out.set(row, text[best]!);
+  });
+  return out;
+}
+
 export function tableTasks(
   ctx: ExtractContext,
   table: TableNode,
@@ -112,12 +141,14 @@ export function tableTasks(
   const i = cols.index;
   // One column for both roles ("Cơ quan chủ trì, phối hợp"): the first agency leads unless marked.
   const combined = i.lead !== undefined && i.coop === undefined && /phoi hop/.test(fold(table.header[i.lead] ?? ''));
+  const merged = mergedLeadCells(ctx, table, i.lead);
   for (const row of table.rows) {
     if (row.kind !== 'data') continue;
     const title = cell(row, i.task);
     const raw = squash(row.cells.filter(Boolean).join(' | '));
     if (!raw) continue;
-    const roles = splitRoles(agencyCell(row, i.lead), combined);
+    const inferred = merged.get(row);
+    const roles = splitRoles(inferred ?? agencyCell(row, i.lead), combined);
     const lead: AgencyRef[] = ctx.registry.parseList(roles.lead, pctx);
     const cooperating = ctx.registry.parseList([roles.coop, agencyCell(row, i.coop)].filter(Boolean).join('\n'), pctx);
     const directing = ctx.registry.parseList(agencyCell(row, i.directing), pctx);
@@ -134,6 +165,7 @@ export function tableTasks(
     const ordinal = row.ordinal ?? (i.ordinal !== undefined && /^\d+$/.test(cell(row, i.ordinal)) ? cell(row, i.ordinal) : undefined);
     const ocrRow = row.confidence !== undefined || (row.page !== undefined && ocr.has(row.page)) || (table.page !== undefined && ocr.has(table.page));
     let factor = row.confidence !== undefined ? 0.5 + row.confidence / 2 : ocrRow ? 0.85 : 1;
+    if (inferred !== undefined) factor *= 0.8;
     if (!title) factor *= 0.5;
     const d: TaskDraft = {
       sectionPath: [...basePath, ...groups.map(groupOrdinal)],
