@@ -9,6 +9,7 @@
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { modelPresence } from '../src/index/dense/model.js';
+import { exitWhenFlushed } from './exit.js';
 
 const TIMEOUT_MS = 10 * 60_000;
 
@@ -69,13 +70,13 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => exitWhenFlushed(code),
   (err: unknown) => {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
-      process.exit(2);
+      exitWhenFlushed(2);
     }
     process.stderr.write(`fetch-model failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
+    exitWhenFlushed(1);
   },
 );

@@ -12,6 +12,7 @@ import { ConfigError, loadConfig } from '../src/config.js';
 import { AppError, isAppError } from '../src/errors.js';
 import { createLogger } from '../src/logging.js';
 import { runReindex, type ReindexProgress, type ReindexReport } from '../src/reindex/pipeline.js';
+import { exitWhenFlushed } from './exit.js';
 
 const program = new Command()
   .name('reindex')
@@ -96,18 +97,18 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => exitWhenFlushed(code),
   (err: unknown) => {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
-      process.exit(2);
+      exitWhenFlushed(2);
     }
     if (isAppError(err, 'REINDEX_LOCKED')) {
       process.stderr.write(`${err.message}\n`);
-      process.exit(75);
+      exitWhenFlushed(75);
     }
     if (err instanceof AppError) process.stderr.write(`${err.message}\n`);
     else process.stderr.write(`reindex failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-    process.exit(1);
+    exitWhenFlushed(1);
   },
 );

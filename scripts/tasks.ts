@@ -14,6 +14,7 @@ import { AgencyRegistry } from '../src/extract/agencies.js';
 import { extractTasks } from '../src/extract/tasks/index.js';
 import { selectTasks, type SelectedTask } from '../src/extract/tasks/filter.js';
 import { createLogger } from '../src/logging.js';
+import { exitWhenFlushed } from './exit.js';
 
 const ISO = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -130,9 +131,9 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => exitWhenFlushed(code),
   (err: unknown) => {
     process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
-    process.exit(1);
+    exitWhenFlushed(1);
   },
 );
