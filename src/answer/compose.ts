@@ -13,14 +13,14 @@ export function agencies(refs: AgencyRef[]): string {
 }
 
 /** "Tháng 11 năm 2022 (đến hết 30/11/2022)" — the raw text first, the computed date only as a help. */
-export function deadlineText(d: Deadline, next?: string): string {
+export function deadlineText(d: Deadline, next?: string, nextLabel = 'lần tới'): string {
   const raw = d.raw.replace(/\s+/g, ' ').trim().replace(/[.;]+$/, '');
   if (d.kind === 'recurring') {
     // OCR can garble the words ("tháng cuốt quý"); say what the parsed rule means, quote the text.
     const r = d.recurrence;
     const reading = r?.every === 'quarter' && r.day && r.monthOfPeriod === 3 ? `ngày ${r.day} tháng cuối quý` : undefined;
     const shown = reading && !fold(raw).includes(fold(reading)) ? `${reading} hằng quý (văn bản ghi: “${raw}”)` : raw;
-    return next ? `${shown} (lần tới: ${viDate(next) ?? next})` : shown;
+    return next ? `${shown} (${nextLabel}: ${viDate(next) ?? next})` : shown;
   }
   if ((d.kind === 'month' || d.kind === 'quarter' || d.kind === 'year') && d.due) return `${raw} (đến hết ${viDate(d.due)})`;
   return raw;
@@ -110,12 +110,41 @@ export const MISSING_FACT: Record<string, string> = {
   procedure: 'thủ tục được hỏi',
 };
 
+/**
+ * Quoted text cut to `max` characters with its line breaks kept: a heading and the sentence
+ * under it are two lines of the source and are shown as two lines ("…dân cư" / "Giao Sở Tư pháp…"),
+ * never glued into one sentence. Spaces within a line are squashed as shorten() does.
+ */
+export function quoteText(text: string, max: number, lineBreak = '\n'): string {
+  const lines = text
+    .split(/\n+/)
+    .map((l) => l.replace(/\s+/g, ' ').trim())
+    .filter(Boolean);
+  const out: string[] = [];
+  let left = max;
+  for (const line of lines) {
+    if (left <= 1) {
+      out[out.length - 1] = `${out[out.length - 1]!.replace(/[,;:.\s…]+$/, '')}…`;
+      break;
+    }
+    if (line.length <= left) {
+      out.push(line);
+      left -= line.length + 1;
+      continue;
+    }
+    out.push(shorten(line, Math.max(left, 20)));
+    break;
+  }
+  return out.join(lineBreak);
+}
+
 /** A refusal that still points at the closest items, with their sources. */
 export function refusalText(what: string, related: Array<{ text: string; citation: Citation }>, scope?: string): string {
   const head = `Các văn bản đã được lập chỉ mục${scope ? ` ${scope}` : ''} không nêu ${what}.`;
   if (related.length === 0) return `${head}\nBạn có thể hỏi cụ thể hơn (tên nhiệm vụ, số văn bản, tỉnh) hoặc gõ /help để xem ví dụ.`;
   const lines = [head, 'Thông tin gần nhất tìm được:'];
-  for (const r of related.slice(0, 2)) lines.push(`- ${shorten(r.text, 240)} (${r.citation.document}, ${r.citation.section})`);
+  // A passage's lines stay apart (" / "), so a heading does not read as the start of the sentence under it.
+  for (const r of related.slice(0, 2)) lines.push(`- ${quoteText(r.text, 240, ' / ')} (${r.citation.document}, ${r.citation.section})`);
   return lines.join('\n');
 }
 
@@ -124,13 +153,20 @@ export function taskListText(
   title: string,
   own: Task[],
   group: Task[],
-  options: { limit: number; groupTitle?: string; more?: string; nextDue: (t: Task) => string | undefined },
+  options: {
+    limit: number;
+    groupTitle?: string;
+    more?: string;
+    nextDue: (t: Task) => string | undefined;
+    /** How the date nextDue gives is named: "lần tới" (default), "trong kỳ" for a period list. */
+    nextLabel?: string;
+  },
 ): string {
   const lines: string[] = [title];
   const item = (t: Task, i: number): string => {
     const what = shorten(t.action && t.action.length > 20 ? t.action : t.title, 260);
     const lead = agencies(t.lead);
-    const due = hasDeadline(t.deadline) ? deadlineText(t.deadline, options.nextDue(t)) : 'không nêu thời hạn';
+    const due = hasDeadline(t.deadline) ? deadlineText(t.deadline, options.nextDue(t), options.nextLabel) : 'không nêu thời hạn';
     const c = citeTask(t);
     return `${i + 1}. ${what} — hạn: ${due}${lead ? `; chủ trì: ${shorten(lead, 80)}` : ''} (${c.document}, ${c.section})`;
   };

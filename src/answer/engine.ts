@@ -10,21 +10,24 @@ import { nextOccurrence } from '../extract/deadlines.js';
 import type { KnowledgeIndex, SearchHit } from '../index/search.js';
 import { cleanText, fold, shorten, stripFootnoteMarks } from '../text/normalize.js';
 import { expandChatSpelling } from '../text/chat.js';
-import { citeChunk, citeRecord, citeTask, documentLabel, documentName } from './cite.js';
+import { citeChunk, citeRecord, citeTask, documentLabel, documentName, viDate } from './cite.js';
 import {
   MISSING_FACT,
   agencies,
+  quoteText,
   refusalText,
   taskGroupAnswer,
   taskListText,
   withSources,
   type TaskAspect,
 } from './compose.js';
-import { TermStats, countedNoun, coverage, figureBeside, hasDateExpression, hasFigure, hasPersonName, periodWeight, queryTerms, sentences, yearsIn, type QueryTerms } from './evidence.js';
+import { TermStats, countedNoun, coverage, figureBeside, hasDateExpression, hasFigure, hasPersonName, periodWeight, queryTerms, sentenceParts, yearsIn, type QueryTerms } from './evidence.js';
 import { isThanks, understand, type QuestionFrame } from './intent.js';
 import { answerProcedure, defaultProcedureVocabulary } from './procedures.js';
 import { Provinces } from '../text/provinces.js';
-import { OVERDUE_LOOKBACK_DAYS, baseId, effectiveDue, tasksFor, type ResolvedTasks } from './task-query.js';
+import { OVERDUE_LOOKBACK_DAYS, baseId, effectiveDue, tasksDue, tasksFor, type DueWindow, type ResolvedTasks } from './task-query.js';
+import { documentIdentity, twinKey } from './twins.js';
+import type { TimeWindow } from './intent.js';
 
 /** Tunables, calibrated on the dev set with `npm run eval` (see README). */
 export const ENGINE_DEFAULTS = {
@@ -64,6 +67,8 @@ interface Quoted {
   chunk: Chunk;
   score: number;
   next?: string;
+  /** The source breaks the line between the sentence and `next`. */
+  nextOnNewLine?: boolean;
 }
 
 interface Candidate {
@@ -109,6 +114,8 @@ export class AnswerEngine {
   private readonly tasksById = new Map<string, Task>();
   private readonly targetsById = new Map<string, Target>();
   private readonly docProvinces: string[];
+  /** Files holding the same document as this one (itself included), when there are several. */
+  private readonly twinFilesByDoc = new Map<string, string[]>();
 
   constructor(deps: EngineDeps) {
     this.index = deps.index;
@@ -119,6 +126,27 @@ export class AnswerEngine {
     for (const t of this.index.tasks) this.tasksById.set(t.id, t);
     for (const t of this.index.targets) this.targetsById.set(t.id, t);
     this.docProvinces = [...new Set(this.index.documents.map((d) => d.province).filter((p): p is string => !!p))];
+    const byIdentity = new Map<string, string[]>();
+    for (const d of this.index.documents) {
+      const id = documentIdentity(d);
+      if (id) byIdentity.set(id, [...(byIdentity.get(id) ?? []), d.id]);
+    }
+    for (const ids of byIdentity.values()) {
+      if (ids.length < 2) continue;
+      const files = ids.map((id) => this.index.documents.find((d) => d.id === id)!.file);
+      for (const id of ids) this.twinFilesByDoc.set(id, files);
+    }
+  }
+
+  /** "Kế hoạch 95/KH-UBND có trong 2 tệp (…)": said once under a list whose twins were collapsed. */
+  private twinNote(tasks: Task[]): string {
+    const notes = new Map<string, string>();
+    for (const t of tasks) {
+      const files = this.twinFilesByDoc.get(t.doc.docId);
+      if (!files || notes.has(documentName(t.doc))) continue;
+      notes.set(documentName(t.doc), `${documentName(t.doc)} có trong ${files.length} tệp (${files.map((f) => f.split(/[\\/]/).pop()).join('; ')})`);
+    }
+    return notes.size > 0 ? `\nGhi chú: ${[...notes.values()].join('; ')} — mỗi nhiệm vụ chỉ nêu một lần.` : '';
   }
 
   provincesIndexed(): string[] {
@@ -265,7 +293,12 @@ export class AnswerEngine {
         return this.refuseWithRelated(question, frame, hits, q, candidates);
       }
       case 'agency_tasks':
-        return (await this.agencyTasks(question, frame, scope, context, today, hits, q)) ?? this.quote(question, frame, hits, q, 'agency_tasks') ?? this.refuseWithRelated(question, frame, hits, q, []);
+        return (
+          (await this.agencyTasks(question, frame, scope, context, today, hits, q)) ??
+          this.periodTasks(question, frame, scope, context, today, hits, q) ??
+          this.quote(question, frame, hits, q, 'agency_tasks') ??
+          this.refuseWithRelated(question, frame, hits, q, [])
+        );
       case 'target': {
         const sentence = this.bestSentence(frame, hits, q, 'target');
         const record = this.bestTarget(q, scope, yearsIn(frame.folded));
@@ -360,7 +393,21 @@ export class AnswerEngine {
       if (g) g.tasks.push(s.task);
       else groups.set(key, { kind: 'task', tasks: [s.task], score: s.score });
     }
-    return [...groups.values()].sort((a, b) => b.score - a.score);
+    // The same task read from the twin file of one plan (PDF and scan) is one candidate: the
+    // record read with the higher confidence, at the better score of the two.
+    const kept: Candidate[] = [];
+    const byTwin = new Map<string, Candidate>();
+    for (const c of [...groups.values()].sort((a, b) => b.score - a.score)) {
+      const key = twinKey(c.tasks[0]!);
+      const twin = key === undefined ? undefined : byTwin.get(key);
+      if (!twin || twin.tasks[0]!.doc.docId === c.tasks[0]!.doc.docId) {
+        if (key !== undefined && !twin) byTwin.set(key, c);
+        kept.push(c);
+      } else if (c.tasks[0]!.confidence > twin.tasks[0]!.confidence || (c.tasks[0]!.confidence === twin.tasks[0]!.confidence && c.tasks[0]!.doc.docId < twin.tasks[0]!.doc.docId)) {
+        twin.tasks = c.tasks;
+      }
+    }
+    return kept;
   }
 
   private overlapIndex?: Map<string, Task[]>;
@@ -511,10 +558,7 @@ export class AnswerEngine {
     const resolved: ResolvedTasks = tasksFor(this.index.tasks, this.registry, {
       agency: agencyText,
       ...(province ? { province } : {}),
-      today,
-      ...(window?.kind === 'upcoming' ? { dueWithinDays: window.days, includeOverdue: true } : {}),
-      ...(window?.kind === 'before' ? { dueBefore: window.date, ...(window.from ? { dueAfter: window.from } : {}) } : {}),
-      ...(window?.kind === 'overdue' ? { overdueOnly: true } : {}),
+      ...dueWindow(window, today),
       ...(scope.docIds ? { docIds: scope.docIds } : {}),
     });
     if (!resolved.agency) return undefined;
@@ -570,29 +614,89 @@ export class AnswerEngine {
           return { question, answer: withSources(text, citations), intent: 'agency_tasks', refused: false, citations, passages: this.passages(hits, support(shown.slice(0, 3))), tasks: shown, choices: [] };
         }
       }
-      const when = window.kind === 'overdue' ? 'quá hạn' : window.kind === 'upcoming' ? `đến hạn trong ${window.days} ngày tới` : `có hạn trước ${window.kind === 'before' ? window.date.split('-').reverse().join('/') : ''}`;
+      const when =
+        window.kind === 'overdue'
+          ? 'quá hạn'
+          : window.kind === 'upcoming'
+            ? `đến hạn trong ${window.days} ngày tới`
+            : window.kind === 'before' && window.from
+              ? windowPhrase(window, today)
+              : `có hạn trước ${window.kind === 'before' ? window.date.split('-').reverse().join('/') : ''}`;
       return this.refuse(question, 'agency_tasks', 'no_tasks', `Không tìm thấy nhiệm vụ nào của ${resolved.agency.name} ${when} (tính đến ngày ${today.split('-').reverse().join('/')}) trong các văn bản đã được lập chỉ mục.`);
     }
     const byDoc = new Set([...own, ...group].map((t) => t.doc.province ?? t.doc.docId));
     const where = province ? ` (${province})` : '';
-    const windowText =
-      window?.kind === 'before'
-        ? window.from
-          ? ` có hạn trong tháng ${Number(window.from.slice(5, 7))}/${window.from.slice(0, 4)}`
-          : ` có hạn ${window.date < today ? '' : 'từ nay '}đến hết ${window.date.split('-').reverse().join('/')}`
-        : window?.kind === 'upcoming'
-          ? ` sắp đến hạn (trong ${window.days} ngày tới) hoặc mới quá hạn (trong ${OVERDUE_LOOKBACK_DAYS} ngày qua)`
-          : window?.kind === 'overdue'
-            ? ` quá hạn trong ${OVERDUE_LOOKBACK_DAYS} ngày qua`
-            : '';
+    const windowText = window ? ` ${windowPhrase(window, today)}` : '';
     const title = `${resolved.agency.name}${where} có ${own.length} nhiệm vụ${windowText}${byDoc.size > 1 && !province ? ' (ở nhiều tỉnh/văn bản — nói rõ tỉnh để lọc)' : ''}:`;
+    const periodStart = window?.kind === 'before' ? window.from : undefined;
     const text = taskListText(title, own, group, {
       limit: ENGINE_DEFAULTS.listLimit,
       more: 'Hỏi theo văn bản cụ thể (ví dụ "… theo KH 114") hoặc gõ /nhiemvu để xem thêm.',
-      nextDue: this.nextDue(today),
+      // A recurring task is listed for its occurrence in the period asked.
+      ...(periodStart ? { nextDue: this.nextDue(periodStart), nextLabel: 'trong kỳ' } : { nextDue: this.nextDue(today) }),
     });
     const used = [...own.slice(0, ENGINE_DEFAULTS.listLimit), ...group.slice(0, ENGINE_DEFAULTS.listLimit)];
     const citations = used.map(citeTask);
+    return { question, answer: withSources(text + this.twinNote(used), citations), intent: 'agency_tasks', refused: false, citations, passages: this.passages(hits, support(used.slice(0, 3))), tasks: used, choices: [] };
+  }
+
+  /**
+   * "Nhiệm vụ nào phải hoàn thành trong Quý III/2024 (ở Đắk Lắk)?": every task record due in the
+   * window asked, whoever leads it, listed per document with lead, deadline and citation. Words
+   * beyond the period ("… về đào tạo nghề") keep the tasks that match them, when any do. Undefined
+   * when the documents in scope have no task records at all (prose may still answer).
+   */
+  private periodTasks(question: string, frame: QuestionFrame, scope: Scope, context: AnswerContext, today: string, hits: SearchHit[], q: QueryTerms): Answer | undefined {
+    const window = frame.window;
+    if (!window) return undefined;
+    const inScope = (province?: string): Task[] =>
+      tasksDue(this.index.tasks, { ...dueWindow(window, today), ...(province ? { province } : {}), ...(scope.docIds ? { docIds: scope.docIds } : {}) });
+    // The asker's own province (profile) narrows the list when it has plans in it.
+    const home = scope.named.length === 0 && context.province ? inScope(context.province) : [];
+    const province = scope.named[0] ?? (home.length > 0 ? context.province : undefined);
+    let due = home.length > 0 ? home : inScope(scope.named[0]);
+    const anyRecords = this.index.tasks.some((t) => !scope.docIds || scope.docIds.has(t.doc.docId));
+    if (!anyRecords) return undefined;
+    const where = province ? ` ở tỉnh ${province}` : '';
+    const phrase = windowPhrase(window, today);
+    // What the question says beyond the period and the list words.
+    const topic = queryTerms(q.unigrams.filter((t) => !PERIOD_WORDS.has(t) && !/^\d+$/.test(t)));
+    let note = '';
+    if (topic.unigrams.length > 0 && due.length > 0) {
+      // The task's own words: every task of a plan on vocational training shares its title.
+      const matching = due.filter((t) => coverage(topic, taskText(t), this.stats).score >= ENGINE_DEFAULTS.sentenceThreshold);
+      if (matching.length > 0) due = matching;
+      else note = 'Không có nhiệm vụ nào khớp riêng nội dung bạn hỏi; dưới đây là mọi nhiệm vụ trong kỳ.\n';
+    }
+    if (due.length === 0) {
+      return this.refuse(
+        question,
+        'agency_tasks',
+        'no_tasks',
+        `Không tìm thấy nhiệm vụ nào ${phrase}${where} trong các văn bản đã được lập chỉ mục (tính đến ngày ${today.split('-').reverse().join('/')}).`,
+      );
+    }
+    const periodStart = window.kind === 'before' ? window.from : undefined;
+    const byDoc = new Map<string, Task[]>();
+    for (const t of due) byDoc.set(t.doc.docId, [...(byDoc.get(t.doc.docId) ?? []), t]);
+    const docs = [...byDoc.values()].slice(0, MAX_LISTED_DOCUMENTS);
+    const parts = [`${note}Có ${due.length} nhiệm vụ ${phrase}${where}${byDoc.size > 1 ? `, trong ${byDoc.size} văn bản` : ''}:`];
+    const used: Task[] = [];
+    for (const list of docs) {
+      const head = province ? `Theo ${documentName(list[0]!.doc)}:` : `Theo ${documentLabel(list[0]!.doc)}:`;
+      parts.push(
+        taskListText(head, list, [], {
+          limit: ENGINE_DEFAULTS.listLimit,
+          more: 'Hỏi theo đơn vị hoặc văn bản cụ thể để xem thêm.',
+          // A recurring task is listed for its occurrence in the period asked.
+          ...(periodStart ? { nextDue: this.nextDue(periodStart), nextLabel: 'trong kỳ' } : { nextDue: this.nextDue(today) }),
+        }),
+      );
+      used.push(...list.slice(0, ENGINE_DEFAULTS.listLimit));
+    }
+    if (byDoc.size > docs.length) parts.push(`… và ${byDoc.size - docs.length} văn bản khác. Nói rõ tỉnh hoặc số văn bản để lọc.`);
+    const citations = used.map(citeTask);
+    const text = parts.join('\n\n') + this.twinNote(used);
     return { question, answer: withSources(text, citations), intent: 'agency_tasks', refused: false, citations, passages: this.passages(hits, support(used.slice(0, 3))), tasks: used, choices: [] };
   }
 
@@ -698,7 +802,8 @@ export class AnswerEngine {
       // A figure under another period's heading ("Giai đoạn 2021 - 2025") answers another question.
       const period = periodWeight(years, fold(h.chunk.sectionTitle));
       const whole = coverage(q, h.chunk.text, this.stats, context).score;
-      const list = h.chunk.kind === 'table-row' ? [h.chunk.text] : sentences(h.chunk.text);
+      const parts = h.chunk.kind === 'table-row' ? [{ text: h.chunk.text, newLine: false }] : sentenceParts(h.chunk.text);
+      const list = parts.map((p) => p.text);
       list.forEach((sentence, i) => {
         // A count of the very thing asked ("700 phòng họp") is a figure even in a unit the generic pattern lacks.
         if (intent === 'target' && !hasFigure(sentence) && !figureBeside(sentence, noun)) return;
@@ -715,7 +820,7 @@ export class AnswerEngine {
           // alone answers "ai chủ trì?" only in a sentence that gives it a role.
           if (mentions.every((m) => m.kind === 'group') && !ROLE_CUE.test(sentence)) return;
         }
-        best = { sentence, chunk: h.chunk, score, ...(list[i + 1] ? { next: list[i + 1] } : {}) };
+        best = { sentence, chunk: h.chunk, score, ...(list[i + 1] ? { next: list[i + 1], nextOnNewLine: parts[i + 1]!.newLine } : {}) };
       });
     });
     return best && best.score >= ENGINE_DEFAULTS.sentenceThreshold ? best : undefined;
@@ -724,8 +829,10 @@ export class AnswerEngine {
   private composeQuote(question: string, frame: QuestionFrame, hits: SearchHit[], found: Quoted, intent: Intent): Answer {
     const citation = citeChunk(found.chunk);
     const long = intent === 'agency_tasks' || intent === 'fact';
-    const body = stripFootnoteMarks((long && found.next ? `${found.sentence} ${found.next}` : found.sentence).replace(/^[-+*•]\s*/, ''));
-    const text = `Theo ${citation.document}, ${citation.section}:\n“${shorten(body, long ? 900 : 600)}”`;
+    // A heading and the sentence under it stay on their own lines, as in the source.
+    const joined = long && found.next ? `${found.sentence}${found.nextOnNewLine ? '\n' : ' '}${found.next}` : found.sentence;
+    const body = stripFootnoteMarks(joined.replace(/^[-+*•]\s*/, ''));
+    const text = `Theo ${citation.document}, ${citation.section}:\n“${quoteText(body, long ? 900 : 600)}”`;
     return {
       question,
       answer: withSources(text, [citation]),
@@ -757,6 +864,48 @@ export class AnswerEngine {
 
   private refuse(question: string, intent: Intent, reason: string, text: string): Answer {
     return { question, answer: text, intent, refused: true, reason, citations: [], passages: [], tasks: [], choices: [] };
+  }
+}
+
+/** A period list names at most this many documents in full. */
+const MAX_LISTED_DOCUMENTS = 4;
+
+/** Words of a period and of "which tasks" questions: not the topic of a period list. */
+const PERIOD_WORDS = new Set(
+  fold('quý quy i ii iii iv tháng đầu cuối nửa sáu nay trước đến hết hạn chậm nhất nhất ngày những các gì nào xong phải hoàn thành làm việc nhiệm vụ có').split(/\s+/),
+);
+
+/** The task filter a question's time window asks for. */
+function dueWindow(window: TimeWindow | undefined, today: string): DueWindow {
+  if (!window) return { today };
+  switch (window.kind) {
+    case 'upcoming':
+      return { today, dueWithinDays: window.days, includeOverdue: true };
+    case 'before':
+      return { today, dueBefore: window.date, ...(window.from ? { dueAfter: window.from } : {}) };
+    case 'overdue':
+      return { today, overdueOnly: true };
+    case 'year':
+      return { today, dueAfter: `${window.year}-01-01`, dueBefore: `${window.year}-12-31` };
+  }
+}
+
+/** "có hạn trong Quý III/2024 (1/7/2024 – 30/9/2024)", "có hạn từ nay đến hết 31/10/2024" … */
+function windowPhrase(window: TimeWindow, today: string): string {
+  switch (window.kind) {
+    case 'before': {
+      if (!window.from) return `có hạn ${window.date < today ? '' : 'từ nay '}đến hết ${window.date.split('-').reverse().join('/')}`;
+      const label = window.label ?? `tháng ${Number(window.from.slice(5, 7))}/${window.from.slice(0, 4)}`;
+      // A month names its own days; a quarter or half-year is easier checked with its dates.
+      const span = /^tháng/.test(label) ? '' : ` (${viDate(window.from)} – ${viDate(window.date)})`;
+      return `có hạn trong ${label}${span}`;
+    }
+    case 'upcoming':
+      return `sắp đến hạn (trong ${window.days} ngày tới) hoặc mới quá hạn (trong ${OVERDUE_LOOKBACK_DAYS} ngày qua)`;
+    case 'overdue':
+      return `quá hạn trong ${OVERDUE_LOOKBACK_DAYS} ngày qua`;
+    case 'year':
+      return `có hạn trong năm ${window.year}`;
   }
 }
 

@@ -94,20 +94,49 @@ export function coverage(q: QueryTerms, text: string, stats: TermStats, extra?: 
   return { score: 0.6 * uni + 0.4 * bi, missing: missing.map((m) => m.term) };
 }
 
-/** Split prose into sentences / clauses small enough to quote; table rows stay whole. */
-export function sentences(text: string): string[] {
-  const parts = text
-    .split(/(?<=[.;!?])\s+(?=[\p{Lu}\d"“(-])|\n+|\s+-\s+(?=\p{Lu})/u)
-    .map((s) => s.trim());
+/** A quotable sentence and whether a line break of the source comes right before it. */
+export interface SentencePart {
+  text: string;
+  /** True when the source starts a new line here (a heading above, a list item, a new paragraph). */
+  newLine: boolean;
+}
+
+/**
+ * Split prose into sentences / clauses small enough to quote, remembering where the source broke
+ * lines, so a quote of two sentences never glues a heading to the sentence under it.
+ */
+export function sentenceParts(text: string): SentencePart[] {
+  const raw: SentencePart[] = [];
+  for (const line of text.split(/\n+/)) {
+    line
+      .split(/(?<=[.;!?])\s+(?=[\p{Lu}\d"“(-])|\s+-\s+(?=\p{Lu})/u)
+      .forEach((part, i) => raw.push({ text: part.trim(), newLine: i === 0 && raw.length > 0 }));
+  }
   // "Phối hợp: Sở Kế hoạch và Đầu tư; Sở Tài chính; Sở Nội vụ." is one list, not three sentences:
   // short items after a "label: item;" stay with it.
-  const out: string[] = [];
-  for (const part of parts) {
-    const prev = out[out.length - 1];
-    if (prev !== undefined && prev.endsWith(';') && prev.includes(':') && !part.includes(':') && part.split(/\s+/).length <= 6) out[out.length - 1] = `${prev} ${part}`;
-    else out.push(part);
+  const merged: SentencePart[] = [];
+  for (const part of raw) {
+    const prev = merged[merged.length - 1];
+    if (prev !== undefined && prev.text.endsWith(';') && prev.text.includes(':') && !part.text.includes(':') && part.text.split(/\s+/).length <= 6) prev.text = `${prev.text} ${part.text}`;
+    else merged.push({ ...part });
   }
-  return out.filter((s) => s.length >= 12);
+  // A fragment too short to quote ("1.2.") still leaves its line break to the sentence after it.
+  const out: SentencePart[] = [];
+  let carried = false;
+  for (const part of merged) {
+    if (part.text.length < 12) {
+      carried ||= part.newLine;
+      continue;
+    }
+    out.push({ text: part.text, newLine: (part.newLine || carried) && out.length > 0 });
+    carried = false;
+  }
+  return out;
+}
+
+/** Split prose into sentences / clauses small enough to quote; table rows stay whole. */
+export function sentences(text: string): string[] {
+  return sentenceParts(text).map((p) => p.text);
 }
 
 const FIGURE_RE = /\d+(?:[.,]\d+)*\s*%|\b\d{1,3}(?:\.\d{3})+\b|\b\d+\s*(?:trạm|hộ|xã|dịch vụ|hệ thống|thủ tục|doanh nghiệp|người|tỷ|triệu|nghìn|km)/iu;

@@ -32,8 +32,11 @@ export interface QuestionFrame {
 }
 
 export type TimeWindow =
-  /** Due on or before `date`; with `from`, a calendar month ("trong tháng 11 năm 2022"). */
-  | { kind: 'before'; date: string; from?: string }
+  /**
+   * Due on or before `date`; with `from`, a closed period ("trong tháng 11 năm 2022", "Quý III/2024",
+   * "6 tháng đầu năm 2024", "trong năm 2024"), named in `label` the way documents write it.
+   */
+  | { kind: 'before'; date: string; from?: string; label?: string }
   | { kind: 'upcoming'; days: number }
   | { kind: 'overdue' }
   | { kind: 'year'; year: number };
@@ -224,6 +227,14 @@ function vnMonthEnd(year: number, month: number): string {
   return d.toISOString().slice(0, 10);
 }
 
+const ROMAN: Record<string, number> = { i: 1, ii: 2, iii: 3, iv: 4, '1': 1, '2': 2, '3': 3, '4': 4 };
+const ROMAN_OUT = ['', 'I', 'II', 'III', 'IV'];
+const pad = (n: number): string => String(n).padStart(2, '0');
+/** "/2024", " năm 2024", "-2024" after a period (folded). */
+const YEAR_TAIL = '(?:\\s*(?:\\/|-|nam)\\s*(\\d{4}))?';
+/** Words that make a period an end point ("trước Quý III", "đến hết tháng 10"), not a period to list. */
+const UNTIL = '(?:truoc|den het|den|cuoi|cham nhat)\\s+';
+
 function parseWindow(folded: string, today: string): TimeWindow | undefined {
   if (/\b(qua han|tre han|cham tien do)\b/.test(folded)) return { kind: 'overdue' };
   const upcoming = /\bsap (den han|het han|toi han)\b/.test(folded) || /\bden han\b.*\b(sap|gan)\b/.test(folded);
@@ -231,24 +242,51 @@ function parseWindow(folded: string, today: string): TimeWindow | undefined {
   if (days) return { kind: 'upcoming', days: Number(days[1]) };
   if (upcoming) return { kind: 'upcoming', days: 14 };
   const year = Number(today.slice(0, 4));
-  const inMonth = folded.match(/\btrong thang\s+(\d{1,2})(?:\s*(?:\/|nam)\s*(\d{4}))?/);
-  if (inMonth) {
+  const yearOf = (s: string | undefined): number => (s ? Number(s) : year);
+  // A period to list ("trong Quý III/2024", "quý 3 năm 2024"); "trước/đến hết quý III" ends there.
+  const quarter = folded.match(new RegExp(`\\b(${UNTIL})?quy\\s+(iv|iii|ii|i|[1-4])\\b${YEAR_TAIL}`));
+  if (quarter) {
+    const q = ROMAN[quarter[2]!]!;
+    const y = yearOf(quarter[3]);
+    const date = vnMonthEnd(y, q * 3);
+    if (quarter[1]) return { kind: 'before', date };
+    return { kind: 'before', date, from: `${y}-${pad(q * 3 - 2)}-01`, label: `Quý ${ROMAN_OUT[q]}/${y}` };
+  }
+  const half = folded.match(/\b(?:6 thang|sau thang|nua)\s+(dau|cuoi)\s+nam(?:\s*[/-]?\s*(\d{4}))?/);
+  if (half) {
+    const y = yearOf(half[2]);
+    return half[1] === 'dau'
+      ? { kind: 'before', date: `${y}-06-30`, from: `${y}-01-01`, label: `6 tháng đầu năm ${y}` }
+      : { kind: 'before', date: `${y}-12-31`, from: `${y}-07-01`, label: `6 tháng cuối năm ${y}` };
+  }
+  // "trong tháng 11 năm 2022", "hạn tháng 8/2024": that calendar month. Without a year only after
+  // "trong"/"vào" ("hạn tháng 8" alone may be asking which month).
+  const inMonth =
+    folded.match(/\b(?:trong|vao)\s+thang\s+(\d{1,2})(?:\s*(?:\/|nam)\s*(\d{4}))?/) ??
+    folded.match(new RegExp(`\\b(?<!${UNTIL})thang\\s+(\\d{1,2})\\s*(?:\\/|nam)\\s*(\\d{4})`));
+  if (inMonth && !new RegExp(`\\b${UNTIL}thang\\s+${inMonth[1]}\\b`).test(folded)) {
     const month = Number(inMonth[1]);
-    const y = inMonth[2] ? Number(inMonth[2]) : year;
-    if (month >= 1 && month <= 12) return { kind: 'before', date: vnMonthEnd(y, month), from: `${y}-${String(month).padStart(2, '0')}-01` };
+    const y = yearOf(inMonth[2]);
+    if (month >= 1 && month <= 12) return { kind: 'before', date: vnMonthEnd(y, month), from: `${y}-${pad(month)}-01`, label: `tháng ${month}/${y}` };
   }
   const before = folded.match(/\b(?:truoc|den|cuoi)\s+thang\s+(\d{1,2})(?:\s*(?:\/|nam)\s*(\d{4}))?/);
   if (before) {
     const month = Number(before[1]);
-    const y = before[2] ? Number(before[2]) : year;
+    const y = yearOf(before[2]);
     if (month >= 1 && month <= 12) return { kind: 'before', date: vnMonthEnd(y, month) };
   }
-  const beforeDate = folded.match(/\btruoc ngay\s+(\d{1,2})\/(\d{1,2})(?:\/(\d{4}))?/);
+  const beforeDate = folded.match(/\b(?:truoc|den|den het|cham nhat)\s+ngay\s+(\d{1,2})\/(\d{1,2})(?:\/(\d{4}))?/);
   if (beforeDate) {
-    const y = beforeDate[3] ? Number(beforeDate[3]) : year;
-    const m = String(Number(beforeDate[2])).padStart(2, '0');
-    const d = String(Number(beforeDate[1])).padStart(2, '0');
-    return { kind: 'before', date: `${y}-${m}-${d}` };
+    const y = yearOf(beforeDate[3]);
+    return { kind: 'before', date: `${y}-${pad(Number(beforeDate[2]))}-${pad(Number(beforeDate[1]))}` };
+  }
+  // "trong năm 2024", "hoàn thành năm 2024", "trong năm nay": the calendar year. A bare "năm 2024"
+  // is often the plan's own name ("Kế hoạch … năm 2024") and says nothing about deadlines.
+  const inYear = folded.match(/\b(trong|hoan thanh|xong|han|het|cuoi)\s+nam\s+(\d{4}|nay)\b/);
+  if (inYear) {
+    const y = inYear[2] === 'nay' ? year : Number(inYear[2]);
+    if (inYear[1] === 'het' || inYear[1] === 'cuoi') return { kind: 'before', date: `${y}-12-31` };
+    return { kind: 'before', date: `${y}-12-31`, from: `${y}-01-01`, label: `năm ${y}` };
   }
   return undefined;
 }

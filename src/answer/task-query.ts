@@ -7,21 +7,26 @@ import type { Agency, AgencyRef, Task } from '../domain/records.js';
 import type { AgencyRegistry } from '../extract/agencies.js';
 import { nextOccurrence } from '../extract/deadlines.js';
 import { Provinces } from '../text/provinces.js';
+import { withoutTwins } from './twins.js';
 
 /** Overdue means due within this many days before today. */
 export const OVERDUE_LOOKBACK_DAYS = 60;
 
-export interface TaskFilter {
-  /** Registry id ("so-tttt", "so-tttt@thanh-hoa") or free text. */
-  agency: string;
-  province?: string;
+/** When a task must be due to be listed. */
+export interface DueWindow {
   today: string;
   dueWithinDays?: number;
   includeOverdue?: boolean;
   dueBefore?: string;
-  /** With dueBefore: a closed range ("trong tháng 11 năm 2022"), whatever today is. */
+  /** With dueBefore: a closed range ("trong tháng 11 năm 2022", "Quý III/2024"), whatever today is. */
   dueAfter?: string;
   overdueOnly?: boolean;
+}
+
+export interface TaskFilter extends DueWindow {
+  /** Registry id ("so-tttt", "so-tttt@thanh-hoa") or free text. */
+  agency: string;
+  province?: string;
   docIds?: Set<string>;
 }
 
@@ -61,6 +66,49 @@ function resolveAgency(registry: AgencyRegistry, text: string, province?: string
   return best && best.score >= 0.5 ? best.agency : undefined;
 }
 
+/**
+ * Whether a task falls in the window. A recurring task counts when one of its occurrences does
+ * (the next one from the start of a closed range, else from today).
+ */
+export function dueIn(t: Task, filter: DueWindow): boolean {
+  // A plan says nothing about completion, so a deadline years past is history, not "overdue".
+  const overdueSince = addDays(filter.today, -OVERDUE_LOOKBACK_DAYS);
+  const due = filter.dueBefore && filter.dueAfter ? effectiveDue(t, filter.dueAfter) : effectiveDue(t, filter.today);
+  const ongoing = t.deadline.kind === 'ongoing' || t.deadline.kind === 'conditional' || t.deadline.kind === 'unspecified';
+  const overdue = !!due && !ongoing && due < filter.today && due >= overdueSince;
+  if (filter.overdueOnly) return overdue;
+  // "trước tháng 6 năm 2022" asked in 2026 looks back: every task due by then.
+  if (filter.dueBefore) {
+    if (!due || due > filter.dueBefore) return false;
+    if (filter.dueAfter) return due >= filter.dueAfter;
+    return filter.dueBefore < filter.today || due >= filter.today;
+  }
+  if (filter.dueWithinDays !== undefined) {
+    if (!due) return false;
+    if (due < filter.today) return !!filter.includeOverdue && overdue;
+    return due <= addDays(filter.today, filter.dueWithinDays);
+  }
+  return true;
+}
+
+/**
+ * Every task due in a window, whoever leads it ("Nhiệm vụ nào phải hoàn thành trong Quý III/2024?"),
+ * by due date, twins collapsed.
+ */
+export function tasksDue(tasks: readonly Task[], filter: DueWindow & { province?: string; docIds?: Set<string> }): Task[] {
+  const out = tasks.filter(
+    (t) =>
+      (!filter.docIds || filter.docIds.has(t.doc.docId)) &&
+      !(filter.province && t.doc.province && !Provinces.same(filter.province, t.doc.province)) &&
+      t.deadline.kind !== 'ongoing' &&
+      t.deadline.kind !== 'unspecified' &&
+      dueIn(t, filter),
+  );
+  const at = (t: Task): string => (filter.dueBefore && filter.dueAfter ? effectiveDue(t, filter.dueAfter) : effectiveDue(t, filter.today)) ?? '9999';
+  out.sort((a, b) => at(a).localeCompare(at(b)) || a.doc.docId.localeCompare(b.doc.docId) || a.lines[0] - b.lines[0]);
+  return withoutTwins(out);
+}
+
 export function tasksFor(tasks: readonly Task[], registry: AgencyRegistry, filter: TaskFilter): ResolvedTasks {
   const agency = resolveAgency(registry, filter.agency, filter.province);
   if (!agency) return { own: [], group: [] };
@@ -70,26 +118,7 @@ export function tasksFor(tasks: readonly Task[], registry: AgencyRegistry, filte
   // ministry's would answer "what must Bộ Công an do?" with a province's internal work.
   const refInGroup = (r: AgencyRef): boolean =>
     r.kind === 'group' && !!r.agencyId && registry.template(r.agencyId)?.members?.all !== true && registry.groupIncludes(baseId(r.agencyId)!, target);
-  // A plan says nothing about completion, so a deadline years past is history, not "overdue".
-  const overdueSince = addDays(filter.today, -OVERDUE_LOOKBACK_DAYS);
-  const inWindow = (t: Task): boolean => {
-    const due = effectiveDue(t, filter.today);
-    const ongoing = t.deadline.kind === 'ongoing' || t.deadline.kind === 'conditional' || t.deadline.kind === 'unspecified';
-    const overdue = !!due && !ongoing && due < filter.today && due >= overdueSince;
-    if (filter.overdueOnly) return overdue;
-    // "trước tháng 6 năm 2022" asked in 2026 looks back: every task due by then.
-    if (filter.dueBefore) {
-      if (!due || due > filter.dueBefore) return false;
-      if (filter.dueAfter) return due >= filter.dueAfter;
-      return filter.dueBefore < filter.today || due >= filter.today;
-    }
-    if (filter.dueWithinDays !== undefined) {
-      if (!due) return false;
-      if (due < filter.today) return !!filter.includeOverdue && overdue;
-      return due <= addDays(filter.today, filter.dueWithinDays);
-    }
-    return true;
-  };
+  const inWindow = (t: Task): boolean => dueIn(t, filter);
   const own: Task[] = [];
   const group: Task[] = [];
   for (const t of tasks) {
@@ -106,5 +135,6 @@ export function tasksFor(tasks: readonly Task[], registry: AgencyRegistry, filte
   const leads = (t: Task): number => (t.lead.some(refMatches) ? 0 : 1);
   own.sort((a, b) => leads(a) - leads(b) || byDue(a, b));
   group.sort(byDue);
-  return { agency, own, group };
+  // One plan indexed from two files lists every task once.
+  return { agency, own: withoutTwins(own), group: withoutTwins(group) };
 }
