@@ -39,6 +39,13 @@ export const ENGINE_DEFAULTS = {
   ambiguityMargin: 0.06,
   /** A quoted sentence replaces a record only when its coverage is higher by this much. */
   sentenceAdvantage: 0.12,
+  /**
+   * A candidate from another document that states the fact asked answers before a better one that
+   * does not, when within this much of it (wider than ambiguityMargin: the better one is no answer).
+   */
+  statingMargin: 0.12,
+  /** Bullets of one task (one per agency) matching the question worse than the best by more than this are left out. */
+  bulletMargin: 0.1,
   /** Task lists are cut after this many items. */
   listLimit: 8,
   /** Passages returned with every answer (for citations and recall@5). */
@@ -75,6 +82,8 @@ interface Candidate {
   kind: 'task';
   tasks: Task[];
   score: number;
+  /** Each task's own score, parallel to `tasks` (one place, one bullet per agency). */
+  scores?: number[];
 }
 
 const HELP_TEXT = [
@@ -276,7 +285,7 @@ export class AnswerEngine {
       case 'who_leads':
       case 'who_cooperates':
       case 'deadline': {
-        const candidates = this.taskCandidates(hits, q, scope);
+        const candidates = this.focusBullets(this.taskCandidates(hits, q, scope), frame);
         const best = candidates[0];
         const sentence = this.bestSentence(frame, hits, q, frame.intent);
         // A record wins unless a quoted sentence clearly matches the question better.
@@ -390,8 +399,10 @@ export class AnswerEngine {
     for (const s of scored) {
       const key = `${s.task.doc.docId}|${s.task.sectionPath.join('.')}|${s.task.row ?? ''}|${s.task.title}`;
       const g = groups.get(key);
-      if (g) g.tasks.push(s.task);
-      else groups.set(key, { kind: 'task', tasks: [s.task], score: s.score });
+      if (g) {
+        g.tasks.push(s.task);
+        g.scores!.push(s.score);
+      } else groups.set(key, { kind: 'task', tasks: [s.task], score: s.score, scores: [s.score] });
     }
     // The same task read from the twin file of one plan (PDF and scan) is one candidate: the
     // record read with the higher confidence, at the better score of the two.
@@ -408,6 +419,23 @@ export class AnswerEngine {
       }
     }
     return kept;
+  }
+
+  /**
+   * A task given to several agencies at one place (one bullet each: "- Văn phòng UBND tỉnh: Rà soát
+   * …", "- Các sở, ban, ngành: Chủ trì, phối hợp với Sở TT&TT …") is answered with the bullets that
+   * match the question clearly better than the others, not with a bullet that merely states the
+   * fact asked ("ai phối hợp?" lent the partner of another agency's bullet). Bullets that match
+   * alike all stay ("Thời hạn theo từng đơn vị").
+   */
+  private focusBullets(candidates: Candidate[], frame: QuestionFrame): Candidate[] {
+    if (frame.intent !== 'who_cooperates' && frame.intent !== 'deadline') return candidates;
+    return candidates.map((c) => {
+      if (c.tasks.length < 2 || !c.scores) return c;
+      const top = Math.max(...c.scores);
+      const keep = c.tasks.filter((_, i) => c.scores![i]! >= top - ENGINE_DEFAULTS.bulletMargin);
+      return keep.length < c.tasks.length ? { ...c, tasks: keep, scores: c.scores.filter((x) => x >= top - ENGINE_DEFAULTS.bulletMargin) } : c;
+    });
   }
 
   private overlapIndex?: Map<string, Task[]>;
@@ -436,13 +464,24 @@ export class AnswerEngine {
       if (home && home !== candidates[0]) candidates = [home, ...candidates.filter((c) => c !== home)];
       if (home) scope = { ...scope, named: [homeProvince] };
     }
-    const best = candidates[0]!;
-    const out = [best];
     const fact = (c: Candidate): string =>
       c.tasks
         .map((t) => (aspect === 'who_leads' ? agencies(t.lead) : aspect === 'who_cooperates' ? agencies(t.cooperating) : t.deadline.raw))
         .join('|')
         .toLowerCase();
+    const states = (c: Candidate): boolean => fact(c).replace(/\|/g, '').trim() !== '';
+    if (!states(candidates[0]!)) {
+      // The best match does not state the fact asked; a close match in another document (even of
+      // the same province: a plan and the decision it implements) that does answers first, and the
+      // first is still said not to state it.
+      const top = candidates[0]!;
+      const other = candidates
+        .slice(1, 8)
+        .find((c) => c.score >= top.score - ENGINE_DEFAULTS.statingMargin && c.score >= ENGINE_DEFAULTS.taskThreshold && c.tasks[0]!.doc.docId !== top.tasks[0]!.doc.docId && states(c));
+      if (other) return [other, top];
+    }
+    const best = candidates[0]!;
+    const out = [best];
     const seenFacts = new Set([fact(best)]);
     const docs = new Set([best.tasks[0]!.doc.docId]);
     const provinces = new Set([best.tasks[0]!.doc.province ?? '']);
@@ -484,7 +523,11 @@ export class AnswerEngine {
     const refusedParts: string[] = [];
     for (const c of candidates) {
       const tasks = intent === 'who_cooperates' ? c.tasks.map((t) => this.withStatedPartners(t)) : c.tasks;
-      const body = taskGroupAnswer({ tasks }, intent, this.nextDue(today));
+      let body = taskGroupAnswer({ tasks }, intent, this.nextDue(today));
+      // "… hàng quý vào ngày nào?": a schedule stated inside the task's words ("hàng quý (ngày 15
+      // tháng cuối quý) báo cáo …") answers it, not the one-off deadline of the record.
+      const periodic = intent === 'deadline' && PERIODIC_QUESTION.test(frame.folded) ? periodicStatements(tasks) : [];
+      if (body && periodic.length > 0) body = `${periodic.join('\n')}\n${body}`;
       const first = c.tasks[0]!;
       const cite = citeTask(first);
       if (body) {
@@ -495,7 +538,8 @@ export class AnswerEngine {
         used.push(...c.tasks);
       } else {
         refusedParts.push(
-          `${documentName(first.doc)} không nêu ${MISSING_FACT[intent]} cho nhiệm vụ “${shorten(first.title, 160)}”.` +
+          // One agency's bullet of a shared task is named by what that agency does.
+          `${documentName(first.doc)} không nêu ${MISSING_FACT[intent]} cho nhiệm vụ “${shorten(c.tasks.length === 1 && first.action ? first.action : first.title, 160).replace(/[.;:,]+$/, '')}”.` +
             this.relatedFacts(c.tasks, intent),
         );
         citations.push(cite);
@@ -865,6 +909,25 @@ export class AnswerEngine {
   private refuse(question: string, intent: Intent, reason: string, text: string): Answer {
     return { question, answer: text, intent, refused: true, reason, citations: [], passages: [], tasks: [], choices: [] };
   }
+}
+
+/** A question about a recurring schedule ("hàng quý vào ngày nào", "định kỳ báo cáo khi nào"). */
+const PERIODIC_QUESTION = /\b(?:hang|moi) (?:quy|thang|nam|tuan)\b|\bdinh ky\b/;
+
+/** "hàng quý (ngày 15 tháng cuối quý)", "định kỳ hằng tháng, trước ngày 20": a schedule within a task's words. */
+const PERIODIC_PHRASE = /(?:định kỳ\s+)?(?:hàng|hằng)\s+(?:quý|tháng|năm|tuần)\s*(?:\([^)]*ngày[^)]*\)|,?\s*(?:vào\s+|trước\s+)?ngày\s+\d{1,2}(?:\s+tháng\s+cuối\s+quý)?)/iu;
+
+/** The schedules the tasks' own words state, one line per lead agency, quoted as written. */
+function periodicStatements(tasks: Task[]): string[] {
+  const out: string[] = [];
+  for (const t of tasks) {
+    if (t.deadline.kind === 'recurring') continue;
+    const m = `${t.action ?? ''} ${t.title}`.match(PERIODIC_PHRASE);
+    if (!m) continue;
+    const who = agencies(t.lead);
+    out.push(`Định kỳ${who ? ` (${who})` : ''}: ${m[0].replace(/\s+/g, ' ').trim()}.`);
+  }
+  return [...new Set(out)];
 }
 
 /** A period list names at most this many documents in full. */
