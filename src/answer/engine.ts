@@ -935,7 +935,7 @@ const MAX_LISTED_DOCUMENTS = 4;
 
 /** Words of a period and of "which tasks" questions: not the topic of a period list. */
 const PERIOD_WORDS = new Set(
-  fold('quý quy i ii iii iv tháng đầu cuối nửa sáu nay trước đến hết hạn chậm nhất nhất ngày những các gì nào xong phải hoàn thành làm việc nhiệm vụ có').split(/\s+/),
+  fold('quý quy i ii iii iv tháng đầu cuối nửa sáu nay trước đến hết hạn chậm nhất ngày những các gì nào xong phải hoàn thành làm việc nhiệm vụ có danh sách liệt kê cần kỳ thời').split(/\s+/),
 );
 
 /** The task filter a question's time window asks for. */

@@ -199,6 +199,9 @@ const PROCEDURE_SUBJECT = cues([
   'thành lập doanh nghiệp',
   'lệ phí',
 ]);
+/** With a period ("trong Quý III/2024"), words asking for the tasks of it rather than one task's date. */
+const PERIOD_LIST = /\b(?:danh sach|cac nhiem vu|nhung nhiem vu|nhiem vu nao|viec (?:gi|nao)|nhung viec|cac viec|(?:hoan thanh|xong|lam|thuc hien) (?:gi|nhung gi|nhung viec gi))\b/;
+
 /** Words that place a question in plan documents rather than citizen procedures. */
 const PLAN_WORDS = cues(['chủ trì', 'phối hợp', 'kế hoạch', 'kh', 'qđ', 'nhiệm vụ', 'chỉ tiêu', 'ubnd tỉnh', 'triển khai', 'cđs', 'dvc trực tuyến']);
 /** "Sở" as a department ("sở tttt", "sở, ban, ngành"); folded "so" alone is also "sổ" (sổ đỏ, sổ hộ khẩu) and "số". */
@@ -312,6 +315,8 @@ export function understand(question: string, today: string): QuestionFrame {
   else if (GREETING.test(folded) || THANKS.test(folded)) intent = 'greeting';
   else if (HELP.test(folded) || ABOUT_BOT.test(folded) || folded === '/help' || folded === '/start') intent = 'help';
   else if (WHO_COOPERATES.test(folded)) intent = 'who_cooperates';
+  // "Danh sách nhiệm vụ đến hạn tháng 8/2024", "Quý III cần hoàn thành gì?": tasks of a period, listed.
+  else if (window?.kind === 'before' && window.from && PERIOD_LIST.test(folded)) intent = 'agency_tasks';
   // "phải xong những việc gì trước tháng 6" lists tasks in a window; it does not ask a deadline.
   else if (DEADLINE.test(folded) && !/\bsap den han\b|\bqua han\b/.test(folded) && !(window?.kind === 'before' && AGENCY_TASKS.test(folded))) intent = 'deadline';
   else if (AGENCY_TASKS.test(folded)) intent = 'agency_tasks';

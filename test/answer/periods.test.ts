@@ -45,6 +45,13 @@ describe('periods in questions', () => {
     expect(understand(question, today).window).toEqual({ kind: 'before', from, date, label });
   });
 
+  it.each(['Trong quý III/2024 Phú Yên cần hoàn thành gì?', 'Danh sách nhiệm vụ đến hạn tháng 8/2024', 'Quý 3 năm 2024 có việc gì đến hạn?', 'nhiem vu nao het han quy 3'])(
+    '"%s" asks for the tasks of the period',
+    (question) => {
+      expect(understand(question, today).intent).toBe('agency_tasks');
+    },
+  );
+
   it('reads "trước/đến hết" a period as its end, and leaves a bare year (a plan\'s name) alone', () => {
     expect(understand('Việc nào phải xong trước Quý III/2024?', today).window).toEqual({ kind: 'before', date: '2024-09-30' });
     expect(understand('Nhiệm vụ nào phải hoàn thành trước ngày 31/7/2024?', today).window).toEqual({ kind: 'before', date: '2024-07-31' });
@@ -76,6 +83,11 @@ describe('listing the tasks due in a period', () => {
     expect(a.answer).toContain('Nguồn: Kế hoạch 73/KH-UBND ngày 18/3/2024 của UBND tỉnh Phú Yên');
     expect(a.answer).toContain('Kế hoạch 73/KH-UBND ngày 18/3/2024 của UBND tỉnh Gia Lai');
     expect(a.citations.every((c) => /mục II\.\d|mục III\.\d/.test(c.section))).toBe(true);
+  });
+
+  it('lists for "Danh sách nhiệm vụ đến hạn tháng 8/2024" too', async () => {
+    const a = await assistant.answer('Danh sách nhiệm vụ đến hạn tháng 8/2024', ctx);
+    expect(a.answer.split('\n')[0]).toBe('Có 2 nhiệm vụ có hạn trong tháng 8/2024, trong 2 văn bản:');
   });
 
   it('keeps to the province the question names', async () => {
