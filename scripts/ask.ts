@@ -12,6 +12,7 @@ import { ConfigError, loadConfig } from '../src/config.js';
 import type { AnswerContext } from '../src/domain/answer.js';
 import { AppError, isAppError } from '../src/errors.js';
 import { createLogger } from '../src/logging.js';
+import { exitWhenFlushed } from './exit.js';
 
 const program = new Command()
   .name('ask')
@@ -79,10 +80,10 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => exitWhenFlushed(code),
   (err: unknown) => {
     if (err instanceof ConfigError || err instanceof AppError) process.stderr.write(`${err.message}\n`);
     else process.stderr.write(`ask failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-    process.exit(isAppError(err, 'INDEX_MISSING') ? 3 : 1);
+    exitWhenFlushed(isAppError(err, 'INDEX_MISSING') ? 3 : 1);
   },
 );

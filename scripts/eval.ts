@@ -21,6 +21,7 @@ import { loadConfig } from '../src/config.js';
 import { EvalQuestion, judge, passageHasEvidence, percentile, type Verdict } from '../src/eval/score.js';
 import { createLogger } from '../src/logging.js';
 import { runReindex } from '../src/reindex/pipeline.js';
+import { exitWhenFlushed } from './exit.js';
 
 const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const SHARED = path.resolve(repoRoot, '..', 'shared');
@@ -200,9 +201,9 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => exitWhenFlushed(code),
   (err: unknown) => {
     process.stderr.write(`eval failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-    process.exit(1);
+    exitWhenFlushed(1);
   },
 );
