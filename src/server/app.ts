@@ -20,8 +20,9 @@ import { AskRequest } from '../channels/web/api.js';
 import { WEB_CHAT_HEADERS, WEB_CHAT_HTML } from '../channels/web/page.js';
 import { ReminderScheduler, type Notifier } from '../reminders/scheduler.js';
 import type { ChannelName, ChatKey, Stores } from '../storage/stores.js';
-import { HttpError, createHttpServer, parseJson, readBody, secretMatches, sendJson, sendText, type Route } from './http.js';
+import { HttpError, createHttpServer, parseJson, readBody, secretMatches, sendJson, sendText, type Route, type RouteContext } from './http.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { InboxIntake } from './intake.js';
 import { InboxQueue } from './queue.js';
 import { WorkerPool } from './worker-pool.js';
 import { createChannelSet, type TelegramClientBounds } from './channels.js';
@@ -74,7 +75,9 @@ export interface App {
 export function createApp(options: AppOptions): App {
   const { config, assistant, stores, logger } = options;
   const now = options.now ?? (() => new Date());
-  const metrics = createMetrics({ defaultMetrics: options.defaultMetrics ?? false });
+  // The queue is built below; the gauge reads its depth when scraped.
+  let queueRef: InboxQueue | undefined;
+  const metrics = createMetrics({ defaultMetrics: options.defaultMetrics ?? false, queueDepth: () => queueRef?.depth() });
   // The HTTP process's own channels: Telegram start-up (getMe, commands), reminders, the web
   // gate, and answering itself when no worker threads are asked for (tests, small setups).
   const set = createChannelSet({
@@ -126,8 +129,8 @@ export function createApp(options: AppOptions): App {
     logger,
     now,
     ...(options.queue?.concurrency ? { concurrency: options.queue.concurrency } : {}),
-    onDepth: (d) => metrics.queueDepth.set(d),
   });
+  queueRef = queue;
 
   const askAssistant = (chat: ChatKey, question: string, log: Logger, overrides: Partial<AnswerContext>): Promise<AskResult> =>
     pool ? pool.ask(chat, question, overrides) : conversation.ask(chat, question, log, overrides);
@@ -150,12 +153,13 @@ export function createApp(options: AppOptions): App {
    * Validate → dedupe + store (the stored update is the queue) → 200 at once. Answering happens
    * later, off this path; nothing is refused for being busy.
    */
-  const accept = (channel: ChannelName, key: string, update: unknown, log: Logger, res: http.ServerResponse): void => {
-    if (!stores.dedupe.claim({ channel, key, payload: update }, now())) {
-      log.info({ updateId: key }, 'duplicate update dropped');
-      return sendJson(res, 200, { ok: true, duplicate: true });
+  const intake = new InboxIntake(stores.dedupe, now);
+  const accept = async (channel: ChannelName, key: string, update: unknown, ctx: RouteContext): Promise<void> => {
+    if (!(await intake.claim({ channel, key, payload: update }))) {
+      ctx.log.info({ updateId: key }, 'duplicate update dropped');
+      return sendJson(ctx.res, 200, { ok: true, duplicate: true });
     }
-    sendJson(res, 200, { ok: true });
+    sendJson(ctx.res, 200, { ok: true });
     queue.notify();
   };
 
@@ -176,7 +180,9 @@ export function createApp(options: AppOptions): App {
   const routes: Route[] = [
     {
       method: 'POST', path: '/telegram/webhook', channel: 'telegram',
-      handler: async ({ req, res, log }) => {
+      // ctx.log is made on first use: only a rejected or duplicate update logs.
+      handler: async (ctx) => {
+        const { req, res } = ctx;
         if (!telegram) { req.resume(); return sendJson(res, 404, { error: 'CHANNEL_OFF' }); }
         if (!secretMatches(req.headers['x-telegram-bot-api-secret-token'], config.TELEGRAM_WEBHOOK_SECRET)) {
           req.resume();
@@ -190,12 +196,14 @@ export function createApp(options: AppOptions): App {
           metrics.webhookRejects.inc({ channel: 'telegram', reason: 'invalid' });
           throw err;
         }
-        accept('telegram', String(update.update_id), update, log.child({ updateId: update.update_id }), res);
+        await accept('telegram', String(update.update_id), update, ctx);
       },
     },
     {
       method: 'POST', path: '/zalo/webhook', channel: 'zalo',
-      handler: async ({ req, res, log }) => {
+      // ctx.log is made on first use: only a rejected or duplicate update logs.
+      handler: async (ctx) => {
+        const { req, res } = ctx;
         if (!zalo) { req.resume(); return sendJson(res, 404, { error: 'CHANNEL_OFF' }); }
         if (!secretMatches(req.headers['x-bot-api-secret-token'], config.ZALO_WEBHOOK_SECRET)) {
           req.resume();
@@ -210,7 +218,7 @@ export function createApp(options: AppOptions): App {
           throw err;
         }
         const key = zaloDedupeKey(event);
-        accept('zalo', key, event, log.child({ updateId: key }), res);
+        await accept('zalo', key, event, ctx);
       },
     },
     {

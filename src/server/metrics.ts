@@ -11,7 +11,12 @@ export interface Metrics {
   queueDepth: Gauge;
 }
 
-export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
+export function createMetrics(options: {
+  defaultMetrics?: boolean;
+  /** Read at scrape time (a gauge set on every queue move cost the webhook thread for nothing). */
+  queueDepth?: () => number | undefined;
+} = {}): Metrics {
+  const depthOf = options.queueDepth;
   const registry = new Registry();
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry });
   return {
@@ -24,6 +29,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry],
     }),
     webhookRejects: new Counter({ name: 'troly_webhook_rejects_total', help: 'Rejected webhook calls', labelNames: ['channel', 'reason'], registers: [registry] }),
-    queueDepth: new Gauge({ name: 'troly_queue_depth', help: 'Reply jobs queued or running', registers: [registry] }),
+    queueDepth: new Gauge({
+      name: 'troly_queue_depth', help: 'Reply jobs queued or running', registers: [registry],
+      collect() {
+        const depth = depthOf?.();
+        if (depth !== undefined) this.set(depth);
+      },
+    }),
   };
 }

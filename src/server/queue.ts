@@ -58,6 +58,8 @@ export class InboxQueue implements ReplyQueue {
   private backlog = 0;
   /** Sequence number of the newest stored update already started. */
   private cursor = 0;
+  /** Handled, to be marked done in the inbox at the next pump (one transaction for all). */
+  private finished: Array<{ channel: ChannelName; key: string }> = [];
 
   constructor(private readonly options: InboxQueueOptions) {
     this.concurrency = options.concurrency ?? QUEUE_DEFAULTS.concurrency;
@@ -89,6 +91,7 @@ export class InboxQueue implements ReplyQueue {
 
   async drain(): Promise<void> {
     this.closing = true;
+    this.flushDone();
     if (this.running.size === 0) return;
     await new Promise<void>((resolve) => this.drainWaiters.push(resolve));
   }
@@ -103,7 +106,24 @@ export class InboxQueue implements ReplyQueue {
     });
   }
 
+  /**
+   * Marks the handled updates done, in one transaction: a commit per answer on the webhook
+   * thread made acknowledgements wait for it. Until then the update is still "not done" in the
+   * inbox (a crash in between answers it again, as a crash between handling and marking did).
+   */
+  private flushDone(): void {
+    if (this.finished.length === 0) return;
+    const items = this.finished;
+    this.finished = [];
+    try {
+      this.options.inbox.doneAll(items, this.now());
+    } catch (err) {
+      this.options.logger.error({ err, count: items.length }, 'could not mark updates done');
+    }
+  }
+
   private pump(): void {
+    this.flushDone();
     if (this.closing) return;
     const free = this.concurrency - this.running.size;
     if (free > 0) {
@@ -132,14 +152,11 @@ export class InboxQueue implements ReplyQueue {
       this.options.logger.error({ err, channel: job.channel, updateId: job.key }, 'reply job failed');
     } finally {
       // Done even on failure: the handler already answered politely; re-answering is worse.
-      try {
-        this.options.inbox.done(job.channel, job.key, this.now());
-      } catch (err) {
-        this.options.logger.error({ err, channel: job.channel, updateId: job.key }, 'could not mark the update done');
-      }
+      this.finished.push({ channel: job.channel, key: job.key });
       this.backlog = Math.max(0, this.backlog - 1);
       this.running.delete(id);
       if (this.closing) {
+        this.flushDone();
         if (this.running.size === 0) for (const w of this.drainWaiters.splice(0)) w();
       } else {
         this.schedule();

@@ -344,6 +344,8 @@ class SqliteDedupe implements DedupeStore {
   private readonly countStmt;
   private readonly afterStmt;
   private readonly pruneStmt;
+  private readonly claimTx;
+  private readonly doneTx;
   constructor(db: Database.Database) {
     this.insert = db.prepare(
       'INSERT OR IGNORE INTO inbox (channel, key, payload, received_at) VALUES (?, ?, ?, ?)',
@@ -354,9 +356,24 @@ class SqliteDedupe implements DedupeStore {
     this.afterStmt = db.prepare('SELECT rowid AS seq, channel, key, payload FROM inbox WHERE done_at IS NULL AND rowid > ? ORDER BY rowid LIMIT ?');
     this.countStmt = db.prepare('SELECT count(*) AS n FROM inbox WHERE done_at IS NULL');
     this.pruneStmt = db.prepare('DELETE FROM inbox WHERE received_at < ? AND done_at IS NOT NULL');
+    this.claimTx = db.transaction((items: readonly InboxItem[], at: string) =>
+      items.map((item) => this.insert.run(item.channel, item.key, JSON.stringify(item.payload), at).changes === 1),
+    );
+    this.doneTx = db.transaction((items: ReadonlyArray<{ channel: ChannelName; key: string }>, at: string) => {
+      for (const item of items) this.markDone.run(at, item.channel, item.key);
+    });
   }
   claim(item: InboxItem, at: Date): boolean {
     return this.insert.run(item.channel, item.key, JSON.stringify(item.payload), iso(at)).changes === 1;
+  }
+  claimAll(items: readonly InboxItem[], at: Date): boolean[] {
+    if (items.length === 0) return [];
+    // IMMEDIATE: take the write lock up front, so a busy wait happens before any work, not as a
+    // failed lock upgrade halfway through.
+    return this.claimTx.immediate(items, iso(at));
+  }
+  doneAll(items: ReadonlyArray<{ channel: ChannelName; key: string }>, at: Date): void {
+    if (items.length > 0) this.doneTx.immediate(items, iso(at));
   }
   unclaim(channel: ChannelName, key: string): void {
     this.remove.run(channel, key);

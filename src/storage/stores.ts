@@ -122,9 +122,17 @@ export interface InboxItem {
 export interface DedupeStore {
   /** False when the key was seen before (duplicate delivery). */
   claim(item: InboxItem, at: Date): boolean;
+  /**
+   * `claim` for several updates in one transaction (one commit for all: the webhook thread's
+   * group commit). Same order as `items`; a key repeated within the call is a duplicate too.
+   * All or nothing: throws without keeping any of them.
+   */
+  claimAll(items: readonly InboxItem[], at: Date): boolean[];
   /** Forget a claim (the update could not be kept, so the platform's retry must be accepted). */
   unclaim(channel: ChannelName, key: string): void;
   done(channel: ChannelName, key: string, at: Date): void;
+  /** `done` for several updates in one transaction. */
+  doneAll(items: ReadonlyArray<{ channel: ChannelName; key: string }>, at: Date): void;
   /**
    * Claimed but not marked done yet, oldest first: the durable backlog the reply workers drain
    * (and, after a crash, what was acknowledged but never answered). `limit` bounds the batch.

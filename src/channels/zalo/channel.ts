@@ -30,11 +30,24 @@ export const ZaloEvent = z
   .passthrough();
 export type ZaloEvent = z.infer<typeof ZaloEvent>;
 
-/** Zalo documents both shapes; accept either. */
-export const ZaloWebhookBody = z.union([
-  z.object({ ok: z.boolean().optional(), result: ZaloEvent }).transform((w) => w.result),
-  ZaloEvent,
-]);
+const ZaloWrapped = z.object({ ok: z.boolean().optional(), result: ZaloEvent }).transform((w) => w.result);
+const ZaloEither = z.union([ZaloWrapped, ZaloEvent]);
+
+/**
+ * Zalo documents both shapes; accept either (the wrapped one first). The shape is picked by the
+ * `result` key before parsing: a union tried in order built the failed branch's issues (and
+ * their messages) for every bare event, on the webhook thread. Anything that does not parse
+ * that way goes through the whole union, so what is accepted and the error reported are as before.
+ */
+export const ZaloWebhookBody: z.ZodType<ZaloEvent, z.ZodTypeDef, unknown> = z.unknown().transform((value, ctx): ZaloEvent => {
+  const likely = value !== null && typeof value === 'object' && 'result' in value ? ZaloWrapped : ZaloEvent;
+  const quick = likely.safeParse(value);
+  if (quick.success) return quick.data;
+  const full = ZaloEither.safeParse(value);
+  if (full.success) return full.data;
+  for (const issue of full.error.issues) ctx.addIssue(issue);
+  return z.NEVER;
+});
 
 /** message_id, or a hash of chat + date + text when Zalo leaves it out. */
 export function zaloDedupeKey(event: ZaloEvent): string {
