@@ -47,6 +47,57 @@ describe('webhook bodies', () => {
     expect((await postZalo(h, { padding: 'x'.repeat(1024 * 1024 + 10) })).status).toBe(413);
   });
 
+  it('drops a connection whose undeclared (chunked) body passes 1 MB, or that closes mid-body, and keeps serving', async () => {
+    const { request } = await import('node:http');
+    const chunked = await new Promise<string>((resolve) => {
+      const req = request(`${h.url}/telegram/webhook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TOKENS.telegramSecret },
+      });
+      req.on('response', (res) => resolve(`status ${res.statusCode}`));
+      req.on('error', () => resolve('closed'));
+      const piece = Buffer.alloc(64 * 1024, 'x');
+      let sent = 0;
+      const more = (): void => {
+        while (sent < 40 && req.write(piece)) sent++;
+        if (sent < 40) req.once('drain', more);
+        else req.end();
+      };
+      more();
+    });
+    expect(['closed', 'status 413']).toContain(chunked);
+    const cut = await new Promise<void>((resolve) => {
+      const req = request(`${h.url}/zalo/webhook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': '500', 'x-bot-api-secret-token': TOKENS.zaloSecret },
+      });
+      req.on('error', () => resolve());
+      req.write('{"event_name": "message.text.received", ');
+      setTimeout(() => req.destroy(), 50);
+    });
+    expect(cut).toBeUndefined();
+    expect((await postTelegram(h, tgTextUpdate('vẫn chạy', { chatId: 79 }))).status).toBe(200);
+  });
+
+  it('routes a webhook path with a query string or dot segments like the plain path', async () => {
+    const query = await postJson(`${h.url}/telegram/webhook?x=1`, tgTextUpdate('có query', { chatId: 80 }), { 'x-telegram-bot-api-secret-token': TOKENS.telegramSecret });
+    expect(query.status).toBe(200);
+    // fetch would normalise the path itself: send it as written.
+    const { request } = await import('node:http');
+    const dots = await new Promise<number | undefined>((resolve, rejectRequest) => {
+      const req = request(`${h.url}/zalo/x/../webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-bot-api-secret-token': TOKENS.zaloSecret } });
+      req.path = '/zalo/x/../webhook';
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      req.on('error', rejectRequest);
+      req.end(JSON.stringify(zaloTextEvent('chấm chấm', { chatId: 'z-dots' })));
+    });
+    expect(dots).toBe(200);
+    expect((await fetch(`${h.url}/telegram/webhook`)).status).toBe(405);
+  });
+
   it('answers 400 with a log line for malformed JSON and zod-failing payloads, and keeps serving', async () => {
     const malformed = await postTelegram(h, '{"update_id": 5, "message": ');
     const noId = await postTelegram(h, { message: { text: 'hi' } });
@@ -104,6 +155,26 @@ describe('dedupe', () => {
     await postZalo(h, { ok: true, result: event });
     await h.app.queue.idle();
     expect(h.zalo.sentTexts('z-dup')).toEqual(['Trả lời: hỏi hai lần']);
+  });
+
+  it('answers an update delivered several times at once (same group commit) only once', async () => {
+    const update = tgTextUpdate('gửi dồn', { chatId: 78, updateId: 555002 });
+    const replies = await Promise.all(Array.from({ length: 5 }, () => postTelegram(h, update)));
+    expect(replies.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(replies.filter((r) => r.body.duplicate === true)).toHaveLength(4);
+    await h.app.queue.idle();
+    expect(h.telegram.sentTexts(78)).toEqual(['Trả lời: gửi dồn']);
+  });
+
+  it('takes a Zalo body carrying `result` that is not an event as the event it is at top level (as the union did)', async () => {
+    const event = zaloTextEvent('có result lạ', { chatId: 'z-res', messageId: 'mid-res-1' });
+    const reply = await postZalo(h, { ...event, result: { note: 'không phải sự kiện' } });
+    expect(reply.status).toBe(200);
+    await h.app.queue.idle();
+    expect(h.zalo.sentTexts('z-res')).toEqual(['Trả lời: có result lạ']);
+    const bad = await postZalo(h, { ok: true, result: { event_name: 'message.text.received' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toBe('INVALID_PAYLOAD');
   });
 
   it('dedupes Zalo messages without message_id by chat, date and text', async () => {

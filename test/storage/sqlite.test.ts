@@ -92,6 +92,45 @@ describe('DedupeStore as the reply backlog', () => {
   });
 });
 
+describe('DedupeStore group commit', () => {
+  it('claims several updates in one call: order kept, a key repeated within the call or already stored is a duplicate', () => {
+    const s = openSqliteStores({ file: ':memory:' });
+    const at = new Date('2024-11-10T02:00:00Z');
+    expect(s.dedupe.claim({ channel: 'telegram', key: '7', payload: { update_id: 7 } }, at)).toBe(true);
+    const fresh = s.dedupe.claimAll(
+      [
+        { channel: 'telegram', key: '8', payload: { update_id: 8 } },
+        { channel: 'telegram', key: '7', payload: { update_id: 7 } },
+        { channel: 'zalo', key: '8', payload: { x: 8 } },
+        { channel: 'telegram', key: '8', payload: { update_id: 8 } },
+      ],
+      at,
+    );
+    expect(fresh).toEqual([true, false, true, false]);
+    expect(s.dedupe.pending().map((p) => `${p.channel}:${p.key}`)).toEqual(['telegram:7', 'telegram:8', 'zalo:8']);
+    expect(s.dedupe.claimAll([], at)).toEqual([]);
+    s.dedupe.doneAll([{ channel: 'telegram', key: '7' }, { channel: 'zalo', key: '8' }], at);
+    expect(s.dedupe.pending().map((p) => `${p.channel}:${p.key}`)).toEqual(['telegram:8']);
+    s.close();
+  });
+
+  it('keeps none of a batch when one of its updates cannot be stored', () => {
+    const s = openSqliteStores({ file: ':memory:' });
+    const at = new Date('2024-11-10T02:00:00Z');
+    // A payload JSON cannot represent makes the third insert throw after two succeeded.
+    const batch = [
+      { channel: 'telegram' as const, key: '1', payload: { update_id: 1 } },
+      { channel: 'telegram' as const, key: '2', payload: { update_id: 2 } },
+      { channel: 'telegram' as const, key: '3', payload: { big: 10n } },
+    ];
+    expect(() => s.dedupe.claimAll(batch, at)).toThrow();
+    expect(s.dedupe.pendingCount()).toBe(0);
+    // The platform's retry is then accepted as new.
+    expect(s.dedupe.claimAll(batch.slice(0, 2), at)).toEqual([true, true]);
+    s.close();
+  });
+});
+
 describe('ReminderLedger', () => {
   it('claims each task/threshold/due once; release lets the next run retry', () => {
     const s = openSqliteStores({ file: ':memory:' });
