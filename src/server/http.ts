@@ -151,6 +151,28 @@ export interface Route {
   handler: RouteHandler;
 }
 
+/**
+ * The request id and its child logger are made on first use: an accepted webhook logs nothing,
+ * and a pino child per request was a tenth of the webhook thread's time. (A class: accessors in
+ * an object literal are made again for every request.)
+ */
+class LazyContext implements RouteContext {
+  private id: string | undefined;
+  private logger: Logger | undefined;
+  constructor(
+    readonly req: http.IncomingMessage,
+    readonly res: http.ServerResponse,
+    private readonly parent: Logger,
+    private readonly channel: string,
+  ) {}
+  get requestId(): string {
+    return (this.id ??= randomUUID().slice(0, 8));
+  }
+  get log(): Logger {
+    return (this.logger ??= this.parent.child({ channel: this.channel, updateId: this.requestId }));
+  }
+}
+
 export function createHttpServer(options: {
   routes: Route[];
   logger: Logger;
@@ -173,20 +195,7 @@ export function createHttpServer(options: {
       if (paths.has(pathname)) return sendJson(res, 405, { error: 'METHOD_NOT_ALLOWED' });
       return sendJson(res, 404, { error: 'NOT_FOUND' });
     }
-    // The request id and its child logger are made on first use: a webhook that is accepted
-    // logs nothing, and a pino child per request was a tenth of the webhook thread's time.
-    let requestId: string | undefined;
-    let log: Logger | undefined;
-    const ctx: RouteContext = {
-      req,
-      res,
-      get requestId() {
-        return (requestId ??= randomUUID().slice(0, 8));
-      },
-      get log() {
-        return (log ??= options.logger.child({ channel: route.channel, updateId: this.requestId }));
-      },
-    };
+    const ctx = new LazyContext(req, res, options.logger, route.channel);
     route.handler(ctx).catch((err: unknown) => {
       const log = ctx.log;
       if (err instanceof HttpError) {
