@@ -13,11 +13,10 @@ import { fileURLToPath } from 'node:url';
 import fontkit from '@pdf-lib/fontkit';
 import { degrees, PDFDocument, PDFName, PDFNumber, PDFHexString, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import sharp from 'sharp';
+import { drawHeaderBlock, drawProse, FONT, FONT_BOLD, wrap, type ProseLine } from './pdf-draw.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SCAN_DIR = path.join(repoRoot, 'test/fixtures/generated/ocr');
-const FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
-const FONT_BOLD = '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf';
 /** Bump when the fixture content or rendering changes so stale files are rebuilt. */
 const FIXTURE_VERSION = '6';
 
@@ -54,7 +53,7 @@ export const TABLE_ROWS: string[][] = [
 ];
 
 /** Prose page lines (page 1). Numbered tasks are what C's prose extraction reads. */
-const PROSE: Array<{ text: string; bold?: boolean; center?: boolean; indent?: number }> = [
+const PROSE: ProseLine[] = [
   { text: 'KẾ HOẠCH', bold: true, center: true },
   { text: 'Triển khai nhiệm vụ chuyển đổi số năm 2023', bold: true, center: true },
   { text: 'I. MỤC ĐÍCH, YÊU CẦU', bold: true },
@@ -172,33 +171,13 @@ async function renderDigital(): Promise<Uint8Array> {
 
   // Page 1: header block (two columns, like every Vietnamese administrative document) and prose.
   const p1 = doc.addPage([595, 842]);
-  const left = 60;
-  const right = 535;
-  let y = 790;
-  p1.drawText('ỦY BAN NHÂN DÂN', { x: left + 10, y, size: 10, font: bold });
-  p1.drawText('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', { x: 300, y, size: 10, font: bold });
-  y -= 14;
-  p1.drawText('TỈNH YÊN BÁI', { x: left + 30, y, size: 10, font: bold });
-  p1.drawText('Độc lập - Tự do - Hạnh phúc', { x: 340, y, size: 10, font: bold });
-  y -= 24;
-  p1.drawText('Số: 27/KH-UBND', { x: left + 20, y, size: 10, font });
-  p1.drawText('Yên Bái, ngày 10 tháng 3 năm 2023', { x: 330, y, size: 10, font });
-  y -= 36;
-  for (const line of PROSE) {
-    const f = line.bold ? bold : font;
-    for (const wrapped of wrap(line.text, f, size, right - left - (line.indent ?? 0) * 20)) {
-      const w = f.widthOfTextAtSize(wrapped, size);
-      const x = line.center ? (595 - w) / 2 : left + (line.indent ?? 0) * 20;
-      p1.drawText(wrapped, { x, y, size, font: f });
-      y -= size * 1.6;
-    }
-    y -= 4;
-  }
+  const header = { province: 'TỈNH YÊN BÁI', number: 'Số: 27/KH-UBND', placeDate: 'Yên Bái, ngày 10 tháng 3 năm 2023' };
+  drawProse(p1, { font, bold }, PROSE, drawHeaderBlock(p1, { font, bold }, header));
   drawFooter(p1, font, 1);
 
   // Page 2: appendix title and the ruled task table with multi-line cells.
   const p2 = doc.addPage([595, 842]);
-  y = 780;
+  let y = 780;
   for (const t of ['PHỤ LỤC', 'DANH MỤC NHIỆM VỤ TRỌNG TÂM NĂM 2023']) {
     const w = bold.widthOfTextAtSize(t, size);
     p2.drawText(t, { x: (595 - w) / 2, y, size, font: bold });
@@ -243,20 +222,6 @@ async function renderDigital(): Promise<Uint8Array> {
 
 function drawFooter(page: PDFPage, font: PDFFont, n: number): void {
   page.drawText(String(n), { x: 292, y: 30, size: 10, font });
-}
-
-function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
-  const out: string[] = [];
-  let cur = '';
-  for (const word of text.split(' ')) {
-    const next = cur ? `${cur} ${word}` : word;
-    if (font.widthOfTextAtSize(next, size) > width && cur) {
-      out.push(cur);
-      cur = word;
-    } else cur = next;
-  }
-  if (cur) out.push(cur);
-  return out;
 }
 
 /** Tilt, speckle and slightly blur a rendered page, deterministically. */

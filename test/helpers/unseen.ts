@@ -18,12 +18,11 @@ import fontkit from '@pdf-lib/fontkit';
 import JSZip from 'jszip';
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import sharp from 'sharp';
+import { drawHeaderBlock, drawProse, FONT, FONT_BOLD, wrap, type ProseLine } from './pdf-draw.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const UNSEEN_DIR = path.join(repoRoot, 'test/fixtures/generated/unseen');
 export const UNSEEN_TEXT_DIR = path.join(repoRoot, 'test/fixtures/unseen');
-const FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
-const FONT_BOLD = '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf';
 /** Bump when the content or rendering changes so stale files are rebuilt. */
 const FIXTURE_VERSION = '4';
 
@@ -349,14 +348,7 @@ async function buildDocx(): Promise<Buffer> {
 // ---------------------------------------------------------------------------------------------
 // PDF: Đắk Lắk
 
-interface Line {
-  text: string;
-  bold?: boolean;
-  center?: boolean;
-  indent?: number;
-}
-
-const PDF_PROSE: Line[] = [
+const PDF_PROSE: ProseLine[] = [
   { text: 'KẾ HOẠCH', bold: true, center: true },
   { text: 'Đào tạo nghề và giải quyết việc làm cho lao động nông thôn tỉnh Đắk Lắk năm 2024', bold: true, center: true },
   { text: 'I. MỤC ĐÍCH, YÊU CẦU', bold: true },
@@ -392,36 +384,15 @@ async function buildPdf(): Promise<Uint8Array> {
   doc.registerFontkit(fontkit);
   const font = await doc.embedFont(readFileSync(FONT), { subset: true });
   const bold = await doc.embedFont(readFileSync(FONT_BOLD), { subset: true });
-  const size = 11;
-  const left = 60;
-  const right = 535;
   let pageNo = 1;
   let page = doc.addPage([595, 842]);
-  let y = 790;
-  page.drawText('ỦY BAN NHÂN DÂN', { x: left + 10, y, size: 10, font: bold });
-  page.drawText('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', { x: 300, y, size: 10, font: bold });
-  y -= 14;
-  page.drawText('TỈNH ĐẮK LẮK', { x: left + 30, y, size: 10, font: bold });
-  page.drawText('Độc lập - Tự do - Hạnh phúc', { x: 340, y, size: 10, font: bold });
-  y -= 24;
-  page.drawText('Số: 95/KH-UBND', { x: left + 20, y, size: 10, font });
-  page.drawText('Đắk Lắk, ngày 03 tháng 5 năm 2024', { x: 330, y, size: 10, font });
-  y -= 36;
-  for (const line of PDF_PROSE) {
-    const f = line.bold ? bold : font;
-    for (const wrapped of wrap(line.text, f, size, right - left - (line.indent ?? 0) * 20)) {
-      const w = f.widthOfTextAtSize(wrapped, size);
-      const x = line.center ? (595 - w) / 2 : left + (line.indent ?? 0) * 20;
-      page.drawText(wrapped, { x, y, size, font: f });
-      y -= size * 1.6;
-    }
-    y -= 4;
-  }
+  const header = { province: 'TỈNH ĐẮK LẮK', number: 'Số: 95/KH-UBND', placeDate: 'Đắk Lắk, ngày 03 tháng 5 năm 2024' };
+  drawProse(page, { font, bold }, PDF_PROSE, drawHeaderBlock(page, { font, bold }, header));
   page.drawText(String(pageNo), { x: 292, y: 30, size: 10, font });
 
   page = doc.addPage([595, 842]);
   pageNo++;
-  y = 780;
+  let y = 780;
   for (const [text, f] of [
     ['PHỤ LỤC', bold],
     ['DANH MỤC NHIỆM VỤ ĐÀO TẠO NGHỀ NĂM 2024', bold],
@@ -472,20 +443,6 @@ async function buildPdf(): Promise<Uint8Array> {
   drawRows(page, [PDF_TABLE_HEADER, ...PDF_TABLE_ROWS.slice(3)], 790, 1);
   page.drawText(String(pageNo), { x: 292, y: 30, size: 10, font });
   return doc.save();
-}
-
-function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
-  const out: string[] = [];
-  let cur = '';
-  for (const word of text.split(' ')) {
-    const next = cur ? `${cur} ${word}` : word;
-    if (font.widthOfTextAtSize(next, size) > width && cur) {
-      out.push(cur);
-      cur = word;
-    } else cur = next;
-  }
-  if (cur) out.push(cur);
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
