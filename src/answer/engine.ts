@@ -26,7 +26,7 @@ import { isThanks, understand, type QuestionFrame } from './intent.js';
 import { answerProcedure, defaultProcedureVocabulary } from './procedures.js';
 import { Provinces } from '../text/provinces.js';
 import { OVERDUE_LOOKBACK_DAYS, baseId, effectiveDue, tasksDue, tasksFor, type DueWindow, type ResolvedTasks } from './task-query.js';
-import { documentIdentity, twinKey } from './twins.js';
+import { documentIdentity, twinKey, withoutTwins } from './twins.js';
 import type { TimeWindow } from './intent.js';
 
 /** Tunables, calibrated on the dev set with `npm run eval` (see README). */
@@ -281,6 +281,9 @@ export class AnswerEngine {
     const unknownCode = q.unigrams.find((t) => isNamedCode(t) && !this.stats.has(t));
     if (unknownCode) return this.refuseWithRelated(question, frame, hits, q, []);
 
+    const listed = this.documentTasks(question, frame, scope, today, hits, q);
+    if (listed) return listed;
+
     switch (frame.intent) {
       case 'who_leads':
       case 'who_cooperates':
@@ -331,11 +334,14 @@ export class AnswerEngine {
       docs = docs.filter((d) => named.some((p) => Provinces.same(p, d.province)));
       label = `tỉnh ${named.join(', ')}`;
     }
+    let numbered = false;
     if (frame.docNumbers.length > 0) {
       const byNumber = docs.filter((d) => frame.docNumbers.some((n) => d.number?.match(/^\d+/)?.[0] === n));
       if (byNumber.length > 0) docs = byNumber;
+      numbered = byNumber.length > 0;
     }
-    const restricted = docs.length !== this.index.documents.length;
+    // A number that names every indexed document still says which documents are meant.
+    const restricted = numbered || docs.length !== this.index.documents.length;
     return { named, ...(restricted ? { docIds: new Set(docs.map((d) => d.id)) } : {}), ...(label ? { label } : {}) };
   }
 
@@ -745,6 +751,50 @@ export class AnswerEngine {
   }
 
   /**
+   * "Kế hoạch 187 gồm những nhiệm vụ gì?", "KH 88 Tây Ninh có bao nhiêu nhiệm vụ?": the task records
+   * of the document(s) the question names by number, counted and listed per document. Words beyond
+   * the document and the list keep the tasks that match them ("các nhiệm vụ về chợ trong KH 187");
+   * when none do, the general path answers. An agency or a period named goes to their own lists.
+   */
+  private documentTasks(question: string, frame: QuestionFrame, scope: Scope, today: string, hits: SearchHit[], q: QueryTerms): Answer | undefined {
+    if (frame.docNumbers.length === 0 || !scope.docIds || frame.window || frame.followUp) return undefined;
+
+    if (frame.intent === 'who_leads' || frame.intent === 'who_cooperates' || frame.intent === 'deadline' || frame.intent === 'procedure') return undefined;
+    if (!DOCUMENT_TASK_LIST.test(frame.folded)) return undefined;
+    const where = scope.named[0] ? { province: scope.named[0] } : {};
+    if (this.registry.findMentions(question, where).some((m) => m.agencyId)) return undefined;
+    let tasks = withoutTwins(this.index.tasks.filter((t) => scope.docIds!.has(t.doc.docId)));
+    if (tasks.length === 0) return undefined;
+    const provinceWords = new Set(scope.named.flatMap((p) => fold(p).split(/\s+/)));
+    const topic = queryTerms(q.unigrams.filter((t) => !DOCUMENT_LIST_WORDS.has(t) && !provinceWords.has(t) && !/\d/.test(t)));
+    if (topic.unigrams.length > 0) {
+      tasks = tasks.filter((t) => coverage(topic, taskText(t), this.stats).score >= ENGINE_DEFAULTS.sentenceThreshold);
+      if (tasks.length === 0) return undefined;
+    }
+    const byDoc = new Map<string, Task[]>();
+    for (const t of tasks) byDoc.set(t.doc.docId, [...(byDoc.get(t.doc.docId) ?? []), t]);
+    const parts: string[] = [];
+    const used: Task[] = [];
+    for (const list of [...byDoc.values()].slice(0, MAX_LISTED_DOCUMENTS)) {
+      const doc = list[0]!.doc;
+      const name = byDoc.size > 1 ? documentLabel(doc) : documentName(doc);
+      const about = topic.unigrams.length > 0 ? ' khớp nội dung bạn hỏi' : '';
+      parts.push(
+        taskListText(`${name} có ${list.length} nhiệm vụ${about}:`, list, [], {
+          limit: ENGINE_DEFAULTS.listLimit,
+          more: 'Hỏi theo đơn vị, thời hạn hoặc nội dung để xem thêm.',
+          nextDue: this.nextDue(today),
+        }),
+      );
+      used.push(...list.slice(0, ENGINE_DEFAULTS.listLimit));
+    }
+    if (byDoc.size > MAX_LISTED_DOCUMENTS) parts.push(`… và ${byDoc.size - MAX_LISTED_DOCUMENTS} văn bản khác cùng số. Nói rõ tỉnh để lọc.`);
+    const citations = used.map(citeTask);
+    const text = parts.join('\n\n') + this.twinNote(used);
+    return { question, answer: withSources(text, citations), intent: 'agency_tasks', refused: false, citations, passages: this.passages(hits, support(used.slice(0, 3))), tasks: used, choices: [] };
+  }
+
+  /**
    * "KH 292 ai ký?": the signer a web export's metadata block states ("Người ký"), when the question
    * narrows to one document. Otherwise the general path (a quoted signature line, or a refusal).
    */
@@ -934,6 +984,13 @@ function periodicStatements(tasks: Task[]): string[] {
 const MAX_LISTED_DOCUMENTS = 4;
 
 /** Words of a period and of "which tasks" questions: not the topic of a period list. */
+/** "bao nhiêu / mấy / những / các nhiệm vụ", "nhiệm vụ gì / nào", "liệt kê", "danh sách nhiệm vụ". */
+const DOCUMENT_TASK_LIST = /\b(?:(?:bao nhieu|may|nhung|cac|danh sach)(?: (?:nhiem vu|cong viec|viec))|(?:nhiem vu|cong viec|viec) (?:gi|nao)|liet ke)\b/;
+/** What a document task-list question says besides its topic. */
+const DOCUMENT_LIST_WORDS = new Set(
+  fold('kế hoạch quyết định báo cáo công văn kh qđ bc cv số ubnd tỉnh thành phố của trong có gồm bao nhiêu mấy những các gì nào nhiệm vụ công việc việc liệt kê danh sách được giao đề ra nêu tại theo văn bản là').split(/\s+/),
+);
+
 const PERIOD_WORDS = new Set(
   fold('quý quy i ii iii iv tháng đầu cuối nửa sáu nay trước đến hết hạn chậm nhất ngày những các gì nào xong phải hoàn thành làm việc nhiệm vụ có danh sách liệt kê cần kỳ thời').split(/\s+/),
 );
