@@ -674,18 +674,36 @@ export class AnswerEngine {
               : `có hạn trước ${window.kind === 'before' ? window.date.split('-').reverse().join('/') : ''}`;
       return this.refuse(question, 'agency_tasks', 'no_tasks', `Không tìm thấy nhiệm vụ nào của ${resolved.agency.name} ${when} (tính đến ngày ${today.split('-').reverse().join('/')}) trong các văn bản đã được lập chỉ mục.`);
     }
-    const byDoc = new Set([...own, ...group].map((t) => t.doc.province ?? t.doc.docId));
     const where = province ? ` (${province})` : '';
     const windowText = window ? ` ${windowPhrase(window, today)}` : '';
-    const title = `${resolved.agency.name}${where} có ${own.length} nhiệm vụ${windowText}${byDoc.size > 1 && !province ? ' (ở nhiều tỉnh/văn bản — nói rõ tỉnh để lọc)' : ''}:`;
     const periodStart = window?.kind === 'before' ? window.from : undefined;
-    const text = taskListText(title, own, group, {
+    const listOptions = {
       limit: ENGINE_DEFAULTS.listLimit,
       more: 'Hỏi theo văn bản cụ thể (ví dụ "… theo KH 114") hoặc gõ /nhiemvu để xem thêm.',
       // A recurring task is listed for its occurrence in the period asked.
       ...(periodStart ? { nextDue: this.nextDue(periodStart), nextLabel: 'trong kỳ' } : { nextDue: this.nextDue(today) }),
-    });
-    const used = [...own.slice(0, ENGINE_DEFAULTS.listLimit), ...group.slice(0, ENGINE_DEFAULTS.listLimit)];
+    };
+    // Several provinces' plans name this agency: one list per province, never merged into one.
+    const provinceOf = (t: Task): string => t.doc.province ?? documentLabel(t.doc);
+    const provinces = province ? [] : [...new Set([...own, ...group].map(provinceOf))];
+    let text: string;
+    let used: Task[];
+    if (provinces.length > 1) {
+      const shown = provinces.slice(0, MAX_LISTED_DOCUMENTS);
+      const parts = [`${resolved.agency.name} có ${own.length} nhiệm vụ${windowText}, trong văn bản của ${provinces.length} tỉnh/thành phố (nói rõ tỉnh để lọc):`];
+      used = [];
+      for (const p of shown) {
+        const ownP = own.filter((t) => provinceOf(t) === p);
+        const groupP = group.filter((t) => provinceOf(t) === p);
+        parts.push(taskListText(ownP.length > 0 ? `${p} (${ownP.length}):` : `${p}: không có nhiệm vụ giao riêng.`, ownP, groupP, listOptions));
+        used.push(...ownP.slice(0, ENGINE_DEFAULTS.listLimit), ...groupP.slice(0, ENGINE_DEFAULTS.listLimit));
+      }
+      if (provinces.length > shown.length) parts.push(`… và ${provinces.length - shown.length} tỉnh khác.`);
+      text = parts.join('\n\n');
+    } else {
+      text = taskListText(`${resolved.agency.name}${where} có ${own.length} nhiệm vụ${windowText}:`, own, group, listOptions);
+      used = [...own.slice(0, ENGINE_DEFAULTS.listLimit), ...group.slice(0, ENGINE_DEFAULTS.listLimit)];
+    }
     const citations = used.map(citeTask);
     return { question, answer: withSources(text + this.twinNote(used), citations), intent: 'agency_tasks', refused: false, citations, passages: this.passages(hits, support(used.slice(0, 3))), tasks: used, choices: [] };
   }

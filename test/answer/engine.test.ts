@@ -76,6 +76,22 @@ describe('disambiguation', () => {
     expect(lc).toBeGreaterThanOrEqual(0);
     expect(a.citations.map((c) => c.document).sort()).toEqual(['Kế hoạch 45/KH-UBND', 'Kế hoạch 88/KH-UBND']);
   });
+  it('lists an agency\'s tasks per province when several provinces\' plans name it, never in one list', async () => {
+    const a = await assistant.answer('Sở Thông tin và Truyền thông có những nhiệm vụ gì?', empty);
+    expect(a.intent).toBe('agency_tasks');
+    const bg = a.answer.indexOf('\nBắc Giang (');
+    const lc = a.answer.indexOf('\nLai Châu (');
+    expect(bg).toBeGreaterThan(0);
+    expect(lc).toBeGreaterThan(0);
+    // Each province's items sit under its own heading: a Lai Châu task is never listed under Bắc Giang.
+    const [first, second] = bg < lc ? ['Bắc Giang', 'Lai Châu'] : ['Lai Châu', 'Bắc Giang'];
+    const firstPart = a.answer.slice(Math.min(bg, lc), Math.max(bg, lc));
+    const secondPart = a.answer.slice(Math.max(bg, lc)).split('\nNguồn:')[0]!;
+    const numberOf: Record<string, string> = { 'Bắc Giang': '45/KH-UBND', 'Lai Châu': '88/KH-UBND' };
+    expect(firstPart).not.toContain(numberOf[second]!);
+    expect(secondPart).not.toContain(numberOf[first]!);
+  });
+
   it('answers only the asker\'s own province when the profile has one', async () => {
     const a = await assistant.answer('Ai chủ trì xây dựng kho dữ liệu dùng chung của tỉnh?', { ...empty, province: 'Lai Châu' });
     expect(a.answer).toContain('Văn phòng UBND tỉnh');
