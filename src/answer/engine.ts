@@ -309,6 +309,8 @@ export class AnswerEngine {
           (await this.agencyTasks(question, frame, scope, context, today, hits, q)) ??
           this.periodTasks(question, frame, scope, context, today, hits, q) ??
           this.quote(question, frame, hits, q, 'agency_tasks') ??
+          // Nothing assigned to the agency by name and no passage about it: the group tasks it shares.
+          (await this.agencyTasks(question, frame, scope, context, today, hits, q, { groupOnly: true })) ??
           this.refuseWithRelated(question, frame, hits, q, [])
         );
       case 'target': {
@@ -587,6 +589,7 @@ export class AnswerEngine {
     today: string,
     hits: SearchHit[],
     q: QueryTerms,
+    options: { groupOnly?: boolean } = {},
   ): Promise<Answer | undefined> {
     const province = scope.named[0] ?? context.province;
     let agencyText: string | undefined;
@@ -633,7 +636,7 @@ export class AnswerEngine {
     const own = rank(resolved.own);
     const group = rank(resolved.group);
     // Only group tasks (no task names the agency itself): prose may still answer better.
-    if (own.length === 0 && group.length > 0 && !window && !frame.mine) return undefined;
+    if (own.length === 0 && group.length > 0 && !window && !frame.mine && !options.groupOnly) return undefined;
     if (own.length === 0 && group.length === 0) {
       if (!window) {
         // No task names the agency: prose may still speak of it, but if none of the passages found
@@ -701,7 +704,11 @@ export class AnswerEngine {
       if (provinces.length > shown.length) parts.push(`… và ${provinces.length - shown.length} tỉnh khác.`);
       text = parts.join('\n\n');
     } else {
-      text = taskListText(`${resolved.agency.name}${where} có ${own.length} nhiệm vụ${windowText}:`, own, group, listOptions);
+      const title =
+        own.length > 0
+          ? `${resolved.agency.name}${where} có ${own.length} nhiệm vụ${windowText}:`
+          : `Các văn bản không giao riêng nhiệm vụ nào${windowText} cho ${resolved.agency.name}${where}.`;
+      text = taskListText(title, own, group, listOptions);
       used = [...own.slice(0, ENGINE_DEFAULTS.listLimit), ...group.slice(0, ENGINE_DEFAULTS.listLimit)];
     }
     const citations = used.map(citeTask);

@@ -92,6 +92,15 @@ describe('disambiguation', () => {
     expect(secondPart).not.toContain(numberOf[first]!);
   });
 
+  it('says when an agency has no task of its own and lists the group tasks it shares, instead of refusing', async () => {
+    const a = await assistant.answer('Văn phòng UBND tỉnh Bắc Giang phải làm gì?', empty);
+    expect(a.refused).toBe(false);
+    expect(a.answer.split('\n')[0]).toBe('Các văn bản không giao riêng nhiệm vụ nào cho Văn phòng UBND tỉnh (Bắc Giang).');
+    expect(a.answer).toContain('Nhiệm vụ giao chung');
+    expect(a.tasks.length).toBeGreaterThan(0);
+    expect(a.tasks.every((t) => t.doc.province === 'Bắc Giang' && t.lead.every((l) => !l.agencyId?.startsWith('van-phong-ubnd')))).toBe(true);
+  });
+
   it('answers only the asker\'s own province when the profile has one', async () => {
     const a = await assistant.answer('Ai chủ trì xây dựng kho dữ liệu dùng chung của tỉnh?', { ...empty, province: 'Lai Châu' });
     expect(a.answer).toContain('Văn phòng UBND tỉnh');
