@@ -1,4 +1,4 @@
-// Minimal types for the parts of autocannon 8 that scripts/bench-load.ts uses (it ships none).
+// Minimal types for the parts of autocannon 8 that bench/load.ts uses (it ships none).
 declare module 'autocannon' {
   interface RequestDefinition {
     method?: string;

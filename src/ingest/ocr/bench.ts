@@ -1,5 +1,5 @@
 /**
- * OCR measurements for scripts/bench.ts: pages/s of the whole PDF reader against raw tesseract,
+ * OCR measurements for bench/run.ts: pages/s of the whole PDF reader against raw tesseract,
  * accuracy per `dpi` setting, and tesseract's default OpenMP threading against one
  * single-threaded process per core. Numbers depend on the machine: run it where it will serve.
  *

@@ -18,12 +18,12 @@ import { KnowledgeIndex } from '../src/index/search.js';
 import { currentVersionDir } from '../src/index/store.js';
 import { createLogger } from '../src/logging.js';
 import { generateTestModel, TEST_MODEL_ID } from '../test/helpers/model.js';
-import { miniSearchPeer, readDevQuestions, scoreRetriever, type RetrieverScore } from '../bench/peer.js';
-import { questionMix } from '../bench/questions.js';
-import { directoryBytes, machineRecord, mb, ms, ratio } from '../bench/stats.js';
-import { generateSyntheticCorpus } from '../bench/synthetic.js';
-import type { EmbedResult, ReindexResult, ServeResult } from '../bench/worker.js';
-import { taskAgreement, type TaskAgreement } from '../bench/ocr-tasks.js';
+import { miniSearchPeer, readDevQuestions, scoreRetriever, type RetrieverScore } from './peer.js';
+import { questionMix } from './questions.js';
+import { directoryBytes, machineRecord, mb, ms, ratio } from './stats.js';
+import { generateSyntheticCorpus } from './synthetic.js';
+import type { EmbedResult, ReindexResult, ServeResult } from './worker.js';
+import { taskAgreement, type TaskAgreement } from './ocr-tasks.js';
 import { benchOcr, type OcrBenchResult } from '../src/ingest/ocr/bench.js';
 import { ensureScanFixtures, pdftoppmAvailable } from '../test/helpers/scan.js';
 

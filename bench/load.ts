@@ -17,8 +17,8 @@ import { Command } from 'commander';
 import { createLogger } from '../src/logging.js';
 import { runReindex } from '../src/reindex/pipeline.js';
 import { fakeTelegram, fakeZalo, type FakeBotApi } from '../test/fakes/bot-api.js';
-import { questionMix } from '../bench/questions.js';
-import { machineRecord } from '../bench/stats.js';
+import { questionMix } from './questions.js';
+import { machineRecord } from './stats.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const TOKENS = {
