@@ -148,6 +148,18 @@ export function refusalText(what: string, related: Array<{ text: string; citatio
   return lines.join('\n');
 }
 
+/** What a list item says when its deadline has passed. */
+export const PAST_MARK = 'đã quá hạn';
+
+/**
+ * True when the task's deadline ended before `today`. Recurring deadlines always come again and an
+ * unstated or undated one ("Thường xuyên") cannot pass, so neither is ever past.
+ */
+export function isPast(task: Task, today: string): boolean {
+  const d = task.deadline;
+  return d.kind !== 'recurring' && d.kind !== 'unspecified' && typeof d.due === 'string' && d.due < today;
+}
+
 /** A list of tasks with deadline and lead per item, capped, with how to see more. */
 export function taskListText(
   title: string,
@@ -160,17 +172,28 @@ export function taskListText(
     nextDue: (t: Task) => string | undefined;
     /** How the date nextDue gives is named: "lần tới" (default), "trong kỳ" for a period list. */
     nextLabel?: string;
+    /**
+     * The asker's today (YYYY-MM-DD): a task whose deadline ended before it is marked "đã quá hạn",
+     * so a list never reads a 2019 deadline as still to come. Default: no marking.
+     */
+    today?: string;
   },
 ): string {
   const lines: string[] = [title];
+  const past = (t: Task): boolean => options.today !== undefined && isPast(t, options.today);
   const item = (t: Task, i: number): string => {
     const what = shorten(t.action && t.action.length > 20 ? t.action : t.title, 260);
     const lead = agencies(t.lead);
     const due = hasDeadline(t.deadline) ? deadlineText(t.deadline, options.nextDue(t), options.nextLabel) : 'không nêu thời hạn';
     const c = citeTask(t);
-    return `${i + 1}. ${what} — hạn: ${due}${lead ? `; chủ trì: ${shorten(lead, 80)}` : ''} (${c.document}, ${c.section})`;
+    return `${i + 1}. ${what} — hạn: ${due}${past(t) ? ` — ${PAST_MARK}` : ''}${lead ? `; chủ trì: ${shorten(lead, 80)}` : ''} (${c.document}, ${c.section})`;
   };
   const shown = own.slice(0, options.limit);
+  const pastShown = [...shown, ...group].filter(past).length;
+  if (pastShown > 0 && options.today) {
+    // Plans state deadlines, not completion: say what "đã quá hạn" means once, above the list.
+    lines.push(`(${pastShown} nhiệm vụ có hạn trước hôm nay ${viDate(options.today) ?? options.today}, ghi “${PAST_MARK}”; văn bản không cho biết đã hoàn thành hay chưa.)`);
+  }
   shown.forEach((t, i) => lines.push(item(t, i)));
   if (own.length > shown.length) lines.push(`… và ${own.length - shown.length} nhiệm vụ khác. ${options.more ?? ''}`.trim());
   if (group.length > 0) {

@@ -662,7 +662,7 @@ export class AnswerEngine {
             `Không có nhiệm vụ nào của ${resolved.agency.name}${province ? ` (${province})` : ''} có hạn trong ${OVERDUE_LOOKBACK_DAYS} ngày qua (tính đến ngày ${today.split('-').reverse().join('/')}). ` +
             'Văn bản chỉ ghi thời hạn, không ghi việc đã hoàn thành hay chưa; các nhiệm vụ có hạn đã qua gần nhất:';
           const shown = past.slice(0, ENGINE_DEFAULTS.listLimit);
-          const text = taskListText(title, shown, [], { limit: ENGINE_DEFAULTS.listLimit, nextDue: this.nextDue(today) });
+          const text = taskListText(title, shown, [], { limit: ENGINE_DEFAULTS.listLimit, nextDue: this.nextDue(today), today });
           const citations = shown.map(citeTask);
           return { question, answer: withSources(text, citations), intent: 'agency_tasks', refused: false, citations, passages: this.passages(hits, support(shown.slice(0, 3))), tasks: shown, choices: [] };
         }
@@ -682,6 +682,7 @@ export class AnswerEngine {
     const periodStart = window?.kind === 'before' ? window.from : undefined;
     const listOptions = {
       limit: ENGINE_DEFAULTS.listLimit,
+      today,
       more: 'Hỏi theo văn bản cụ thể (ví dụ "… theo KH 114") hoặc gõ /nhiemvu để xem thêm.',
       // A recurring task is listed for its occurrence in the period asked.
       ...(periodStart ? { nextDue: this.nextDue(periodStart), nextLabel: 'trong kỳ' } : { nextDue: this.nextDue(today) }),
@@ -762,6 +763,7 @@ export class AnswerEngine {
       parts.push(
         taskListText(head, list, [], {
           limit: ENGINE_DEFAULTS.listLimit,
+          today,
           more: 'Hỏi theo đơn vị hoặc văn bản cụ thể để xem thêm.',
           // A recurring task is listed for its occurrence in the period asked.
           ...(periodStart ? { nextDue: this.nextDue(periodStart), nextLabel: 'trong kỳ' } : { nextDue: this.nextDue(today) }),
@@ -809,6 +811,7 @@ export class AnswerEngine {
           limit: ENGINE_DEFAULTS.listLimit,
           more: 'Hỏi theo đơn vị, thời hạn hoặc nội dung để xem thêm.',
           nextDue: this.nextDue(today),
+          today,
         }),
       );
       used.push(...list.slice(0, ENGINE_DEFAULTS.listLimit));

@@ -126,6 +126,7 @@ export class DocumentAssistant implements Assistant {
   formatTasks(tasks: AgencyTasks, options: { title: string; today: string; limit?: number }): string {
     return taskListText(options.title, tasks.own, tasks.group, {
       limit: options.limit ?? 10,
+      today: options.today,
       nextDue: (t) => (t.deadline.kind === 'recurring' ? nextOccurrence(t.deadline, options.today) : undefined),
     });
   }
