@@ -12,6 +12,7 @@ import { readDocx, readHtml } from './html.js';
 import { readImage } from './image.js';
 import { readPdf } from './pdf.js';
 import { IngestError, type Reader, type ReaderOptions } from './reader.js';
+import { checkTextBounds, checkZipBounds, lineBytesOver, resolveLimits } from './limits.js';
 import { readText } from './text.js';
 import { buildTree, looksHardWrapped } from './tree.js';
 
@@ -26,6 +27,9 @@ export interface IngestOptions extends ReaderOptions {
 }
 
 export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
+
+/** Local file header of a zip package (.docx, .xlsx, .odt …). */
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 
 const READERS: Record<string, Reader> = {
   '.txt': readText,
@@ -64,7 +68,12 @@ export async function ingestFile(file: string, options: IngestOptions = {}): Pro
     if (info.size > max) return fail('INGEST_TOO_LARGE', `${info.size} bytes exceeds the ${max}-byte limit`);
     const bytes = await readFile(file);
     const hash = createHash('sha256').update(bytes).digest('hex');
+    // Bounds checked while reading: a hostile file is its own error, never the server's memory.
+    const limits = resolveLimits(options.limits);
+    if (bytes.subarray(0, 4).equals(ZIP_MAGIC)) await checkZipBounds(bytes, limits);
+    if (ext === '.txt' || ext === '.md') lineBytesOver(bytes, limits);
     const read = await reader(file, bytes, options);
+    checkTextBounds(read, limits);
     const document = buildDocument(read, file, hash, options.root);
     if (!document.lines.some((l) => l.trim() !== '') || !hasText(document)) {
       return fail('INGEST_NO_TEXT', 'the file has no text');

@@ -9,7 +9,8 @@ import { getDocumentProxy } from 'unpdf';
 import type { ReadResult } from '../domain/document.js';
 import { layoutPages } from './layout/index.js';
 import type { PageWords, WordBox } from './layout/words.js';
-import { getOcrEngine, type OcrEngine, type OcrEngineOptions } from './ocr/engine.js';
+import { getOcrEngine, OcrDeadlineError, type OcrEngine, type OcrEngineOptions } from './ocr/engine.js';
+import { resolveLimits } from './limits.js';
 import { IngestError, type Reader, type ReaderOptions } from './reader.js';
 
 /** Reader options as the PDF and image readers understand them (`ocr` may carry engine settings). */
@@ -38,6 +39,8 @@ export const readPdf: Reader = async (file, bytes, options: OcrReaderOptions) =>
   }
   try {
     const pageCount = doc.numPages;
+    const limits = resolveLimits(options.limits);
+    if (pageCount > limits.maxPages) throw new IngestError('INGEST_TOO_LARGE', `${pageCount} pages; the limit per PDF is ${limits.maxPages}`);
     const pages = new Map<number, PageWords>();
     const needOcr: number[] = [];
     const rotated = new Set<number>();
@@ -66,13 +69,23 @@ export const readPdf: Reader = async (file, bytes, options: OcrReaderOptions) =>
         warnings.push(`trang ${needOcr.join(', ')} ${detail}`);
         log?.warn({ file, pages: needOcr, reason: avail.reason }, 'pdf pages need OCR but OCR is unavailable');
       } else {
+        // Bounded before any OCR starts: 2,000 blank pages would hold the reindex for ~17 minutes.
+        if (needOcr.length > limits.maxOcrPages) {
+          throw new IngestError('INGEST_TOO_LARGE', `cần OCR ${needOcr.length}/${pageCount} trang, vượt giới hạn ${limits.maxOcrPages} trang OCR mỗi tệp`);
+        }
+        const deadline = Date.now() + limits.maxOcrSeconds * 1000;
         let done = 0;
         const results = await engine.ocrPdfPages(
           bytes,
           needOcr,
           () => options.onProgress?.({ file, page: ++done, pages: needOcr.length, stage: 'ocr' }),
           rotated,
+          deadline,
         );
+        const late = needOcr.filter((n) => results.get(n) instanceof OcrDeadlineError);
+        if (late.length > 0) {
+          throw new IngestError('INGEST_TOO_LARGE', `OCR quá giới hạn ${limits.maxOcrSeconds} giây mỗi tệp; ${late.length}/${needOcr.length} trang chưa đọc`);
+        }
         for (const n of needOcr) {
           const r = results.get(n);
           if (r instanceof Error || !r) {

@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { IngestErrorCode, ReadResult } from '../domain/document.js';
+import type { IngestLimits } from './limits.js';
 
 export class IngestError extends Error {
   constructor(
@@ -32,6 +33,8 @@ export interface OcrOptions {
 export interface ReaderOptions {
   logger?: Logger;
   ocr?: OcrOptions;
+  /** Bounds on unpacked size, text, pages and OCR (src/ingest/limits.ts). Default: DEFAULT_INGEST_LIMITS. */
+  limits?: Partial<IngestLimits>;
   /** Called per page (PDF/OCR) so the reindex progress bar can move. */
   onProgress?: (event: { file: string; page: number; pages: number; stage: 'text' | 'ocr' }) => void;
 }

@@ -36,6 +36,9 @@ import {
 } from '../index/store.js';
 import { BUNDLED_ABBREVIATIONS, defaultAbbreviations, type Abbreviations } from '../text/abbreviations.js';
 import type { OcrOptions } from '../ingest/reader.js';
+import type { IngestLimits } from '../ingest/limits.js';
+import { removeOrphanTempDirs } from '../ingest/process-owner.js';
+import { ReadSandbox, type SandboxOptions } from './sandbox.js';
 import { ocrAvailable } from '../ingest/ocr/engine.js';
 import { acquireReindexLock } from './lock.js';
 import { procedureChunk, taskChunk } from './records.js';
@@ -88,6 +91,13 @@ export interface ReindexOptions {
   ocr?: OcrOptions;
   /** Replace extraction stages (tests). Default: the real modules. */
   stages?: Partial<ReindexStages>;
+  /** Bounds on unpacked size, text, pages and OCR per file. Default: DEFAULT_INGEST_LIMITS. */
+  limits?: Partial<IngestLimits>;
+  /**
+   * Read each file in a heap-limited thread (src/reindex/sandbox.ts), or false to read in this
+   * one. Default: on, unless `stages` are injected (functions cannot cross threads).
+   */
+  sandbox?: false | Omit<SandboxOptions, 'logger'>;
 }
 
 export type ReindexProgress =
@@ -125,7 +135,7 @@ export interface ReindexReport {
   durationMs: number;
 }
 
-interface FileInput {
+export interface FileInput {
   /** Absolute path. */
   abs: string;
   /** As recorded in the manifest: relative to cwd when inside it. */
@@ -134,7 +144,7 @@ interface FileInput {
   root: string;
 }
 
-interface FileOutput {
+export interface FileOutput {
   entry: ManifestFile;
   records?: IndexRecords;
   tables: number;
@@ -250,6 +260,9 @@ export async function runReindex(options: ReindexOptions): Promise<ReindexReport
   const { dataDir } = options;
   const release = acquireReindexLock(dataDir);
   try {
+    // OCR temp folders of a killed run (their owner process is gone) go first.
+    const orphans = removeOrphanTempDirs();
+    if (orphans.length > 0) options.logger.info({ removed: orphans.length }, 'reindex: removed temp folders of a killed run');
     return await reindexLocked(options, started);
   } finally {
     release();
@@ -289,8 +302,13 @@ async function reindexLocked(given: ReindexOptions, started: number): Promise<Re
   progress({ phase: 'scan', total: inputs.length, full });
 
   const outputs: FileOutput[] = [];
+  const sandbox = options.sandbox !== false && !options.stages ? new ReadSandbox({ logger, ...(options.sandbox ?? {}) }) : undefined;
+  const readFresh = sandbox
+    ? (input: FileInput, hash: string) => sandbox.read({ input, hash, ...(registryFile ? { registryFile } : {}), ...(options.ocr ? { ocr: options.ocr } : {}), ...(options.limits ? { limits: options.limits } : {}) })
+    : undefined;
+  try {
   for (const [i, input] of inputs.entries()) {
-    const out = await indexFile(input, stages, registry, previous, options);
+    const out = await indexFile(input, stages, registry, previous, options, readFresh);
     outputs.push(out);
     const error = out.entry.errors[0];
     progress({
@@ -301,6 +319,9 @@ async function reindexLocked(given: ReindexOptions, started: number): Promise<Re
       status: error ? 'error' : out.reused ? 'reused' : 'indexed',
       ...(error ? { detail: `${error.code}: ${error.detail}` } : {}),
     });
+  }
+  } finally {
+    await sandbox?.close();
   }
 
   // Assemble, refusing duplicate document ids (two files that map to one id would shadow each other).
@@ -467,6 +488,8 @@ async function indexFile(
   registry: AgencyRegistry,
   previous: PreviousVersion | undefined,
   options: ReindexOptions,
+  /** Reads a changed file elsewhere (the sandbox thread) instead of here. */
+  readFresh?: (input: FileInput, hash: string) => Promise<FileOutput>,
 ): Promise<FileOutput> {
   const entry: ManifestFile = { path: input.display, hash: '', docId: null, chunks: 0, tasks: 0, tables: 0, errors: [] };
   let bytes: Buffer;
@@ -485,7 +508,20 @@ async function indexFile(
       return { entry: { ...before, errors: [] }, records, tables: before.tables, reused: true };
     }
   }
+  if (readFresh) return readFresh(input, entry.hash);
+  return extractFile(input, bytes, entry.hash, stages, registry, options);
+}
 
+/** Reads and extracts one changed file (here, or in the sandbox thread). Never throws. */
+export async function extractFile(
+  input: FileInput,
+  bytes: Buffer,
+  hash: string,
+  stages: ReindexStages,
+  registry: AgencyRegistry,
+  options: Pick<ReindexOptions, 'logger' | 'ocr' | 'limits'>,
+): Promise<FileOutput> {
+  const entry: ManifestFile = { path: input.display, hash, docId: null, chunks: 0, tasks: 0, tables: 0, errors: [] };
   try {
     let doc: Document;
     let chunks: Chunk[];
@@ -502,7 +538,7 @@ async function indexFile(
       procedures = [guide.procedure];
       chunks = stages.chunkDocument(doc);
     } else {
-      const result = await stages.ingestFile(input.display, { logger: options.logger, root: input.root, ...(options.ocr ? { ocr: options.ocr } : {}) });
+      const result = await stages.ingestFile(input.display, { logger: options.logger, root: input.root, ...(options.ocr ? { ocr: options.ocr } : {}), ...(options.limits ? { limits: options.limits } : {}) });
       if (!result.ok) {
         entry.errors.push({ code: result.code, detail: result.detail });
         return { entry, tables: 0, reused: false };

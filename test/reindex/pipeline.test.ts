@@ -173,7 +173,7 @@ describe('reindex lock', () => {
     // pid 2^22+ is above Linux's default pid_max: certainly not running.
     writeFileSync(path.join(dataDir, 'reindex.lock'), '4194999\n');
     const release = acquireReindexLock(dataDir);
-    expect(readFileSync(path.join(dataDir, 'reindex.lock'), 'utf8').trim()).toBe(String(process.pid));
+    expect(JSON.parse(readFileSync(path.join(dataDir, 'reindex.lock'), 'utf8')).pid).toBe(process.pid);
     release();
     expect(() => readFileSync(path.join(dataDir, 'reindex.lock'))).toThrow();
   });

@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import sharp from 'sharp';
 import { z } from 'zod';
 import type { PageWords } from '../layout/words.js';
+import { OCR_TEMP_PREFIX, ownerTag } from '../process-owner.js';
 import type { OcrOptions } from '../reader.js';
 import { preparePage, type PreparedPage } from './image-prep.js';
 import { parseTesseractTsv } from './tsv.js';
@@ -192,6 +193,8 @@ export class OcrEngine {
     onPage?: (page: number) => void,
     /** Pages with a /Rotate: always rendered, since an extracted image would come out unrotated. */
     rotated: ReadonlySet<number> = new Set(),
+    /** Epoch ms after which no further page starts (they come back as OcrDeadlineError). */
+    deadline = Number.POSITIVE_INFINITY,
   ): Promise<Map<number, PageWords | Error>> {
     const o = this.options;
     const pdfHash = sha256(pdf);
@@ -201,7 +204,8 @@ export class OcrEngine {
     let scans: Promise<Map<number, { ppi: number }>> | undefined;
     const ensurePdf = (): Promise<string> =>
       (pdfPath ??= (async () => {
-        dir = await mkdtemp(path.join(os.tmpdir(), 'trolyao-ocr-'));
+        // The owner's identity in the name lets the next run remove it if this process is killed.
+        dir = await mkdtemp(path.join(os.tmpdir(), `${OCR_TEMP_PREFIX}${ownerTag()}-`));
         const p = path.join(dir, 'input.pdf');
         await writeFile(p, pdf);
         return p;
@@ -215,6 +219,7 @@ export class OcrEngine {
             const words = cached
               ? cached
               : await this.pipeline(async () => {
+                  if (Date.now() >= deadline) throw new OcrDeadlineError(page);
                   const file = await ensurePdf();
                   // A scan page is one page-sized image: take it out as is (`pdfimages -j`: raw
                   // PNM, or the JPEG stream untouched; ~0.1 s) rather than re-rendering it
@@ -402,6 +407,14 @@ function toPageWords(page: number, c: CachedPage): PageWords {
 
 function sha256(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
+}
+
+/** A page not started because the file's OCR time limit had passed. */
+export class OcrDeadlineError extends Error {
+  constructor(readonly page: number) {
+    super(`page ${page} not read: the file's OCR time limit was reached`);
+    this.name = 'OcrDeadlineError';
+  }
 }
 
 const engines = new Map<string, OcrEngine>();
