@@ -19,7 +19,7 @@ import { ZaloWebhookBody, zaloDedupeKey, type ZaloChannel } from '../channels/za
 import { AskRequest } from '../channels/web/api.js';
 import { WEB_CHAT_HEADERS, WEB_CHAT_HTML } from '../channels/web/page.js';
 import { ReminderScheduler, type Notifier } from '../reminders/scheduler.js';
-import type { ChannelName, ChatKey, Stores } from '../storage/stores.js';
+import type { ChannelName, ChatKey, ParkedItem, Stores } from '../storage/stores.js';
 import { HttpError, createHttpServer, parseJson, readBody, secretMatches, sendJson, sendText, type Route, type RouteContext } from './http.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { InboxIntake } from './intake.js';
@@ -40,8 +40,11 @@ export interface AppOptions {
   telegramRetry?: TelegramClientBounds;
   /** Zalo client tuning (timeouts, backoff, sleep). */
   zaloClient?: Partial<Omit<ZaloClientOptions, 'token' | 'logger'>>;
-  /** Reply jobs running at once (the backlog itself is stored in SQLite). Default: 8. */
-  queue?: { concurrency?: number };
+  /**
+   * Reply jobs running at once (the backlog itself is stored in SQLite). Default: 8. Starts of one
+   * update that crashed the process before it is set aside (maxAttempts). Default: 3.
+   */
+  queue?: { concurrency?: number; maxAttempts?: number };
   /**
    * Answering worker threads (each loads the index from DATA_DIR). 0 = answer on this thread
    * (tests with an injected assistant). `npm start` uses one per spare core.
@@ -129,8 +132,22 @@ export function createApp(options: AppOptions): App {
     logger,
     now,
     ...(options.queue?.concurrency ? { concurrency: options.queue.concurrency } : {}),
+    ...(options.queue?.maxAttempts ? { maxAttempts: options.queue.maxAttempts } : {}),
+    // An update that took the process down again and again is set aside: tell the admins.
+    onParked: (items) => void reportParked(items),
   });
   queueRef = queue;
+  const reportParked = async (items: ParkedItem[]): Promise<void> => {
+    const list = items.map((p) => `• ${p.channel} #${p.key}${describeUpdate(p)}`).join('\n');
+    const text = `⚠️ Máy chủ đã dừng đột ngột ${items[0]!.attempts} lần khi xử lý ${items.length} tin nhắn dưới đây; các tin này được gác lại, không xử lý lại nữa:\n${list}\nXem nhật ký máy chủ (log) để biết nguyên nhân.`;
+    const targets: Array<[Notifier | undefined, readonly string[]]> = [[telegram, config.TELEGRAM_ADMIN_IDS], [zalo, config.ZALO_ADMIN_IDS]];
+    for (const [notifier, ids] of targets) {
+      if (!notifier) continue;
+      for (const id of ids) {
+        await notifier.notify(id, text).catch((err: unknown) => logger.error({ err, admin: id }, 'could not tell an admin about set-aside updates'));
+      }
+    }
+  };
 
   const askAssistant = (chat: ChatKey, question: string, log: Logger, overrides: Partial<AnswerContext>): Promise<AskResult> =>
     pool ? pool.ask(chat, question, overrides) : conversation.ask(chat, question, log, overrides);
@@ -314,6 +331,13 @@ export function createApp(options: AppOptions): App {
       await pool?.close();
     },
   };
+}
+
+/** A short, safe hint of what a set-aside update was (its command or the start of its text). */
+function describeUpdate(item: ParkedItem): string {
+  const u = item.payload as Record<string, any> | null;
+  const text = u?.message?.text ?? u?.edited_message?.text;
+  return typeof text === 'string' && text ? `: "${text.slice(0, 60)}${text.length > 60 ? '…' : ''}"` : '';
 }
 
 /** The numeric Zalo client settings (functions such as an injected sleep stay in this thread). */

@@ -6,9 +6,14 @@
  * the backlog lives on disk, memory holds only the jobs running. A crash loses nothing that was
  * acknowledged: the next start drains what was left. Jobs are plain JSON (channel + update), so a
  * Redis- or PostgreSQL-backed queue can implement the same interface when replicas share work.
+ *
+ * One chat's updates run one at a time, oldest first (a later one waits in memory, without
+ * taking a slot, until the earlier one is answered). Each start is counted in the inbox before
+ * the job runs; an update started `maxAttempts` times without finishing took the process down
+ * each time, and is set aside at the next start (parked, reported) instead of killing it again.
  */
 import type { Logger } from 'pino';
-import type { ChannelName, DedupeStore } from '../storage/stores.js';
+import type { ChannelName, DedupeStore, ParkedItem } from '../storage/stores.js';
 
 export interface ReplyJob {
   channel: ChannelName;
@@ -40,14 +45,49 @@ export interface InboxQueueOptions {
   now?: () => Date;
   /** Called whenever depth may have changed (metrics gauge). */
   onDepth?: (depth: number) => void;
+  /**
+   * Starts of one update before it is set aside: a start that never finished means the process
+   * died while handling it (a poison update would otherwise kill every restart). Default: 3.
+   */
+  maxAttempts?: number;
+  /** Updates set aside at start-up (report them to admins). */
+  onParked?: (items: ParkedItem[]) => void;
 }
 
-export const QUEUE_DEFAULTS = { concurrency: 8 } as const;
+export const QUEUE_DEFAULTS = { concurrency: 8, maxAttempts: 3 } as const;
+
+/** Chat of a stored update; undefined when the update names none. */
+export function chatOfJob(job: ReplyJob): string | undefined {
+  const u = job.update as Record<string, any> | null;
+  if (!u || typeof u !== 'object') return undefined;
+  if (job.channel === 'zalo') return u.message?.chat?.id !== undefined ? String(u.message.chat.id) : undefined;
+  const m = u.message ?? u.edited_message ?? u.channel_post ?? u.callback_query?.message;
+  const id = m?.chat?.id ?? u.callback_query?.from?.id;
+  return id !== undefined ? String(id) : undefined;
+}
+
+/** Ordering key: one chat's updates run one at a time, oldest first. */
+function lane(job: ReplyJob): string {
+  const chat = chatOfJob(job);
+  return chat !== undefined ? `${job.channel}:${chat}` : `${job.channel}#${job.key}`;
+}
+
+interface Started {
+  id: string;
+  lane: string;
+  job: ReplyJob;
+}
 
 const jobId = (channel: string, key: string) => `${channel}\u0000${key}`;
 
 export class InboxQueue implements ReplyQueue {
   private readonly running = new Set<string>();
+  /** Running or held jobs (read from the inbox already). */
+  private readonly known = new Set<string>();
+  /** Lanes (chats) with a job running. */
+  private readonly busy = new Set<string>();
+  /** Jobs waiting behind an earlier message of their chat, in order. */
+  private readonly held = new Map<string, Started[]>();
   private closing = false;
   private scheduled = false;
   private idleWaiters: Array<() => void> = [];
@@ -68,6 +108,16 @@ export class InboxQueue implements ReplyQueue {
 
   /** Begin draining what is stored (updates left by a previous run included). */
   start(): void {
+    const max = this.options.maxAttempts ?? QUEUE_DEFAULTS.maxAttempts;
+    try {
+      const parked = this.options.inbox.parkCrashed(max, this.now(), `the process stopped while handling this update ${max} times; set aside, not retried`);
+      if (parked.length > 0) {
+        this.options.logger.error({ updates: parked.map((p) => ({ channel: p.channel, updateId: p.key, attempts: p.attempts })) }, 'updates that crashed the process were set aside');
+        this.options.onParked?.(parked);
+      }
+    } catch (err) {
+      this.options.logger.error({ err }, 'could not check for updates that crashed the process');
+    }
     this.backlog = this.options.inbox.pendingCount();
     this.schedule();
   }
@@ -116,35 +166,78 @@ export class InboxQueue implements ReplyQueue {
     const items = this.finished;
     this.finished = [];
     try {
-      this.options.inbox.doneAll(items, this.now());
+      this.options.inbox.advance(items, [], this.now());
     } catch (err) {
       this.options.logger.error({ err, count: items.length }, 'could not mark updates done');
     }
   }
 
   private pump(): void {
-    this.flushDone();
-    if (this.closing) return;
-    const free = this.concurrency - this.running.size;
-    if (free > 0) {
-      // Read past what already runs (it is still "not done" in the inbox).
+    if (this.closing) {
+      this.flushDone();
+      return;
+    }
+    const toStart: Started[] = [];
+    let free = this.concurrency - this.running.size;
+    // Jobs held behind an earlier message of their chat go first once that one has finished.
+    for (const [key, waiting] of this.held) {
+      if (free <= 0) break;
+      if (this.busy.has(key)) continue;
+      const next = waiting.shift()!;
+      if (waiting.length === 0) this.held.delete(key);
+      this.busy.add(key);
+      toStart.push(next);
+      free--;
+    }
+    // Read past what already runs or waits (it is still "not done" in the inbox).
+    for (let reads = 0; free > 0 && reads < 4; reads++) {
       const batch = this.options.inbox.pendingAfter(this.cursor, free);
+      if (batch.length === 0) {
+        // Nothing stored past the cursor and nothing in memory: start over from the beginning
+        // next time, so a sequence number reused after old rows were pruned is never skipped.
+        if (this.known.size === 0 && toStart.length === 0) this.cursor = 0;
+        break;
+      }
       for (const item of batch) {
         this.cursor = item.seq;
         const id = jobId(item.channel, item.key);
-        if (this.running.has(id)) continue;
-        this.running.add(id);
-        void this.run(id, { channel: item.channel, key: item.key, update: item.payload });
+        if (this.known.has(id)) continue;
+        this.known.add(id);
+        const job: ReplyJob = { channel: item.channel, key: item.key, update: item.payload };
+        const started: Started = { id, lane: lane(job), job };
+        if (this.busy.has(started.lane) || this.held.has(started.lane)) {
+          // Strict order within a chat: wait for the running one.
+          const waiting = this.held.get(started.lane);
+          if (waiting) waiting.push(started);
+          else this.held.set(started.lane, [started]);
+          continue;
+        }
+        this.busy.add(started.lane);
+        toStart.push(started);
+        free--;
       }
-      // Nothing stored and nothing running: start over from the beginning next time, so a
-      // sequence number reused after old rows were pruned is never skipped.
-      if (batch.length === 0 && this.running.size === 0) this.cursor = 0;
+    }
+    // One write for the batch: handled → done, starting → one more attempt (an attempt that
+    // never finishes is how a crash shows at the next start).
+    const finished = this.finished;
+    this.finished = [];
+    if (finished.length > 0 || toStart.length > 0) {
+      try {
+        this.options.inbox.advance(finished, toStart.map((s) => ({ channel: s.job.channel, key: s.job.key })), this.now());
+      } catch (err) {
+        this.options.logger.error({ err, done: finished.length, started: toStart.length }, 'could not record queue progress');
+      }
+    }
+    for (const s of toStart) {
+      this.running.add(s.id);
+      void this.run(s);
     }
     this.options.onDepth?.(this.backlog);
     if (this.backlog === 0 && this.running.size === 0) for (const w of this.idleWaiters.splice(0)) w();
   }
 
-  private async run(id: string, job: ReplyJob): Promise<void> {
+  private async run(started: Started): Promise<void> {
+    const { id, job } = started;
     try {
       await this.options.handler(job);
     } catch (err) {
@@ -155,6 +248,8 @@ export class InboxQueue implements ReplyQueue {
       this.finished.push({ channel: job.channel, key: job.key });
       this.backlog = Math.max(0, this.backlog - 1);
       this.running.delete(id);
+      this.known.delete(id);
+      this.busy.delete(started.lane);
       if (this.closing) {
         this.flushDone();
         if (this.running.size === 0) for (const w of this.drainWaiters.splice(0)) w();

@@ -16,7 +16,7 @@ import type { AskResult } from '../channels/conversation.js';
 import type { Config } from '../config.js';
 import type { ChatKey } from '../storage/stores.js';
 import type { TelegramClientBounds } from './channels.js';
-import type { ReplyJob } from './queue.js';
+import { chatOfJob, type ReplyJob } from './queue.js';
 
 export interface WorkerInit {
   config: Config;
@@ -70,14 +70,7 @@ function workerBootstrap(entry: URL): string {
 }
 
 /** Chat of a stored update, for sharding; undefined spreads by key. */
-export function chatOfJob(job: ReplyJob): string | undefined {
-  const u = job.update as Record<string, any> | null;
-  if (!u || typeof u !== 'object') return undefined;
-  if (job.channel === 'zalo') return u.message?.chat?.id !== undefined ? String(u.message.chat.id) : undefined;
-  const m = u.message ?? u.edited_message ?? u.channel_post ?? u.callback_query?.message;
-  const id = m?.chat?.id ?? u.callback_query?.from?.id;
-  return id !== undefined ? String(id) : undefined;
-}
+export { chatOfJob };
 
 function shard(text: string, size: number): number {
   let h = 2166136261;

@@ -16,6 +16,7 @@ import {
   type DedupeStore,
   type FeedbackStore,
   type InboxItem,
+  type ParkedItem,
   type Profile,
   type ProfileStore,
   type QuestionLog,
@@ -67,6 +68,16 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
     // (index entries are ordered by rowid within one done_at value).
     version: 2,
     sql: `CREATE INDEX inbox_pending ON inbox (done_at);`,
+  },
+  {
+    // Poison-loop guard: how often an update was started (a start that never finished means the
+    // process died with it), and when it was set aside instead of being started again.
+    version: 3,
+    sql: `
+      ALTER TABLE inbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE inbox ADD COLUMN parked_at TEXT;
+      ALTER TABLE inbox ADD COLUMN error TEXT;
+    `,
   },
 ];
 
@@ -346,6 +357,12 @@ class SqliteDedupe implements DedupeStore {
   private readonly pruneStmt;
   private readonly claimTx;
   private readonly doneTx;
+  private readonly startStmt;
+  private readonly advanceTx;
+  private readonly crashedStmt;
+  private readonly parkStmt;
+  private readonly parkTx;
+  private readonly parkedStmt;
   constructor(db: Database.Database) {
     this.insert = db.prepare(
       'INSERT OR IGNORE INTO inbox (channel, key, payload, received_at) VALUES (?, ?, ?, ?)',
@@ -362,6 +379,37 @@ class SqliteDedupe implements DedupeStore {
     this.doneTx = db.transaction((items: ReadonlyArray<{ channel: ChannelName; key: string }>, at: string) => {
       for (const item of items) this.markDone.run(at, item.channel, item.key);
     });
+    this.startStmt = db.prepare('UPDATE inbox SET attempts = attempts + 1 WHERE channel = ? AND key = ?');
+    this.advanceTx = db.transaction((done: ReadonlyArray<{ channel: ChannelName; key: string }>, started: ReadonlyArray<{ channel: ChannelName; key: string }>, at: string) => {
+      for (const item of done) this.markDone.run(at, item.channel, item.key);
+      for (const item of started) this.startStmt.run(item.channel, item.key);
+    });
+    this.crashedStmt = db.prepare('SELECT channel, key, payload, attempts FROM inbox WHERE done_at IS NULL AND attempts >= ? ORDER BY rowid');
+    // Parked rows keep their payload (admins may look at what was set aside); pruned with the rest.
+    this.parkStmt = db.prepare('UPDATE inbox SET done_at = ?, parked_at = ?, error = ? WHERE channel = ? AND key = ?');
+    this.parkTx = db.transaction((items: ReadonlyArray<{ channel: string; key: string }>, at: string, error: string) => {
+      for (const item of items) this.parkStmt.run(at, at, error, item.channel, item.key);
+    });
+    this.parkedStmt = db.prepare('SELECT channel, key, payload, attempts, parked_at, error FROM inbox WHERE parked_at IS NOT NULL ORDER BY parked_at DESC LIMIT ?');
+  }
+  advance(done: ReadonlyArray<{ channel: ChannelName; key: string }>, started: ReadonlyArray<{ channel: ChannelName; key: string }>, at: Date): void {
+    if (done.length > 0 || started.length > 0) this.advanceTx.immediate(done, started, iso(at));
+  }
+  parkCrashed(maxAttempts: number, at: Date, error: string): ParkedItem[] {
+    const rows = this.crashedStmt.all(maxAttempts) as Array<{ channel: string; key: string; payload: string; attempts: number }>;
+    if (rows.length === 0) return [];
+    this.parkTx.immediate(rows, iso(at), error);
+    return rows.map((r) => ({ channel: ChannelName.parse(r.channel), key: r.key, payload: JSON.parse(r.payload) as unknown, attempts: r.attempts, parkedAt: at, error }));
+  }
+  parked(limit = 50): ParkedItem[] {
+    return (this.parkedStmt.all(limit) as Array<{ channel: string; key: string; payload: string; attempts: number; parked_at: string; error: string | null }>).map((r) => ({
+      channel: ChannelName.parse(r.channel),
+      key: r.key,
+      payload: JSON.parse(r.payload) as unknown,
+      attempts: r.attempts,
+      parkedAt: new Date(r.parked_at),
+      error: r.error ?? '',
+    }));
   }
   claim(item: InboxItem, at: Date): boolean {
     return this.insert.run(item.channel, item.key, JSON.stringify(item.payload), iso(at)).changes === 1;

@@ -114,6 +114,12 @@ export interface InboxItem {
   payload: unknown;
 }
 
+export interface ParkedItem extends InboxItem {
+  attempts: number;
+  parkedAt: Date;
+  error: string;
+}
+
 /**
  * Dedupe keys double as a durable inbox: an update is stored with its payload when first seen
  * and marked done once handled, so a platform's redelivery is dropped and a crash before the
@@ -145,6 +151,18 @@ export interface DedupeStore {
   pendingAfter(after: number, limit: number): Array<InboxItem & { seq: number }>;
   /** How many updates wait in the backlog (claimed, not done). */
   pendingCount(): number;
+  /**
+   * Marks `done` handled and counts one more attempt for each of `started`, in one transaction
+   * (the dispatcher's one write per batch). An attempt never finished means the process died.
+   */
+  advance(done: ReadonlyArray<{ channel: ChannelName; key: string }>, started: ReadonlyArray<{ channel: ChannelName; key: string }>, at: Date): void;
+  /**
+   * Sets aside, with `error`, every update not done that was started `maxAttempts` times or more
+   * (it took the process down each time): it is never started again. Returns what was parked.
+   */
+  parkCrashed(maxAttempts: number, at: Date, error: string): ParkedItem[];
+  /** Parked updates, newest first. */
+  parked(limit?: number): ParkedItem[];
   /** Drop keys older than the given date. */
   prune(before: Date): number;
 }
