@@ -39,6 +39,7 @@ import type { OcrOptions } from '../ingest/reader.js';
 import type { IngestLimits } from '../ingest/limits.js';
 import { removeOrphanTempDirs } from '../ingest/process-owner.js';
 import { ReadSandbox, type SandboxOptions } from './sandbox.js';
+import { hideServerPaths, publicPath } from './public-path.js';
 import { ocrAvailable } from '../ingest/ocr/engine.js';
 import { acquireReindexLock } from './lock.js';
 import { procedureChunk, taskChunk } from './records.js';
@@ -353,7 +354,7 @@ async function reindexLocked(given: ReindexOptions, started: number): Promise<Re
     }
   }
 
-  const errors: ReindexError[] = outputs.flatMap((o) => o.entry.errors.map((e) => ({ file: o.entry.path, ...e })));
+  const errors: ReindexError[] = outputs.flatMap((o, i) => o.entry.errors.map((e) => ({ file: publicPath(o.entry.path, inputs[i]?.root), ...e })));
   // A path typed on the command line that does not exist is an error the admin must see.
   for (const p of options.paths ?? []) {
     if (!existsSync(p)) errors.push({ file: p, code: 'INGEST_UNREADABLE', detail: 'no such file or folder' });
@@ -556,7 +557,8 @@ export async function extractFile(
     entry.tasks = tasks.length;
     entry.tables = tables;
     for (const w of doc.warnings) options.logger.debug({ file: input.display, warning: w }, 'ingest warning');
-    return { entry, records: { documents: [meta], chunks: allChunks, tasks, targets, procedures }, tables, reused: false };
+    const records = hideServerPaths({ documents: [meta], chunks: allChunks, tasks, targets, procedures }, input.root);
+    return { entry, records, tables, reused: false };
   } catch (err) {
     // An extractor bug on one file is that file's error, not the end of the run.
     options.logger.error({ err, file: input.display }, 'reindex: extraction failed');
