@@ -149,6 +149,8 @@ export interface Route {
   /** Label for logs and metrics ("telegram", "zalo", "web", "ops"). */
   channel: string;
   handler: RouteHandler;
+  /** Also serve every path under `path` ("/api/tasks/" + id + "/status"); the handler reads the rest. */
+  prefix?: boolean;
 }
 
 /**
@@ -180,6 +182,7 @@ export function createHttpServer(options: {
 }): http.Server {
   const table = new Map(options.routes.map((r) => [`${r.method} ${r.path}`, r]));
   const paths = new Set(options.routes.map((r) => r.path));
+  const prefixed = options.routes.filter((r) => r.prefix);
   return http.createServer((req, res) => {
     const raw = req.url ?? '/';
     const query = raw.indexOf('?');
@@ -187,7 +190,7 @@ export function createHttpServer(options: {
     // A path spelled exactly like a route needs no URL parsing (the webhooks' case); anything
     // else is normalised by URL first ("/a/../telegram/webhook", percent-escapes, absolute form).
     const pathname = paths.has(rawPath) ? rawPath : new URL(raw, 'http://localhost').pathname;
-    const route = table.get(`${req.method} ${pathname}`);
+    const route = table.get(`${req.method} ${pathname}`) ?? prefixed.find((r) => r.method === req.method && pathname.startsWith(r.path));
     const label = route ? route.path : 'unmatched';
     res.on('finish', () => options.onResponse?.(label, res.statusCode));
     if (!route) {
