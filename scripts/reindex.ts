@@ -1,8 +1,11 @@
 /**
- * npm run reindex -- [paths…] [--data-dir D] [--knowledge-dir K] [--full]
+ * npm run reindex -- [paths…] [--data-dir D] [--knowledge-dir K] [--full] [--prune]
  *
- * Indexes every file under KNOWLEDGE_DIR plus the given files/folders into a new index version
- * and publishes it atomically. Progress: a bar on a terminal, one line per file otherwise.
+ * Indexes every file under KNOWLEDGE_DIR, every path added by an earlier run (DATA_DIR/sources.json)
+ * and the given files/folders (which are then registered) into a new index version and publishes it
+ * atomically. Documents whose files are gone are kept and named unless --prune. Progress: a bar on a
+ * terminal, one line per file otherwise; then one Vietnamese summary (added, changed, removed, kept,
+ * failed with a hint per cause).
  * Exit codes: 0 indexed (even with per-file errors), 1 nothing could be indexed or failure,
  * 2 configuration error, 75 another reindex holds the lock.
  */
@@ -11,7 +14,8 @@ import cliProgress from 'cli-progress';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { AppError, isAppError } from '../src/errors.js';
 import { createLogger } from '../src/logging.js';
-import { runReindex, type ReindexProgress, type ReindexReport } from '../src/reindex/pipeline.js';
+import { runReindex, type ReindexProgress } from '../src/reindex/pipeline.js';
+import { reindexSummary } from '../src/reindex/summary.js';
 import { exitWhenFlushed } from './exit.js';
 
 const program = new Command()
@@ -21,6 +25,7 @@ const program = new Command()
   .option('--data-dir <dir>', 'where the index lives (default: DATA_DIR or ./data)')
   .option('--knowledge-dir <dir>', 'documents folder (default: KNOWLEDGE_DIR or ./knowledge)')
   .option('--full', 're-read every file, even unchanged ones')
+  .option('--prune', 'remove the documents whose files are gone (default: keep them and say so)')
   .showHelpAfterError();
 
 function progressPrinter(): { onProgress: (e: ReindexProgress) => void; stop: () => void } {
@@ -41,7 +46,8 @@ function progressPrinter(): { onProgress: (e: ReindexProgress) => void; stop: ()
         break;
       case 'file':
         if (bar) bar.update(e.index, { file: e.file });
-        else process.stdout.write(`[${e.index}/${e.total}] ${e.status === 'indexed' ? 'đã đọc' : e.status === 'reused' ? 'không đổi' : 'LỖI'} ${e.file}${e.detail ? ` — ${e.detail}` : ''}\n`);
+        // The cause and what to do are in the summary, once; English details stay in the log.
+        else process.stdout.write(`[${e.index}/${e.total}] ${e.status === 'indexed' ? 'đã đọc' : e.status === 'reused' ? 'không đổi' : 'LỖI'} ${e.file}\n`);
         break;
       case 'embed':
         stop();
@@ -56,24 +62,12 @@ function progressPrinter(): { onProgress: (e: ReindexProgress) => void; stop: ()
   return { onProgress, stop };
 }
 
-function summary(r: ReindexReport): string {
-  const lines = [
-    `Tệp: ${r.files} (đọc ${r.parsed}, không đổi ${r.reused}) · văn bản: ${r.documents} · đoạn: ${r.chunks} · bảng: ${r.tables} · nhiệm vụ: ${r.tasks} · chỉ tiêu: ${r.targets} · thủ tục: ${r.procedures} · lỗi: ${r.errors.length} · thời gian: ${(r.durationMs / 1000).toFixed(1)} s`,
-    r.dense ? `Vector: ${r.embedded} mới, ${r.vectorsReused} dùng lại` : 'Không có mô hình ngữ nghĩa: chỉ mục chỉ tìm theo từ khóa (npm run fetch-model).',
-  ];
-  if (!r.published) lines.push('Không tệp nào đọc được: giữ nguyên chỉ mục cũ.');
-  if (r.errors.length > 0) {
-    lines.push('Lỗi theo tệp:');
-    for (const e of r.errors) lines.push(`  ${e.file}  ${e.code}  ${e.detail}`);
-  }
-  return `${lines.join('\n')}\n`;
-}
-
 async function main(): Promise<number> {
   program.parse();
-  const opts = program.opts<{ dataDir?: string; knowledgeDir?: string; full?: boolean }>();
+  const opts = program.opts<{ dataDir?: string; knowledgeDir?: string; full?: boolean; prune?: boolean }>();
   const config = loadConfig();
-  const logger = createLogger({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, destination: process.stderr as never });
+  // Per-file failures are in the summary: only errors of the run itself reach the log by default.
+  const logger = createLogger({ level: config.LOG_LEVEL === 'info' ? 'error' : config.LOG_LEVEL, destination: process.stderr as never });
   const printer = progressPrinter();
   try {
     const report = await runReindex({
@@ -85,11 +79,14 @@ async function main(): Promise<number> {
       allowRemoteModels: config.ALLOW_REMOTE_MODELS,
       logger,
       full: opts.full === true,
+      prune: opts.prune === true,
       onProgress: printer.onProgress,
       ocr: { lang: config.OCR_LANG, pageTimeoutSec: config.OCR_PAGE_TIMEOUT },
     });
     printer.stop();
-    process.stdout.write(summary(report));
+    const lines = [reindexSummary(report)];
+    lines.push(report.dense ? `Vector: ${report.embedded} mới, ${report.vectorsReused} dùng lại.` : 'Không có mô hình ngữ nghĩa: chỉ mục chỉ tìm theo từ khóa (npm run fetch-model).');
+    process.stdout.write(`${lines.join('\n')}\n`);
     return report.published ? 0 : 1;
   } finally {
     printer.stop();

@@ -32,6 +32,10 @@ export interface AgencyTasks {
 }
 
 export interface ReindexSummary {
+  /** False when no file could be read and the previous index stays live. */
+  published: boolean;
+  /** Files added, changed, removed (--prune) and kept although gone (paths as in the manifest). */
+  changes: { added: string[]; changed: string[]; removed: string[]; kept: string[] };
   files: number;
   documents: number;
   chunks: number;

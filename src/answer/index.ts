@@ -145,6 +145,8 @@ export class DocumentAssistant implements Assistant {
     const index = await KnowledgeIndex.load(dataDir, { modelDir, embeddingModel, logger, allowRemoteModels: this.options.allowRemoteModels ?? false });
     this.engine = new AnswerEngine({ index, registry: registryFor(knowledgeDir), logger });
     return {
+      published: report.published,
+      changes: report.changes,
       files: report.files,
       documents: report.documents,
       chunks: report.chunks,

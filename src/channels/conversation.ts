@@ -13,6 +13,7 @@ import type { Metrics } from '../server/metrics.js';
 import type { RateLimiter } from '../server/rate-limit.js';
 import type { ChatKey, ConversationState, PendingOption, Stores } from '../storage/stores.js';
 import { fold } from '../text/normalize.js';
+import { reindexSummary } from '../reindex/summary.js';
 
 /** Longest message processed (USER_MESSAGES.MESSAGE_TOO_LONG says 2000). */
 export const MAX_QUESTION_CHARS = 2000;
@@ -401,17 +402,8 @@ export class ConversationService {
     try {
       const s = await this.options.assistant.reindex();
       log.info({ summary: { ...s, errors: s.errors.length } }, 'reindex done');
-      const lines = [
-        'Đã cập nhật chỉ mục:',
-        `• Tệp: ${s.files}, văn bản: ${s.documents}`,
-        `• Đoạn: ${s.chunks}, nhiệm vụ: ${s.tasks}, thủ tục: ${s.procedures}`,
-        `• Thời gian: ${(s.durationMs / 1000).toFixed(1)} giây`,
-      ];
-      if (s.errors.length > 0) {
-        lines.push(`• Lỗi ở ${s.errors.length} tệp:`);
-        for (const e of s.errors.slice(0, 10)) lines.push(`  - ${e.file}: ${e.code}`);
-      }
-      await send({ text: lines.join('\n') });
+      // The same Vietnamese summary as the CLI (added, changed, removed, kept, failed + hints), file names only.
+      await send({ text: reindexSummary(s, { names: 'basename', pruneHint: 'Muốn gỡ hẳn: chạy npm run reindex -- --prune trên máy chủ.' }) });
     } catch (err) {
       log.error({ err }, 'reindex failed');
       const code = (err as { code?: unknown }).code === 'REINDEX_LOCKED' ? 'REINDEX_LOCKED' : 'INTERNAL';

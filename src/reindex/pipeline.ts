@@ -40,6 +40,8 @@ import type { IngestLimits } from '../ingest/limits.js';
 import { removeOrphanTempDirs } from '../ingest/process-owner.js';
 import { ReadSandbox, type SandboxOptions } from './sandbox.js';
 import { hideServerPaths, publicPath } from './public-path.js';
+import { loadSources, nextSources, saveSources } from './registry.js';
+import type { ReindexChanges } from './summary.js';
 import { ocrAvailable } from '../ingest/ocr/engine.js';
 import { acquireReindexLock } from './lock.js';
 import { procedureChunk, taskChunk } from './records.js';
@@ -99,6 +101,11 @@ export interface ReindexOptions {
    * one. Default: on, unless `stages` are injected (functions cannot cross threads).
    */
   sandbox?: false | Omit<SandboxOptions, 'logger'>;
+  /**
+   * Remove from the index the documents whose files are gone (from KNOWLEDGE_DIR or a registered
+   * path). Default: false — they are kept from the previous index and named in the report.
+   */
+  prune?: boolean;
 }
 
 export type ReindexProgress =
@@ -133,6 +140,8 @@ export interface ReindexReport {
   vectorsReused: number;
   dense: boolean;
   errors: ReindexError[];
+  /** Files added, changed, removed (--prune) and kept although gone, each named once. */
+  changes: ReindexChanges;
   durationMs: number;
 }
 
@@ -299,7 +308,9 @@ async function reindexLocked(given: ReindexOptions, started: number): Promise<Re
   const previous = options.full ? undefined : loadPrevious(dataDir, { abbreviationsHash, registryHash, model }, logger, abbreviations);
   const full = previous === undefined;
 
-  const inputs = collectFiles(knowledgeDir, options.paths ?? []);
+  // KNOWLEDGE_DIR, every path registered by an earlier run, and the paths given now.
+  const registered = loadSources(dataDir);
+  const inputs = collectFiles(knowledgeDir, [...registered.map((s) => s.path), ...(options.paths ?? [])]);
   progress({ phase: 'scan', total: inputs.length, full });
 
   const outputs: FileOutput[] = [];
@@ -325,12 +336,39 @@ async function reindexLocked(given: ReindexOptions, started: number): Promise<Re
     await sandbox?.close();
   }
 
+  // Files of the live index that are gone: kept from it unless pruning, so a reindex never drops
+  // documents silently (a path added once, a file moved away from KNOWLEDGE_DIR).
+  const live = previous ?? loadLive(dataDir, logger);
+  const seen = new Set(inputs.map((i) => i.display));
+  const readDocs = new Set(outputs.map((o) => o.entry.docId).filter(Boolean));
+  const carried: FileOutput[] = [];
+  const changes: ReindexChanges = { added: [], changed: [], removed: [], kept: [] };
+  for (const o of outputs) {
+    if (!o.entry.docId || o.entry.errors.length > 0) continue;
+    const before = live?.files.get(o.entry.path);
+    if (!before) changes.added.push(o.entry.path);
+    else if (before.hash !== o.entry.hash) changes.changed.push(o.entry.path);
+  }
+  for (const before of live?.files.values() ?? []) {
+    if (seen.has(before.path) || !before.docId || before.errors.length > 0) continue;
+    // The same document read from another file now (moved or renamed): nothing to keep.
+    if (readDocs.has(before.docId)) continue;
+    const records = live!.records(before.docId);
+    if (options.prune || !records) {
+      changes.removed.push(before.path);
+      continue;
+    }
+    changes.kept.push(before.path);
+    carried.push({ entry: { ...before, errors: [] }, records, tables: before.tables, reused: false });
+  }
+  if (changes.kept.length > 0) logger.info({ kept: changes.kept }, 'reindex: files gone, documents kept (--prune removes them)');
+
   // Assemble, refusing duplicate document ids (two files that map to one id would shadow each other).
   const records: IndexRecords = { documents: [], chunks: [], tasks: [], targets: [], procedures: [] };
   const docOwner = new Map<string, string>();
   const chunkIds = new Set<string>();
   let tables = 0;
-  for (const out of outputs) {
+  for (const out of [...outputs, ...carried]) {
     if (!out.records || !out.entry.docId) continue;
     const owner = docOwner.get(out.entry.docId);
     if (owner) {
@@ -375,10 +413,11 @@ async function reindexLocked(given: ReindexOptions, started: number): Promise<Re
     vectorsReused: 0,
     dense: model !== null,
     errors,
+    changes,
     durationMs: 0,
   };
 
-  if (records.documents.length === 0 && inputs.length > 0) {
+  if (outputs.every((o) => !o.records || !o.entry.docId) && inputs.length > 0) {
     logger.error({ files: inputs.length, errors: errors.length }, 'reindex: no file could be indexed; the previous index stays live');
     report.durationMs = Math.round(performance.now() - started);
     return report;
@@ -420,7 +459,7 @@ async function reindexLocked(given: ReindexOptions, started: number): Promise<Re
     model,
     abbreviationsHash,
     registryHash,
-    files: outputs.map((o) => o.entry),
+    files: [...outputs, ...carried].map((o) => o.entry),
     counts: {
       documents: records.documents.length,
       chunks: records.chunks.length,
@@ -435,6 +474,8 @@ async function reindexLocked(given: ReindexOptions, started: number): Promise<Re
   progress({ phase: 'publish', version: name });
   report.version = name;
   report.published = true;
+  // Register the paths given now, so the next plain reindex (CLI or /reindex) keeps them.
+  saveSources(dataDir, nextSources(registered, options.paths ?? [], { knowledgeDir, prune: options.prune === true }));
   report.durationMs = Math.round(performance.now() - started);
   logger.info({ version: name, files: report.files, parsed: report.parsed, reused: report.reused, chunks: report.chunks, errors: errors.length, ms: report.durationMs }, 'reindex published');
   return report;
@@ -447,6 +488,19 @@ function passageText(chunk: Chunk): string {
 
 function loadStages(injected: Partial<ReindexStages> | undefined): ReindexStages {
   return { ...defaultStages(), ...injected };
+}
+
+/** The live version's files and records (for keeping documents whose files are gone), when readable. */
+function loadLive(dataDir: string, logger: Logger): PreviousVersion | undefined {
+  const name = currentVersion(dataDir);
+  if (!name) return undefined;
+  const dir = path.join(indexRoot(dataDir), name);
+  try {
+    return new PreviousVersion(readManifest(dir), readRecords(dir), undefined, undefined);
+  } catch (err) {
+    logger.warn({ err, version: name }, 'reindex: live index unreadable; documents of files that are gone cannot be kept');
+    return undefined;
+  }
 }
 
 function loadPrevious(

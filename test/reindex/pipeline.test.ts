@@ -51,13 +51,13 @@ describe('runReindex', () => {
     expect(index.manifest.extractorVersion).toMatch(new RegExp(`^${EXTRACTOR_VERSION.replace(/\./g, '\\.')}\\+[0-9a-f]{16}$`));
   });
 
-  it('is incremental: unchanged files are not re-read, changed ones replaced, deleted ones gone', async () => {
+  it('is incremental: unchanged files are not re-read, changed ones replaced, deleted ones kept until --prune', async () => {
     const dataDir = tempDir();
     const knowledgeDir = copyKnowledge();
     const { logger } = memoryLogger();
-    const run = async (full = false) => {
+    const run = async (full = false, prune = false) => {
       const stages = fakeStages();
-      const report = await runReindex({ dataDir, knowledgeDir, ...withModel, logger, stages, full });
+      const report = await runReindex({ dataDir, knowledgeDir, ...withModel, logger, stages, full, prune });
       return { report, calls: stages.calls };
     };
 
@@ -81,9 +81,13 @@ describe('runReindex', () => {
     let index = await KnowledgeIndex.load(dataDir, { ...withModel, logger });
     expect(index.searchLexical('đèn tín hiệu')[0]?.chunk.text).toMatch(/đèn tín hiệu/);
 
-    // Delete a file: its document, chunks and tasks disappear.
+    // Delete a file: the next run keeps its document and names it; with --prune it disappears.
     rmSync(path.join(knowledgeDir, 'bao-cao-7-dan-so.txt'));
-    const fourth = await run();
+    const keeping = await run();
+    expect(keeping.report.changes.kept).toEqual([expect.stringMatching(/bao-cao-7-dan-so\.txt$/)]);
+    expect(keeping.report.documents).toBe(first.report.documents);
+    const fourth = await run(false, true);
+    expect(fourth.report.changes.removed).toEqual([expect.stringMatching(/bao-cao-7-dan-so\.txt$/)]);
     expect(fourth.calls).toEqual({ ingest: [], guide: [] });
     index = await KnowledgeIndex.load(dataDir, { ...withModel, logger });
     expect(index.documents.map((d) => d.id)).not.toContain('bao-cao-7-dan-so.txt');

@@ -146,7 +146,7 @@ describe('Telegram bot over the real assistant', () => {
     const reindex = await say(900, '/reindex');
     expect(reindex[0]).toMatch(/Đang cập nhật chỉ mục/);
     expect(reindex[1]).toMatch(/Đã cập nhật chỉ mục/);
-    expect(reindex[1]).toMatch(/Tệp: 2/);
+    expect(reindex[1]).toMatch(/từ 2 tệp/);
     // Still answering after the swap.
     expect((await say(609, 'Ai chủ trì làm sạch dữ liệu hộ tịch?'))[0]).toContain('Sở Tư pháp');
   });

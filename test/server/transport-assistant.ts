@@ -41,7 +41,7 @@ export class TransportAssistant implements Assistant {
     return '';
   }
   async reindex() {
-    return { files: 0, documents: 0, chunks: 0, tasks: 0, procedures: 0, errors: [], durationMs: 0 };
+    return { published: true, changes: { added: [], changed: [], removed: [], kept: [] }, files: 0, documents: 0, chunks: 0, tasks: 0, procedures: 0, errors: [], durationMs: 0 };
   }
   isReady(): boolean {
     return this.ready;
