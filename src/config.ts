@@ -2,6 +2,7 @@
  * Configuration from the environment, validated once at start-up and frozen.
  * A bad value stops start-up with one message naming the variable.
  */
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 
 const bool = z
@@ -12,6 +13,15 @@ const idList = z
   .string()
   .default('')
   .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+function validProxyList(list: string[]): boolean {
+  try {
+    proxyaddr.compile(list);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const ConfigSchema = z.object({
   /** Index, SQLite database, sessions. Default: ./data */
@@ -45,6 +55,13 @@ export const ConfigSchema = z.object({
   ZALO_ADMIN_IDS: idList,
   /** Messages per chat per minute. Default: 20 */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(20),
+  /** Web API (/api/ask) requests per client address per minute, whatever the session. Default: 60 */
+  WEB_RATE_LIMIT_PER_IP: z.coerce.number().int().positive().default(60),
+  /**
+   * Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses, CIDR ranges, or
+   * loopback / linklocal / uniquelocal). Default: none — the socket address is the client.
+   */
+  TRUSTED_PROXY: idList.refine(validProxyList, 'each entry must be an IP address, a CIDR range, or loopback / linklocal / uniquelocal'),
   /** Local hour (Asia/Ho_Chi_Minh) when deadline reminders go out. Default: 8 */
   REMINDER_HOUR: z.coerce.number().int().min(0).max(23).default(8),
   TIMEZONE: z.string().default('Asia/Ho_Chi_Minh'),

@@ -24,6 +24,7 @@ import { HttpError, createHttpServer, parseJson, readBody, secretMatches, sendJs
 import { createMetrics, type Metrics } from './metrics.js';
 import { InboxIntake } from './intake.js';
 import { InboxQueue } from './queue.js';
+import { SlidingWindowLimiter, clientAddress, compileTrust } from './rate-limit.js';
 import { WorkerPool } from './worker-pool.js';
 import { createChannelSet, type TelegramClientBounds } from './channels.js';
 
@@ -194,6 +195,9 @@ export function createApp(options: AppOptions): App {
     }
   };
 
+  const trustProxy = compileTrust(config.TRUSTED_PROXY);
+  const webClientLimiter = new SlidingWindowLimiter(config.WEB_RATE_LIMIT_PER_IP);
+
   const routes: Route[] = [
     {
       method: 'POST', path: '/telegram/webhook', channel: 'telegram',
@@ -241,11 +245,19 @@ export function createApp(options: AppOptions): App {
     {
       method: 'POST', path: '/api/ask', channel: 'web',
       handler: async ({ req, res, log, requestId }) => {
+        // JSON only: a cross-site form or text/plain POST (no CORS preflight) is refused unread.
+        if (!isJsonContentType(req.headers['content-type'])) {
+          req.resume();
+          throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json');
+        }
         const ask = parseJson(await readBody(req), AskRequest);
         const chatId = ask.session ?? `anon-${requestId}`;
         const chat = { channel: 'web' as const, chatId };
-        // Rate limit per session, or per client address for session-less callers.
-        const gated = conversation.gate(ask.session ? chat : { channel: 'web', chatId: `ip-${req.socket.remoteAddress ?? '?'}` }, ask.question);
+        // Rate limit per client address (behind TRUSTED_PROXY: the forwarded one) whatever the
+        // session — new session ids buy nothing — and per session or per address as before.
+        const client = clientAddress(req, trustProxy);
+        if (webClientLimiter.hit(client, now().getTime()) !== 'ok') throw new HttpError(429, 'RATE_LIMITED', userMessage('RATE_LIMITED'));
+        const gated = conversation.gate(ask.session ? chat : { channel: 'web', chatId: `ip-${client}` }, ask.question);
         if (gated) throw new HttpError(gated.code === 'RATE_LIMITED' ? 429 : 400, gated.code, userMessage(gated.code));
         if (!assistant.isReady()) throw new HttpError(503, 'INDEX_MISSING', userMessage('INDEX_MISSING'));
         const { answer } = await askAssistant(chat, ask.question, log, {
@@ -331,6 +343,11 @@ export function createApp(options: AppOptions): App {
       await pool?.close();
     },
   };
+}
+
+/** application/json, with or without parameters (charset). */
+function isJsonContentType(value: string | undefined): boolean {
+  return typeof value === 'string' && /^application\/json\s*(;|$)/i.test(value.trim());
 }
 
 /** A short, safe hint of what a set-aside update was (its command or the start of its text). */
