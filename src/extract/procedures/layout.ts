@@ -1,41 +1,25 @@
 /**
- * Finds procedure guides inside ordinary documents (.docx/.pdf/.txt exports of the national
- * procedure database, provincial "bộ thủ tục" decisions): a title line "1. Thủ tục đăng ký khai
- * sinh" followed by field headings ("Trình tự thực hiện", "Thành phần hồ sơ", "Thời hạn giải
- * quyết" …), written as numbered sections, bold lines or "Heading: value" lines.
+ * Finds procedure guides inside ordinary documents and pages, in whatever layout they come:
+ * national-database exports and provincial "bộ thủ tục" decisions (a title "1. Thủ tục đăng ký khai
+ * sinh" and field headings as numbered sections, bold lines or "Heading: value" lines), portal
+ * detail pages (label on one line and value on the next, label and value glued, labels with empty
+ * values, headings glued to each other), two-column "Nội dung | Chi tiết" tables and pipe key/value
+ * rows, "phiếu hướng dẫn" pages ("Cơ quan giải quyết: / Lĩnh vực: / Thủ tục:"), document lists
+ * with "Bản chính / Bản sao" counts, and pages that only list the steps ("Bước 1: … nộp hồ sơ …").
+ * The labels are data (knowledge/procedure-fields.json, see labels.ts).
  *
- * Works on the document's text rendering (`Document.lines`) rather than the section tree, because
- * the field headings are as often bold paragraphs as numbered sections and the tree builder cannot
- * know they are headings. A plan document yields [] because it never has three field headings.
+ * Works on the document's text rendering (`Document.lines`) plus the table cells of the tree,
+ * because the field headings are as often bold paragraphs as numbered sections and the tree
+ * builder cannot know they are headings. A plan document yields [] because it never has the
+ * fields of a guide.
  */
+import path from 'node:path';
 import type { DocNode, Document, LineSpan } from '../../domain/document.js';
 import type { DocRef, Procedure, ProcedureDocumentItem } from '../../domain/records.js';
 import { cleanText, fold, squash } from '../../text/normalize.js';
-import type { ProcedureField } from './fields.js';
+import { defaultProcedureLabels, foldLabel, type LayoutField, type ProcedureLabels } from './labels.js';
 
-/** Headings the national database export uses, folded. `extra` fields go to the prose (mo_ta). */
-type LayoutField = ProcedureField | 'so_luong' | 'extra' | 'skip';
-const FIELD_HEADINGS: Array<{ field: LayoutField; re: RegExp }> = [
-  { field: 'ten', re: /^ten (?:thu tuc|tthc)/ },
-  { field: 'ma', re: /^ma (?:so|thu tuc|tthc)/ },
-  { field: 'linh_vuc', re: /^linh vuc/ },
-  { field: 'cap_thuc_hien', re: /^cap thuc hien/ },
-  { field: 'trinh_tu', re: /^trinh tu(?:,? cach thuc)?(?: thuc hien)?/ },
-  { field: 'noi_nop', re: /^(?:cach thuc thuc hien|cach thuc nop(?: ho so)?|dia diem (?:thuc hien|tiep nhan)|dia chi tiep nhan(?: hs| ho so)?|noi (?:nop|tiep nhan)(?: ho so)?)/ },
-  { field: 'thanh_phan_ho_so', re: /^(?:thanh phan(?:,| va)? so luong ho so|thanh phan ho so|ho so gom)/ },
-  { field: 'so_luong', re: /^so luong ho so/ },
-  { field: 'thoi_han_giai_quyet', re: /^thoi (?:han|gian) giai quyet/ },
-  { field: 'doi_tuong', re: /^doi tuong thuc hien(?: thu tuc hanh chinh| tthc)?/ },
-  { field: 'co_quan_thuc_hien', re: /^co quan (?:thuc hien|giai quyet|co tham quyen)/ },
-  // Headings of the national database export that carry nothing to answer with; recognising them
-  // keeps their values out of the field above.
-  { field: 'skip', re: /^(?:so quyet dinh|loai thu tuc|tu khoa|mo ta|co quan duoc uy quyen|co quan phoi hop|thu tuc hanh chinh lien quan)/ },
-  { field: 'le_phi', re: /^(?:phi,? le phi|le phi|phi)/ },
-  { field: 'can_cu_phap_ly', re: /^can cu phap ly(?: cua thu tuc hanh chinh| cua tthc)?/ },
-  { field: 'extra', re: /^(?:ket qua (?:thuc hien|giai quyet)(?: thu tuc hanh chinh| tthc)?|yeu cau,? dieu kien(?: thuc hien)?(?: thu tuc hanh chinh| tthc)?|ten mau don,? mau to khai|mau don,? to khai)/ },
-];
-
-/** Fields whose presence marks a procedure guide; three of them are needed. */
+/** Fields whose presence marks a procedure guide. */
 const CORE: ReadonlySet<LayoutField> = new Set([
   'trinh_tu',
   'noi_nop',
@@ -47,10 +31,32 @@ const CORE: ReadonlySet<LayoutField> = new Set([
   'le_phi',
   'can_cu_phap_ly',
 ]);
+/** Fields that hold one value: the line after their value is no longer theirs. */
+const SCALAR: ReadonlySet<LayoutField> = new Set(['ten', 'ma', 'linh_vuc', 'cap_thuc_hien', 'so_luong']);
+/** Fields under which a "Bước 1: …" line cannot belong: it starts the steps instead. */
+const NOT_STEPS: ReadonlySet<LayoutField> = new Set([
+  'ten',
+  'ma',
+  'linh_vuc',
+  'cap_thuc_hien',
+  'so_luong',
+  'doi_tuong',
+  'le_phi',
+  'can_cu_phap_ly',
+  'ket_qua',
+  'yeu_cau',
+  'extra',
+  'skip',
+]);
+/** Fields that only describe the procedure's header; a "Thủ tục …" title after them names the same guide. */
+const HEADER_ONLY: ReadonlySet<LayoutField> = new Set(['ten', 'ma', 'linh_vuc', 'cap_thuc_hien', 'co_quan_thuc_hien', 'skip']);
+/** Fields that go to the prose (mo_ta) as "Heading: value". */
+const PROSE: ReadonlySet<LayoutField> = new Set(['so_luong', 'ket_qua', 'yeu_cau', 'extra']);
 
-/** Numbering, bullets and markdown emphasis in front of a heading: "2.", "a)", "-", "**", "##". */
-const PREFIX_RE = /^(?:[#>*_\s]+)?(?:(?:[ivxlc]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s*)?(?:[-+•*]\s*)?(?:\*\*|__)?\s*/iu;
-const BULLET_RE = /^\s*(?:[-+•*]|\d+(?:\.\d+)*[.)]|[a-zđ][.)]|bước\s+\d+|buoc\s+\d+)/iu;
+/** Numbering, bullets and markdown emphasis in front of a heading: "2.", "a)", "1/", "-", "**", "##". */
+const PREFIX_RE = /^(?:[#>*_\s]+)?(?:(?:[ivxlc]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)/](?!\d)\s*)?(?:[-+•*.]\s*)?(?:\*\*|__)?\s*/iu;
+const BULLET_RE = /^\s*(?:[-+•*]|\d+(?:\.\d+)*[.)/]|[a-zđ][.)]|bước\s+\d+|buoc\s+\d+)/iu;
+const STEP_RE = /^bước\s*\d+\s*[:.)]?/iu;
 
 function stripMarkup(line: string): string {
   return squash(cleanText(line).replace(PREFIX_RE, '').replace(/\*\*|__/g, ''));
@@ -65,10 +71,16 @@ interface FieldDraft {
   documents: ProcedureDocumentItem[];
   /** Column names of the table under this heading, folded, once its header row is seen. */
   columns?: string[];
+  /** No further plain line belongs to this field (a scalar with its value, a bulleted "• Phí: 0 Đồng"). */
+  closed?: boolean;
+  /** Opened by step lines, not by a heading. */
+  implicit?: boolean;
 }
 
 interface ProcedureDraft {
   title: string;
+  /** The title came from a "Thủ tục …" line or a name label, not from a guess. */
+  named: boolean;
   start: number;
   fields: FieldDraft[];
   /** "Trực tiếp: Ngay trong ngày" from a "Hình thức nộp | Thời hạn giải quyết | Phí, lệ phí" table. */
@@ -76,40 +88,72 @@ interface ProcedureDraft {
   channelFees: string[];
 }
 
-/** Values the national database prints for an empty field. */
-const EMPTY_VALUE_RE = /^(?:khong co thong tin|khong quy dinh|khong|\.+|-+)$/;
+/** Values the national database prints for an empty field (also knowledge `emptyValues`). */
+const EMPTY_VALUE_RE = /^(?:khong co thong tin|\.+|-+|:)$/;
 /** Header cells of the tables in national database exports. */
 const HEADER_CELL_RE =
-  /^(?:ten giay to|mau don,? to khai|so luong|hinh thuc nop|thoi han giai quyet|phi,? le phi|mo ta|so ky hieu|trich yeu|ngay ban hanh|co quan ban hanh|stt|ten ho so)$/;
+  /^(?:ten giay to|loai giay to|mau don,? to khai|so luong|ban chinh|ban sao|hinh thuc nop|thoi han giai quyet|phi,? le phi|mo ta|so ky hieu|trich yeu|ngay ban hanh|co quan ban hanh|stt|ten ho so|noi dung|chi tiet|muc phi)$/;
+const HEADER_PHRASES = [
+  'ten giay to',
+  'loai giay to',
+  'mau don, to khai',
+  'mau don to khai',
+  'so luong',
+  'ban chinh',
+  'ban sao',
+  'hinh thuc nop',
+  'thoi han giai quyet',
+  'phi, le phi',
+  'phi le phi',
+  'mo ta',
+  'stt',
+  'muc phi',
+];
+/** A processing time at the start of a channel row: "10 Ngày làm việc", "Ngay trong ngày", "Ngay sau khi …". */
+const TIME_RE = /^(\d+(?:[.,]\d+)?\s*(?:ngày làm việc|ngày|giờ làm việc|giờ|tháng)|ngay trong ngày|ngay sau khi [^.;]*)/iu;
+/** "Bản chính: 1 Bản sao: 0" at the end of a document line. */
+const COUNT_TAIL_RE = /\s*(?:(?:bản chính|bản sao|bảo sao)\s*:\s*\d+\s*[-–,;]?\s*)+$/iu;
 
-/** The heading a line starts with, and the inline value after its colon, if the line is a field heading. */
-function matchHeading(text: string): { field: LayoutField; heading: string; inline: string } | undefined {
-  const folded = fold(text);
-  for (const { field, re } of FIELD_HEADINGS) {
-    const m = re.exec(folded);
-    if (!m) continue;
-    const rest = folded.slice(m[0].length).trim();
-    // A heading either stands alone, or introduces its value with a colon; "(nếu có)" may follow.
-    const colon = /^(?:\([^)]*\)\s*)?[:：]/.exec(rest);
-    if (rest === '' || /^\([^)]*\)$/.test(rest)) return { field, heading: text.replace(/[:：]\s*$/, ''), inline: '' };
-    if (colon) {
-      const at = text.length - rest.length + colon[0].length;
-      return { field, heading: text.slice(0, at - 1).trim(), inline: text.slice(at).trim() };
+function isEmptyValue(text: string, labels: ProcedureLabels): boolean {
+  return EMPTY_VALUE_RE.test(fold(text).trim()) || labels.isEmptyValue(text);
+}
+
+/** A table header written as one line of its cells ("Hình thức nộp Thời hạn giải quyết Phí, lệ phí Mô tả"). */
+function isHeaderLine(text: string): boolean {
+  let rest = foldLabel(text);
+  if (rest.length === 0) return false;
+  let hits = 0;
+  for (const phrase of [...HEADER_PHRASES].sort((a, b) => b.length - a.length)) {
+    if (rest.includes(phrase)) {
+      rest = rest.split(phrase).join(' ');
+      hits++;
     }
   }
-  return undefined;
+  return hits >= 2 && rest.replace(/[\s,.;:|]+/g, '') === '';
 }
 
 /** "Thủ tục đăng ký khai sinh" → "Đăng ký khai sinh"; undefined when the line is not a procedure title. */
 function matchTitle(text: string): string | undefined {
   const folded = fold(text);
   if (!/^thu tuc\s*[:\-–]?\s*\S/.test(folded) || /^thu tuc hanh chinh\b/.test(folded)) return undefined;
-  if (text.length > 200 || /[.;]$/.test(text)) return undefined;
-  return capitalise(text.replace(/^thủ tục\s*[:\-–]?\s*/iu, '').trim());
+  if (text.length > 250 || /[;]$/.test(text) || /[^.]\.$/.test(text.replace(/\s*\([^)]*\)\.?$/, ''))) return undefined;
+  if (/^thu tuc (?:nay|do|tren|duoc|phai|la)\b/.test(folded)) return undefined;
+  return capitalise(cleanName(text.replace(/^thủ tục\s*[:\-–]?\s*/iu, '')));
+}
+
+/** A name as printed: "1. Đăng ký hoạt động tín ngưỡng." → "Đăng ký hoạt động tín ngưỡng". */
+function cleanName(text: string): string {
+  return squash(text.replace(/^\s*\d+[.)/]\s*/, '').replace(/^thủ tục\s+/iu, '').replace(/[.;:]\s*$/, ''));
 }
 
 function capitalise(text: string): string {
   return text.charAt(0).toLocaleUpperCase('vi') + text.slice(1);
+}
+
+/** "thu-tuc-dang-ky-hoat-dong-tin-nguong-ninhbinh" → "Dang ky hoat dong tin nguong ninhbinh" (matching folds anyway). */
+function nameFromFile(file: string): string {
+  const base = path.basename(file, path.extname(file)).replace(/[-_.]+/g, ' ').trim();
+  return capitalise(base.replace(/^thu tuc\s+/i, ''));
 }
 
 /** A top-level heading of the surrounding document ("III. TỔ CHỨC THỰC HIỆN") ends a guide. */
@@ -130,12 +174,16 @@ const LOAI: Array<[RegExp, string]> = [
 ];
 
 function documentItem(text: string, group: string | undefined): ProcedureDocumentItem {
-  const folded = fold(text);
+  // "… (Bản chính) Bản chính: 1 - Bản sao: 0": the counts column of a flattened table.
+  const tail = COUNT_TAIL_RE.exec(text);
+  const name = tail && tail.index > 0 ? text.slice(0, tail.index) : text;
+  const folded = fold(name);
   const loai = LOAI.find(([re]) => re.test(folded))?.[1];
   const count = /\b0*(\d{1,2})\s*(?:\(?[a-z ]*\)?\s*)?(?:ban|bo)\b/.exec(folded);
-  const item: ProcedureDocumentItem = { ten: text.replace(/[;.]\s*$/, '') };
+  const item: ProcedureDocumentItem = { ten: name.replace(/[;.]\s*$/, '').trim() };
   if (loai) item.loai = loai;
   if (count?.[1] && Number(count[1]) > 0) item.so_luong = Number(count[1]);
+  if (tail && tail.index > 0) Object.assign(item, countCell(tail[0]), loai && !countCell(tail[0]).loai ? { loai } : {});
   if (group) item.ghi_chu = group;
   return item;
 }
@@ -144,7 +192,7 @@ function documentItem(text: string, group: string | undefined): ProcedureDocumen
 function countCell(cell: string): Pick<ProcedureDocumentItem, 'loai' | 'so_luong'> {
   const folded = fold(cell);
   const original = /ban chinh\s*:?\s*(\d+)/.exec(folded);
-  const copy = /ban sao\s*:?\s*(\d+)/.exec(folded);
+  const copy = /ba[no] sao\s*:?\s*(\d+)/.exec(folded);
   const nOriginal = Number(original?.[1] ?? 0);
   const nCopy = Number(copy?.[1] ?? 0);
   if (nOriginal > 0 && nCopy > 0) return { loai: 'bản chính và bản sao', so_luong: nOriginal + nCopy };
@@ -155,9 +203,9 @@ function countCell(cell: string): Pick<ProcedureDocumentItem, 'loai' | 'so_luong
 }
 
 /** Put one table row under the current field, using the header's column names when known. */
-function addTableRow(field: FieldDraft, draft: ProcedureDraft, cells: string[]): void {
+function addTableRow(field: FieldDraft, draft: ProcedureDraft, cells: string[], labels: ProcedureLabels): void {
   const folded = cells.map((c) => fold(c).replace(/\s+/g, ' ').trim());
-  if (folded.filter(Boolean).length === 0) return;
+  if (folded.filter(Boolean).length === 0 || folded.every((c) => c === '' || /^[-:|]+$/.test(c))) return;
   if (folded.some((c) => HEADER_CELL_RE.test(c)) && folded.every((c) => c === '' || HEADER_CELL_RE.test(c) || c.length < 25)) {
     field.columns = folded;
     return;
@@ -165,22 +213,30 @@ function addTableRow(field: FieldDraft, draft: ProcedureDraft, cells: string[]):
   const col = (re: RegExp) => {
     const at = field.columns?.findIndex((c) => re.test(c)) ?? -1;
     const value = at >= 0 ? cells[at]?.trim() : undefined;
-    return value && !EMPTY_VALUE_RE.test(fold(value)) ? value : undefined;
+    return value && !isEmptyValue(value, labels) ? value : undefined;
   };
   const first = cells.find((c) => c.trim() !== '')!.trim();
   switch (field.field) {
     case 'thanh_phan_ho_so': {
-      const ten = col(/^ten (giay to|ho so)$/) ?? first;
+      const ten = col(/^(?:ten|loai) (giay to|ho so)$/) ?? first;
       const count = col(/^so luong$/);
-      const item: ProcedureDocumentItem = { ten, ...(count ? countCell(count) : {}) };
+      const original = col(/^ban chinh$/);
+      const copy = col(/^ban sao$/);
+      const counts = count
+        ? countCell(count)
+        : original !== undefined || copy !== undefined
+          ? countCell(`bản chính: ${original ?? 0} bản sao: ${copy ?? 0}`)
+          : {};
+      const item: ProcedureDocumentItem = { ten, ...counts };
       const form = col(/^mau don/);
       if (form) item.ghi_chu = `mẫu: ${form}`;
       field.documents.push(item);
       return;
     }
-    case 'noi_nop': {
+    case 'noi_nop':
+    case 'thoi_han_giai_quyet': {
       const channel = col(/^hinh thuc nop$/) ?? first;
-      field.items.push(channel);
+      if (field.field === 'noi_nop') field.items.push(channel);
       const time = col(/^thoi han giai quyet$/);
       const fee = col(/^phi,? le phi$/);
       if (time) draft.channelTimes.push(`${channel}: ${time}`);
@@ -223,15 +279,88 @@ function splitRow(raw: string): string[] | undefined {
   return undefined;
 }
 
-function toProcedure(draft: ProcedureDraft, doc: Document, index: number): Procedure | undefined {
+/** One unit of reading: a line (or part of one) of text, or the cells of a table row. */
+type Unit = { kind: 'text'; raw: string; line: number; end: number } | { kind: 'row'; cells: string[]; line: number; end: number };
+
+/**
+ * Pieces of a line that web exports glued together: headings glued to each other or to their value
+ * ("Thành phần hồ sơBao gồmTrình tự thực hiệnBước 1: …"), steps run into one line ("… Bước 2: …"),
+ * bullets after a sentence ("rách nát:- Văn bản …;- Bản sao …"), "(LABEL: value)" inside a banner.
+ */
+function splitGlued(raw: string, labels: ProcedureLabels): string[] {
+  const text = cleanText(raw);
+  const out: string[] = [];
+  const after: string[] = [];
+  // "(THỜI GIAN GIẢI QUYẾT: 10 NGÀY LÀM VIỆC)" inside a line that is not itself a field.
+  const paren = /\(([^():]{3,60}):\s*([^()]{1,120})\)/gu;
+  let base = text;
+  if (!labels.match(stripMarkup(text), false)) {
+    for (const m of text.matchAll(paren)) {
+      const hit = labels.match(`${m[1]}: ${m[2]}`, false);
+      if (hit && hit.field !== 'skip') {
+        after.push(`${m[1]!.trim()}: ${m[2]!.trim()}`);
+        base = base.replace(m[0], ' ');
+      }
+    }
+  }
+  // Split where a capitalised label, filler or step follows a lowercase letter/digit/punctuation without a space.
+  const pieces: string[] = [];
+  let last = 0;
+  const boundary = /(?<=[\p{Ll}\d.;:)])(?=\p{Lu})/gu;
+  for (const m of base.matchAll(boundary)) {
+    const at = m.index;
+    const restText = base.slice(at);
+    // The text up to the next glue point: "Trình tự thực hiện" of "Trình tự thực hiệnBước 1: …".
+    const seg = restText.split(/(?<=[\p{Ll}\d])(?=\p{Lu})/u)[0] ?? '';
+    const head = seg.split(/[:\n]/)[0] ?? '';
+    const isLabel = labels.match(seg, false) !== undefined || labels.match(head, false) !== undefined;
+    const isFiller = labels.isFiller(seg);
+    const isStep = STEP_RE.test(restText);
+    if ((isLabel || isFiller || isStep) && at > last) {
+      pieces.push(base.slice(last, at));
+      last = at;
+    }
+  }
+  pieces.push(base.slice(last));
+  for (const piece of pieces) {
+    // Steps run together ("… cấp xã Bước 2: Trong thời hạn …") and bullets after a sentence.
+    for (const part of piece.split(/\s+(?=Bước\s*\d+\s*[:.])|(?<=[.;:])\s*(?=[-+•*]\s*\p{Lu})/u)) {
+      if (part.trim() !== '') out.push(part);
+    }
+  }
+  return [...out, ...after];
+}
+
+export interface ExtractProceduresOptions {
+  /** Field labels. Default: knowledge/procedure-fields.json. */
+  labels?: ProcedureLabels;
+}
+
+function toProcedure(draft: ProcedureDraft, doc: Document, index: number, labels: ProcedureLabels): Procedure | undefined {
   const core = new Set(draft.fields.filter((f) => CORE.has(f.field)).map((f) => f.field));
-  if (core.size < 3 || !(core.has('thanh_phan_ho_so') || core.has('trinh_tu'))) return undefined;
+  if (draft.channelTimes.length > 0) core.add('thoi_han_giai_quyet');
+  const steps = draft.fields.filter((f) => f.field === 'trinh_tu').flatMap((f) => f.items);
+  const stepLines = steps.filter((s) => STEP_RE.test(s));
+  const cues = new Set(labels.stepCues.filter((c) => foldLabel(steps.join(' ')).includes(c)));
+  const hasCode = draft.fields.some((f) => f.field === 'ma' && f.items.some((t) => /\d\.\d{6}/.test(t)));
+  const accepted =
+    (core.size >= 3 && (core.has('thanh_phan_ho_so') || core.has('trinh_tu'))) ||
+    (draft.named && core.size >= 2) ||
+    (hasCode && core.size >= 1) ||
+    // A page that only lists the steps of submitting and getting back a file.
+    (stepLines.length >= 2 && cues.size >= 2);
+  if (!accepted) return undefined;
   // Field lines for time/fee read from the submission table point at that table.
   const channels = draft.fields.find((f) => f.field === 'noi_nop');
 
-  const byField = new Map<LayoutField, FieldDraft>();
-  for (const f of draft.fields) if (!byField.has(f.field)) byField.set(f.field, f);
-  const items = (field: LayoutField) => (byField.get(field)?.items ?? []).filter((t) => !EMPTY_VALUE_RE.test(fold(t).trim()));
+  const byField = new Map<LayoutField, FieldDraft[]>();
+  for (const f of draft.fields) byField.set(f.field, [...(byField.get(f.field) ?? []), f]);
+  // The first heading of a field that has a value (portals repeat headings, the first often empty).
+  const pick = (field: LayoutField) => {
+    const all = byField.get(field) ?? [];
+    return all.find((f) => f.items.some((t) => !isEmptyValue(t, labels)) || f.documents.length > 0) ?? all[0];
+  };
+  const items = (field: LayoutField) => (pick(field)?.items ?? []).filter((t) => !isEmptyValue(t, labels));
   const scalar = (field: LayoutField) => {
     const joined = items(field).join(' ').trim();
     return joined === '' ? undefined : joined;
@@ -246,20 +375,24 @@ function toProcedure(draft: ProcedureDraft, doc: Document, index: number): Proce
     }
     documents.push(documentItem(text, group));
   }
-  documents.push(...(byField.get('thanh_phan_ho_so')?.documents ?? []));
+  documents.push(...(pick('thanh_phan_ho_so')?.documents ?? []));
 
   const prose = draft.fields
-    .filter((f) => f.field === 'so_luong' || f.field === 'extra')
-    .map((f) => ({ heading: f.heading, items: f.items.filter((t) => !EMPTY_VALUE_RE.test(fold(t).trim())) }))
+    .filter((f) => PROSE.has(f.field))
+    .map((f) => ({ heading: f.heading, items: f.items.filter((t) => !isEmptyValue(t, labels)) }))
     .filter((f) => f.items.length > 0)
     .map((f) => `${f.heading}: ${f.items.join(' ')}`);
 
   const fieldLines: Record<string, LineSpan> = {};
   for (const f of draft.fields) {
-    if (f.field !== 'so_luong' && f.field !== 'extra' && f.field !== 'skip' && !fieldLines[f.field]) fieldLines[f.field] = f.lines;
+    if (PROSE.has(f.field) || f.field === 'skip') continue;
+    const chosen = pick(f.field);
+    if (chosen && !fieldLines[f.field]) fieldLines[f.field] = chosen.lines;
   }
-  if (channels && !fieldLines['thoi_han_giai_quyet'] && draft.channelTimes.length > 0) fieldLines['thoi_han_giai_quyet'] = channels.lines;
-  if (channels && !fieldLines['le_phi'] && draft.channelFees.length > 0) fieldLines['le_phi'] = channels.lines;
+  const proseField = draft.fields.find((f) => PROSE.has(f.field) && f.items.some((t) => !isEmptyValue(t, labels)));
+  if (proseField) fieldLines['mo_ta'] = proseField.lines;
+  if (channels && !scalar('thoi_han_giai_quyet') && draft.channelTimes.length > 0) fieldLines['thoi_han_giai_quyet'] = channels.lines;
+  if (channels && !scalar('le_phi') && draft.channelFees.length > 0) fieldLines['le_phi'] = channels.lines;
   const end = Math.max(draft.start, ...draft.fields.map((f) => f.lines[1]));
   const ref: DocRef = {
     docId: doc.meta.id,
@@ -272,19 +405,23 @@ function toProcedure(draft: ProcedureDraft, doc: Document, index: number): Proce
     file: doc.meta.file,
   };
   const ma = scalar('ma');
+  const named = scalar('ten');
+  // A page with no title of its own is named after its file ("thu-tuc-…-longan.txt"), never after "Lĩnh vực".
+  const fileBase = path.basename(doc.meta.file, path.extname(doc.meta.file));
+  const title = !draft.named && draft.title === fileBase ? nameFromFile(doc.meta.file) : draft.title;
   return {
     id: `${doc.meta.id}#thu-tuc-${index + 1}`,
     doc: ref,
-    ma: ma ? (/\d\.\d{6}/.exec(ma)?.[0] ?? ma) : undefined,
-    ten: scalar('ten') ? capitalise(scalar('ten')!.replace(/^thủ tục\s*/iu, '')) : draft.title,
+    ma: ma ? (/\d\.\d{6}(?:\.[\w.]*\w)?/.exec(ma)?.[0] ?? ma) : undefined,
+    ten: named ? capitalise(cleanName(named)) : title,
     linh_vuc: scalar('linh_vuc'),
     cap_thuc_hien: items('cap_thuc_hien').flatMap((t) => t.split(/[,;]/).map((s) => s.trim()).filter(Boolean)),
     co_quan_thuc_hien: scalar('co_quan_thuc_hien'),
-    noi_nop: items('noi_nop'),
+    noi_nop: items('noi_nop').filter((t) => !isHeaderLine(t)),
     thoi_han_giai_quyet: scalar('thoi_han_giai_quyet') ?? (draft.channelTimes.length > 0 ? draft.channelTimes.join('; ') : undefined),
     le_phi: scalar('le_phi') ?? (draft.channelFees.length > 0 ? draft.channelFees.join('; ') : undefined),
     thanh_phan_ho_so: documents,
-    trinh_tu: items('trinh_tu'),
+    trinh_tu: steps.filter((t) => !isEmptyValue(t, labels)),
     doi_tuong: scalar('doi_tuong'),
     can_cu_phap_ly: items('can_cu_phap_ly').map((t) => t.replace(/[;.]\s*$/, '')),
     nguon: doc.meta.number ? `${doc.meta.type} ${doc.meta.number}` : doc.meta.title,
@@ -297,75 +434,199 @@ function toProcedure(draft: ProcedureDraft, doc: Document, index: number): Proce
 }
 
 /** Procedure guides found in an ordinary document; [] for plans, reports and decisions without them. */
-export function extractProcedures(doc: Document): Procedure[] {
+export function extractProcedures(doc: Document, options: ExtractProceduresOptions = {}): Procedure[] {
+  const labels = options.labels ?? defaultProcedureLabels();
   const drafts: ProcedureDraft[] = [];
   let current: ProcedureDraft | undefined;
   let field: FieldDraft | undefined;
   /** The last non-heading line, a title candidate when field headings start without "Thủ tục …". */
   let lastPlain: { text: string; line: number } | undefined;
 
-  const tableRows = tableRowsByLine(doc);
-  let skipUntil = 0;
+  const newDraft = (start: number, title?: { text: string; named: boolean }): ProcedureDraft => {
+    const near = lastPlain && start - lastPlain.line <= 3 ? lastPlain : undefined;
+    const draft: ProcedureDraft = {
+      title: title?.text ?? (near ? capitalise(near.text.replace(/:\s*$/, '')) : doc.meta.title),
+      named: title?.named ?? false,
+      start: title ? start : (near?.line ?? start),
+      fields: [],
+      channelTimes: [],
+      channelFees: [],
+    };
+    drafts.push(draft);
+    return draft;
+  };
+  const openField = (f: LayoutField, heading: string, line: number, end: number, inline: string, extra: Partial<FieldDraft> = {}) => {
+    current ??= newDraft(line);
+    field = { field: f, heading, lines: [line, end], items: inline ? [inline] : [], documents: [], ...extra };
+    current.fields.push(field);
+  };
 
-  doc.lines.forEach((raw, i) => {
-    const n = i + 1;
-    if (n <= skipUntil || raw.trim() === '') return;
-    const row = tableRows.get(n);
-    const cells = row?.cells ?? (field ? splitRow(raw) : undefined);
-    if (row) skipUntil = row.end;
-    if (cells && field && current) {
-      addTableRow(field, current, cells);
-      field.lines = [field.lines[0], row?.end ?? n];
+  /** A table row: a label and its value (key/value or "Nội dung | Chi tiết"), a data row, or a flattened page. */
+  const readRow = (cells: string[], line: number, end: number): void => {
+    const clean = cells.map((c) => stripMarkup(c));
+    const hits = clean.map((c) => (c ? labels.match(c) : undefined));
+    const headerRow = clean.filter(Boolean).length > 0 && clean.every((c) => c === '' || HEADER_CELL_RE.test(fold(c)) || c.length < 25) && clean.some((c) => HEADER_CELL_RE.test(fold(c)));
+    if (field && current && headerRow) {
+      addTableRow(field, current, cells, labels);
+      field.lines = [field.lines[0], end];
       return;
     }
+    const labelCount = hits.filter(Boolean).length;
+    if (hits[0] && labelCount === 1) {
+      const hit = hits[0];
+      openField(hit.field, hit.heading, line, end, '');
+      const values = [hit.inline, ...cells.slice(1)].map((c) => c.trim()).filter((c) => c !== '');
+      for (const value of values) for (const piece of splitGlued(value, labels)) readText(piece, line, end, true);
+      if (field) field.lines = [line, end];
+      return;
+    }
+    if (labelCount >= 2) {
+      readFlattened(cells, line, end);
+      return;
+    }
+    if (field && current) {
+      addTableRow(field, current, cells, labels);
+      field.lines = [field.lines[0], end];
+      return;
+    }
+    const joined = squash(cells.filter(Boolean).join(' '));
+    if (joined) readText(joined, line, end);
+  };
+
+  /** A whole page flattened into one row of cells: read cell by cell; a run of header cells is a table. */
+  const readFlattened = (cells: string[], line: number, end: number): void => {
+    const list: string[] = [];
+    for (const cell of cells) {
+      const hit = labels.match(stripMarkup(cell));
+      // "Cách thức thực hiện Hình thức nộp": a heading glued to the first header cell of its table.
+      if (hit?.glued && HEADER_CELL_RE.test(fold(hit.inline))) list.push(hit.heading, hit.inline);
+      else list.push(cell);
+    }
+    let columns: number | undefined;
+    let row: string[] = [];
+    for (let k = 0; k < list.length; k++) {
+      const cell = list[k]!;
+      const isHeader = HEADER_CELL_RE.test(fold(cell).trim());
+      if (columns === undefined && isHeader && field && current) {
+        let run = k;
+        while (run < list.length && HEADER_CELL_RE.test(fold(list[run]!).trim())) run++;
+        if (run - k >= 3) {
+          addTableRow(field, current, list.slice(k, run), labels);
+          columns = run - k;
+          k = run - 1;
+          continue;
+        }
+      }
+      if (columns !== undefined && field && current) {
+        const startsField = cell.trim() !== '' && labels.match(stripMarkup(splitGlued(cell, labels)[0] ?? ''), false) !== undefined;
+        if (startsField && row.length === 0) {
+          columns = undefined;
+        } else {
+          row.push(cell);
+          if (row.length === columns) {
+            addTableRow(field, current, row, labels);
+            row = [];
+          }
+          continue;
+        }
+      }
+      for (const piece of splitGlued(cell, labels)) readText(piece, line, end);
+    }
+  };
+
+  /** One line (or piece) of text. `valueOnly`: a value cell of a key/value row, never a heading of its own unless glued labels. */
+  const readText = (raw: string, line: number, end: number, valueOnly = false): void => {
     const text = stripMarkup(raw);
     if (text === '') return;
 
-    const title = matchTitle(text);
+    const titled = labels.stripTitlePrefix(text);
+    const title = valueOnly ? undefined : matchTitle(titled);
     if (title) {
-      current = { title, start: n, fields: [], channelTimes: [], channelFees: [] };
-      drafts.push(current);
+      // A title after header-only fields ("Cơ quan giải quyết: … / Lĩnh vực: … / Thủ tục: …") names that guide.
+      if (current && !current.named && current.fields.every((f) => HEADER_ONLY.has(f.field)) && line - current.start <= 8) {
+        current.title = title;
+        current.named = true;
+      } else {
+        current = newDraft(line, { text: title, named: true });
+      }
       field = undefined;
       return;
     }
-    const heading = matchHeading(text);
-    if (heading) {
-      if (!current) {
-        const near = lastPlain && n - lastPlain.line <= 3 ? lastPlain : undefined;
-        current = {
-          title: near ? capitalise(near.text.replace(/:\s*$/, '')) : doc.meta.title,
-          start: near?.line ?? n,
-          fields: [],
-          channelTimes: [],
-          channelFees: [],
-        };
-        drafts.push(current);
+    const hit = labels.match(text);
+    if (hit && !(valueOnly && hit.glued)) {
+      // A repeated "Thủ tục: X" as the name label keeps the draft; the value names it.
+      openField(hit.field, hit.heading, line, end, '');
+      const f = field!;
+      if (hit.inline) {
+        const [first, ...more] = splitGlued(hit.inline, labels);
+        const value = stripMarkup(first ?? '') || (first ?? '').trim();
+        if (value) f.items.push(value);
+        if (SCALAR.has(f.field) || /^\s*[•*]/.test(raw)) f.closed = true;
+        for (const piece of more) readText(piece, line, end, true);
       }
-      field = { field: heading.field, heading: heading.heading, lines: [n, n], items: heading.inline ? [heading.inline] : [], documents: [] };
-      current.fields.push(field);
+      if (f.field === 'ten' && hit.inline && current) {
+        current.named = true;
+      }
       return;
     }
-    if (field && isDocumentHeading(raw)) {
+    if (field?.closed) field = undefined;
+    const step = STEP_RE.test(text);
+    if (step && (!field || NOT_STEPS.has(field.field)) && !current?.fields.some((f) => f.field === 'trinh_tu' && !f.implicit && f !== field)) {
+      // Steps with no heading of their own ("Bước 1: …" right after the name, or after the legal basis).
+      const open = current?.fields.find((f) => f.field === 'trinh_tu' && f.implicit);
+      if (open) field = open;
+      else openField('trinh_tu', 'Trình tự thực hiện', line, end, '', { implicit: true });
+    }
+    if (field && !step && !valueOnly && isDocumentHeading(raw)) {
       current = undefined;
       field = undefined;
     }
     if (!field) {
-      lastPlain = { text, line: n };
+      lastPlain = { text, line };
       return;
     }
-    // "Bao gồm" introduces the document table of the national database export.
-    if (/^bao gom:?$/.test(fold(text))) return;
+    // "Bao gồm" introduces the document table of the national database export; a header written as one line.
+    if (labels.isFiller(text) || isHeaderLine(text)) return;
+    // "Trực tiếp 10 Ngày làm việc Trong vòng …": a row of the portal's submission table written as a line.
+    const channel = (field.field === 'noi_nop' || field.field === 'thoi_han_giai_quyet') && current ? labels.channel(text) : undefined;
+    if (channel && current) {
+      const time = TIME_RE.exec(channel.rest);
+      if (time) current.channelTimes.push(`${channel.channel}: ${time[1]!.trim()}`);
+    }
     const last = field.items[field.items.length - 1];
+    // "Bản sao: 1" on the line under "… Bản chính: 1": the same counts cell.
+    const countOnly = /^(?:bản chính|bản sao)\s*:\s*\d+$/iu.test(text);
     const startsItem =
-      last === undefined || BULLET_RE.test(cleanText(raw)) || /[.;:!?]$/.test(last) || /^\p{Lu}/u.test(text);
+      !countOnly && (last === undefined || BULLET_RE.test(cleanText(raw)) || /[.;:!?]$/.test(last) || /^\p{Lu}/u.test(text));
     if (startsItem) field.items.push(text.replace(/^(?:[-+•*]\s*)/, ''));
-    else field.items[field.items.length - 1] = `${last} ${text}`;
-    field.lines = [field.lines[0], n];
+    else if (last !== undefined) field.items[field.items.length - 1] = `${last} ${text}`;
+    else field.items.push(text);
+    field.lines = [field.lines[0], end];
+    if (SCALAR.has(field.field)) field.closed = true;
+  };
+
+  const tableRows = tableRowsByLine(doc);
+  let skipUntil = 0;
+  doc.lines.forEach((raw, i) => {
+    const n = i + 1;
+    if (n <= skipUntil || raw.trim() === '') return;
+    const treeRow = tableRows.get(n);
+    if (treeRow) {
+      skipUntil = treeRow.end;
+      readRow(treeRow.cells, n, treeRow.end);
+      return;
+    }
+    const cells = splitRow(raw);
+    if (cells && cells.length >= 2) {
+      readRow(cells, n, n);
+      return;
+    }
+    for (const piece of splitGlued(cells ? cells.join(' ') : raw, labels)) readText(piece, n, n);
   });
 
   const procedures: Procedure[] = [];
   for (const draft of drafts) {
-    const procedure = toProcedure(draft, doc, procedures.length);
+    const procedure = toProcedure(draft, doc, procedures.length, labels);
     if (procedure) procedures.push(procedure);
   }
   return procedures;
