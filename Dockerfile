@@ -23,12 +23,18 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json package-lock.json tsconfig.json ./
 COPY src ./src
 COPY scripts ./scripts
-COPY knowledge ./knowledge
-RUN mkdir -p /app/data /app/models && chown -R node:node /app/data /app/models
-# Index, SQLite database and sessions; embedding model (copy it in or run `npm run fetch-model` once).
-VOLUME ["/app/data", "/app/models"]
+COPY --chown=node:node knowledge ./knowledge
+RUN mkdir -p /app/data /app/models && chown -R node:node /app/data /app/models /app/knowledge
+# Index, SQLite database, sessions and the registry of documents added by path; embedding model
+# (copy it in or run `npm run fetch-model` once); the documents themselves. A new named volume on
+# /app/knowledge starts as a copy of the bundled knowledge (sample plans, procedure guides, agency
+# registry), owned by the unprivileged user: admins add plans there and reindex, no rebuild.
+VOLUME ["/app/data", "/app/models", "/app/knowledge"]
 EXPOSE 8080
 USER node
 HEALTHCHECK --interval=30s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
+# tini is PID 1: it forwards SIGTERM to the server and reaps children. The server is started
+# directly, not through npm, so the signal reaches it; it then stops intake, drains in-flight
+# replies, closes SQLite and exits within 10 s. Logs are JSON lines (stdout is not a terminal).
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["npm", "start"]
+CMD ["node", "--import", "tsx", "src/server/main.ts"]

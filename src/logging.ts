@@ -1,8 +1,11 @@
 /**
  * One pino root for the whole app. Tokens never reach a log line: known secret fields are
  * redacted by path, and every string is scrubbed of configured secrets and token-bearing URLs.
+ * On a terminal the lines are made readable by pino-pretty; anywhere else (a pipe, a file, a log
+ * collector) they stay one JSON object per line.
  */
 import pino, { type Logger, type DestinationStream } from 'pino';
+import pretty from 'pino-pretty';
 
 const REDACT_PATHS = [
   'token',
@@ -30,6 +33,18 @@ export interface LoggerOptions {
   secrets?: Array<string | undefined>;
   /** Where to write; default stdout. Tests pass an in-memory stream. */
   destination?: DestinationStream;
+  /**
+   * Human-readable lines (pino-pretty) instead of JSON. Default: true when writing to stdout and
+   * stdout is a terminal, unless LOG_FORMAT=json.
+   */
+  pretty?: boolean;
+}
+
+/** Pretty output only for a person at a terminal; LOG_FORMAT=json forces JSON there too. */
+export function wantsPretty(env: NodeJS.ProcessEnv = process.env, isTTY = process.stdout.isTTY === true): boolean {
+  if (env.LOG_FORMAT === 'json') return false;
+  if (env.LOG_FORMAT === 'pretty') return true;
+  return isTTY;
 }
 
 export function scrub(text: string, secrets: string[]): string {
@@ -40,7 +55,12 @@ export function scrub(text: string, secrets: string[]): string {
 
 export function createLogger(options: LoggerOptions = {}): Logger {
   const secrets = (options.secrets ?? []).filter((s): s is string => typeof s === 'string' && s.length > 0);
-  const base = options.destination ?? pino.destination({ dest: 1, sync: false });
+  const base =
+    options.destination ??
+    ((options.pretty ?? wantsPretty())
+      ? // Formats the already scrubbed JSON line; synchronous so the last lines before exit are kept.
+        pretty({ destination: 1, sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
+      : pino.destination({ dest: 1, sync: false }));
   // Scrub the serialized line so secrets inside error messages and nested fields are caught too.
   const destination: DestinationStream = {
     write(line: string) {

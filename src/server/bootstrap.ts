@@ -62,19 +62,34 @@ export async function bootstrap(
   return { config, logger, stores, assistant };
 }
 
-/** Runs `stop` once on SIGTERM/SIGINT, then exits. */
-export function onShutdown(logger: Logger, stop: () => Promise<void>): void {
+/** How long a graceful stop may take before the process exits anyway. Default: 10 s. */
+export const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+/**
+ * Runs `stop` once on SIGTERM/SIGINT (stop intake, finish in-flight replies and writes, close
+ * SQLite), then exits; a stop that hangs past `timeoutMs` is logged and the process exits with 1,
+ * so a supervisor (tini, systemd, Docker) never waits on it forever.
+ */
+export function onShutdown(logger: Logger, stop: () => Promise<void>, options: { timeoutMs?: number } = {}): void {
   let stopping = false;
+  const timeoutMs = options.timeoutMs ?? SHUTDOWN_TIMEOUT_MS;
   const handler = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    logger.info({ signal, timeoutMs }, 'shutting down');
+    const bound = setTimeout(() => {
+      logger.error({ timeoutMs }, 'shutdown did not finish in time; exiting');
+      logger.flush();
+      process.exit(1);
+    }, timeoutMs);
+    bound.unref();
     stop()
       .catch((err: unknown) => {
         logger.error({ err }, 'error during shutdown');
         process.exitCode = 1;
       })
       .finally(() => {
+        clearTimeout(bound);
         logger.info('stopped');
         logger.flush();
         setTimeout(() => process.exit(), 200).unref();
