@@ -9,6 +9,9 @@
  * corpus (../shared/corpus) when that exists. --heldout adds test/fixtures/eval/heldout.jsonl (questions never
  * tuned for) and reports it apart; the overall figure and --fail-under stay on the other files. A question line
  * may carry `after`: a question asked first in the same conversation, to measure follow-ups.
+ * A question line marked `"holdout": true` (first-contact batches under test/fixtures/first-contact) is skipped
+ * unless --holdout is given, and then reported apart like the held-out file: it stays untouched while fixing.
+ * `doc` may be a file name (matched by base name against the indexed documents, e.g. with --corpus ../shared/corpus-web).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -40,6 +43,7 @@ const program = new Command()
   .option('--out <file>', 'JSON report path (default: DATA_DIR/eval-report.json)')
   .option('--fail-under <x>', 'exit 1 when overall accuracy is below x', parseFloat)
   .option('--no-reindex', 'use the evaluation index as it is')
+  .option('--holdout', 'also answer the questions marked "holdout": true and report them apart (first-contact batches)')
   .option('--heldout', 'also answer the held-out questions (test/fixtures/eval/heldout.jsonl) and report them apart: the overall figure and --fail-under stay on the other files')
   .option('--verbose', 'print every question');
 
@@ -54,7 +58,7 @@ function docTable(jsonl: string): Map<string, string> {
 
 async function main(): Promise<number> {
   program.parse();
-  const opts = program.opts<{ dataDir?: string; corpus?: string[]; out?: string; failUnder?: number; reindex: boolean; verbose?: boolean; heldout?: boolean }>();
+  const opts = program.opts<{ dataDir?: string; corpus?: string[]; out?: string; failUnder?: number; reindex: boolean; verbose?: boolean; heldout?: boolean; holdout?: boolean }>();
   const config = loadConfig();
   const logger = createLogger({ level: 'warn', destination: process.stderr as never });
   const requested = [...(program.args.length > 0 ? program.args : DEFAULT_FILES), ...(opts.heldout ? [HELDOUT_FILE] : [])];
@@ -112,7 +116,8 @@ async function main(): Promise<number> {
         if (!parsed.success) throw new Error(`${file}:${i + 1}: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
         if (!follow.success) throw new Error(`${file}:${i + 1}: after: ${follow.error.issues[0]?.message}`);
         return { ...parsed.data, ...(follow.data.after ? { after: follow.data.after } : {}) };
-      });
+      })
+      .filter((q) => opts.holdout === true || q.holdout !== true);
     for (const q of questions) {
       const docFile = q.doc ? (table.get(q.doc) ?? q.doc) : undefined;
       const matched = docFile ? documents.filter((d) => path.basename(d.file) === path.basename(docFile)) : [];
@@ -128,7 +133,7 @@ async function main(): Promise<number> {
       const holds = (p: { text: string; citation: { file: string; lines: [number, number] } }): boolean => passageHasEvidence(p.text, q.evidence!) || passageHasEvidence(sourceLines(p), q.evidence!);
       const retrievalAt5 = q.evidence ? retrieved.some(holds) : null;
       const retrievalAt1 = q.evidence ? retrieved.slice(0, 1).some(holds) : null;
-      rows.push({ file: path.basename(file), heldout: isHeldout(file), q, verdict, retrievalAt5, retrievalAt1, ms, answer: answer.answer, intent: answer.intent, ...(answer.reason ? { reason: answer.reason } : {}) });
+      rows.push({ file: path.basename(file), heldout: isHeldout(file) || q.holdout === true, q, verdict, retrievalAt5, retrievalAt1, ms, answer: answer.answer, intent: answer.intent, ...(answer.reason ? { reason: answer.reason } : {}) });
       if (opts.verbose || !verdict.correct) {
         console.log(`${verdict.correct ? 'ok  ' : 'FAIL'} ${q.id} [${q.type}→${answer.intent}${answer.refused ? ', refused' : ''}] ${q.q}`);
         if (!verdict.correct) {

@@ -18,6 +18,8 @@ export const EvalQuestion = z.object({
   any_of: z.array(z.array(z.string())).nullable().optional(),
   evidence: z.string().nullable().optional(),
   line: z.number().nullable().optional(),
+  /** Kept apart for an honest first-contact figure: answered only with `eval --holdout`, reported separately. */
+  holdout: z.boolean().optional(),
 });
 export type EvalQuestion = z.infer<typeof EvalQuestion>;
 
@@ -83,4 +85,39 @@ export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[i]!;
+}
+
+/** What a metadata expectation file states per document; `province: null` = a central body, no province may be set. */
+export const MetadataExpectation = z.object({
+  documents: z.record(
+    z.object({ number: z.string().optional(), date: z.string().optional(), province: z.string().nullable().optional() }).strict(),
+  ),
+});
+export type MetadataExpectation = z.infer<typeof MetadataExpectation>;
+
+export interface MetadataVerdict {
+  field: 'number' | 'date' | 'province';
+  expected: string | null;
+  got: string | undefined;
+  right: boolean;
+}
+
+/** "1961/QĐUBND" and "1961/QĐ-UBND" are one number: compared folded, letters and digits only. */
+const numberKey = (n: string): string => fold(n).toUpperCase().replace(/[^A-Z0-9]/g, '');
+
+/** Field-by-field verdicts of one document's metadata against what its expectation states. */
+export function judgeMetadata(
+  expected: MetadataExpectation['documents'][string],
+  got: { number?: string | undefined; date?: string | undefined; province?: string | undefined },
+): MetadataVerdict[] {
+  const out: MetadataVerdict[] = [];
+  if (expected.number !== undefined)
+    out.push({ field: 'number', expected: expected.number, got: got.number, right: got.number !== undefined && numberKey(got.number) === numberKey(expected.number) });
+  if (expected.date !== undefined) out.push({ field: 'date', expected: expected.date, got: got.date, right: got.date === expected.date });
+  if (expected.province !== undefined) {
+    const e = expected.province;
+    const right = e === null ? got.province === undefined : got.province !== undefined && fold(got.province) === fold(e);
+    out.push({ field: 'province', expected: e, got: got.province, right });
+  }
+  return out;
 }
