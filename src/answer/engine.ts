@@ -25,7 +25,8 @@ import { TermStats, countedNoun, coverage, figureBeside, hasDateExpression, hasF
 import { isThanks, understand, type QuestionFrame } from './intent.js';
 import { answerProcedure, defaultProcedureVocabulary } from './procedures.js';
 import { Provinces } from '../text/provinces.js';
-import { OVERDUE_LOOKBACK_DAYS, baseId, effectiveDue, tasksDue, tasksFor, type DueWindow, type ResolvedTasks } from './task-query.js';
+import { OVERDUE_LOOKBACK_DAYS, annotateTask, baseId, changeNotes, effectiveDue, reorganisationNotes, tasksDue, tasksFor, type DueWindow, type ResolvedTasks } from './task-query.js';
+import { defaultReorganisation, viDay, type Reorganisation } from '../text/reorganisation.js';
 import { documentIdentity, twinKey, withoutTwins } from './twins.js';
 import type { TimeWindow } from './intent.js';
 
@@ -57,16 +58,29 @@ export interface EngineDeps {
   index: KnowledgeIndex;
   registry: AgencyRegistry;
   provinces?: Provinces;
+  /** Agency successions, province mergers, the end of the district level (knowledge/reorganisation.json). */
+  reorganisation?: Reorganisation;
   logger?: Logger;
 }
 
 interface Scope {
   /** Provinces named in the question (canonical). */
   named: string[];
-  /** Documents the question restricts to (by province or number); undefined = all. */
+  /** The named provinces as of the question's date: with the old provinces merged into them. */
+  covered: string[];
+  /**
+   * Documents the question restricts to (by province or number), together with those whose
+   * province or number is unknown: a missing field narrows nothing away. Undefined = all.
+   */
   docIds?: Set<string>;
+  /** The documents that positively match (province / number read and equal); ranked first. */
+  preferred?: Set<string>;
+  /** No document is of the named province and no indexed text mentions it. */
+  absent?: boolean;
   /** Human words for the restriction, for refusals ("của tỉnh Lào Cai"). */
   label?: string;
+  /** What the reorganisation changed about the named provinces (said under the answer). */
+  notes: string[];
 }
 
 interface Quoted {
@@ -117,6 +131,7 @@ function docContext(doc: DocRef): string {
 export class AnswerEngine {
   readonly index: KnowledgeIndex;
   readonly registry: AgencyRegistry;
+  readonly reorganisation: Reorganisation;
   private readonly provinces: Provinces;
   private readonly logger?: Logger;
   private readonly stats = new TermStats();
@@ -130,11 +145,13 @@ export class AnswerEngine {
     this.index = deps.index;
     this.registry = deps.registry;
     this.provinces = deps.provinces ?? Provinces.load();
+    this.reorganisation = deps.reorganisation ?? defaultReorganisation();
     this.logger = deps.logger;
     for (const chunk of this.index.chunks) this.stats.add(chunk.text);
     for (const t of this.index.tasks) this.tasksById.set(t.id, t);
     for (const t of this.index.targets) this.targetsById.set(t.id, t);
-    this.docProvinces = [...new Set(this.index.documents.map((d) => d.province).filter((p): p is string => !!p))];
+    // Only real provinces are listed ("Hiện có tài liệu của: …"), never a word a reader took for one.
+    this.docProvinces = [...new Set(this.index.documents.map((d) => this.knownProvince(d.province)).filter((p): p is string => !!p))];
     const byIdentity = new Map<string, string[]>();
     for (const d of this.index.documents) {
       const id = documentIdentity(d);
@@ -209,8 +226,8 @@ export class AnswerEngine {
         break;
     }
 
-    const scope = this.scope(effective, frame);
-    if (scope.named.length > 0 && scope.docIds && scope.docIds.size === 0) {
+    const scope = this.scope(effective, frame, today);
+    if (scope.absent) {
       return this.refuse(
         question,
         frame.intent,
@@ -219,7 +236,20 @@ export class AnswerEngine {
           (this.docProvinces.length > 0 ? `\nHiện có tài liệu của: ${this.docProvinces.join(', ')}.` : ''),
       );
     }
+    return this.withReorganisation(await this.scoped(question, frame, effective, typed, context, today, subject, scope), scope, today);
+  }
 
+  /** The answer once the question's scope is known (everything after the province/number check). */
+  private async scoped(
+    question: string,
+    frame: QuestionFrame,
+    effective: string,
+    typed: string,
+    context: AnswerContext,
+    today: string,
+    subject: string | undefined,
+    scope: Scope,
+  ): Promise<Answer> {
     // "hết bao nhiêu" reads as a figure question, but a guide it names answers it as a fee.
     const signed = this.signer(question, frame, scope);
     if (signed) return signed;
@@ -270,7 +300,7 @@ export class AnswerEngine {
     // Province names and document numbers already narrowed the search; as evidence they would
     // make any passage of that document look relevant.
     const scopeTerms = new Set([
-      ...scope.named.flatMap((p) => fold(p).split(/[^\p{L}\p{N}]+/u)),
+      ...[...scope.named, ...scope.covered].flatMap((p) => fold(p).split(/[^\p{L}\p{N}]+/u)),
       ...this.provinces.initialsIn(effective).map((i) => i.token),
       ...frame.docNumbers,
     ]);
@@ -327,30 +357,158 @@ export class AnswerEngine {
     }
   }
 
-  /** Restrict to the provinces/documents a question names. */
-  private scope(question: string, frame: QuestionFrame): Scope {
+  /** The canonical name of a province field, or undefined when it is no real province ("Mẫu"). */
+  private knownProvince(field: string | undefined): string | undefined {
+    if (!field) return undefined;
+    let known = this.knownProvinces.get(field);
+    if (known === undefined) {
+      const found = this.provinces.find(field);
+      known = found.length === 1 ? found[0]! : '';
+      this.knownProvinces.set(field, known);
+    }
+    return known || undefined;
+  }
+  private readonly knownProvinces = new Map<string, string>();
+
+  /** Documents whose text names any of these provinces (cached per province: one scan of the index). */
+  private mentionCache = new Map<string, Set<string>>();
+  private docsMentioning(names: string[]): Set<string> {
+    const out = new Set<string>();
+    for (const name of names) {
+      const key = fold(name);
+      let docs = this.mentionCache.get(key);
+      if (!docs) {
+        docs = new Set();
+        const words = key.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+        // Cheap test first: every syllable of the name must be an indexed term.
+        if (words.every((w) => this.stats.has(w))) {
+          const needle = ` ${words.join(' ')} `;
+          for (const c of this.index.chunks) {
+            if (docs.has(c.doc.docId)) continue;
+            if (` ${fold(c.text).replace(/[^\p{L}\p{N}]+/gu, ' ')} `.includes(needle)) docs.add(c.doc.docId);
+          }
+        }
+        this.mentionCache.set(key, docs);
+      }
+      for (const d of docs) out.add(d);
+    }
+    return out;
+  }
+
+  /**
+   * Restrict to the provinces/documents a question names. A named province, number narrows and
+   * ranks; a document whose province or number was not read stays in (ranked after), and a
+   * province is "not indexed" only when no document is of it and no indexed text names it.
+   * As of `today`, a province formed by the 2025 merger covers the provinces merged into it.
+   */
+  private scope(question: string, frame: QuestionFrame, today: string): Scope {
     const named = this.provinces.find(question);
-    let docs = this.index.documents;
+    const all = this.index.documents;
+    let docs = all;
+    let preferred: typeof all | undefined;
     let label: string | undefined;
+    const notes: string[] = [];
+    const covered: string[] = [];
+    let absent = false;
     if (named.length > 0) {
-      docs = docs.filter((d) => named.some((p) => Provinces.same(p, d.province)));
+      for (const p of named) {
+        const cover = this.reorganisation.cover(p, today);
+        for (const n of cover.names) if (!covered.some((c) => Provinces.same(c, n))) covered.push(n);
+        if (cover.change) {
+          const others = cover.change.from.filter((o) => !Provinces.same(o, p));
+          const what = cover.change.kind === 'rename' ? `trước đây là ${others.join(', ')}` : `gồm ${cover.change.from.join(', ')} trước đây`;
+          notes.push(`${p} ${what} (từ ${viDay(cover.change.effective)}, theo ${cover.change.basis}); tính cả văn bản của ${others.join(', ')}.`);
+        }
+        if (cover.now) {
+          notes.push(
+            cover.now.kind === 'rename'
+              ? `${p} nay là ${cover.now.name} (từ ${viDay(cover.now.effective)}, theo ${cover.now.basis}).`
+              : `${p} nay thuộc ${cover.now.name} (từ ${viDay(cover.now.effective)}, theo ${cover.now.basis}).`,
+          );
+        }
+      }
       label = `tỉnh ${named.join(', ')}`;
+      let matching = all.filter((d) => covered.some((p) => Provinces.same(p, this.knownProvince(d.province) ?? d.province)));
+      if (matching.length === 0) {
+        const mentioning = this.docsMentioning(covered);
+        if (mentioning.size === 0) absent = true;
+        else {
+          matching = all.filter((d) => mentioning.has(d.id));
+          notes.push(`Không có văn bản nào của ${label}; các văn bản dưới đây có nhắc đến ${named.join(', ')}.`);
+        }
+      }
+      const unknown = all.filter((d) => !this.knownProvince(d.province));
+      preferred = matching;
+      docs = [...new Set([...matching, ...unknown])];
     }
     let numbered = false;
     if (frame.docNumbers.length > 0) {
       const byNumber = docs.filter((d) => frame.docNumbers.some((n) => d.number?.match(/^\d+/)?.[0] === n));
-      if (byNumber.length > 0) docs = byNumber;
+      if (byNumber.length > 0) {
+        // A plan whose number was not read may be the one named; guides carry no number.
+        const unnumbered = docs.filter((d) => !d.number && d.type !== 'Thủ tục hành chính');
+        preferred = byNumber;
+        docs = [...byNumber, ...unnumbered];
+      }
       numbered = byNumber.length > 0;
     }
     // A number that names every indexed document still says which documents are meant.
-    const restricted = numbered || docs.length !== this.index.documents.length;
-    return { named, ...(restricted ? { docIds: new Set(docs.map((d) => d.id)) } : {}), ...(label ? { label } : {}) };
+    const restricted = numbered || docs.length !== all.length || (preferred !== undefined && preferred.length !== all.length);
+    return {
+      named,
+      covered,
+      notes,
+      ...(absent ? { absent } : {}),
+      ...(restricted ? { docIds: new Set(docs.map((d) => d.id)), preferred: new Set((preferred ?? docs).map((d) => d.id)) } : {}),
+      ...(label ? { label } : {}),
+    };
   }
 
   private async search(question: string, scope: Scope): Promise<SearchHit[]> {
     const hits = await this.index.search(question, { k: 40, ...(scope.docIds ? { docIds: [...scope.docIds] } : {}) });
-    return hits;
+    const preferred = scope.preferred;
+    if (!preferred || !scope.docIds || preferred.size === scope.docIds.size) return hits;
+    // Documents kept in only because a field is unknown rank after the ones that match.
+    return hits
+      .map((h) => (preferred.has(h.chunk.doc.docId) ? h : { ...h, score: h.score * UNKNOWN_FIELD_WEIGHT }))
+      .sort((a, b) => b.score - a.score);
   }
+
+  /** The answer with what the 2025 reorganisation changed about its provinces and agencies, as of `today`. */
+  private withReorganisation(answer: Answer, scope: Scope, today: string): Answer {
+    if (answer.intent === 'greeting' || answer.intent === 'help' || answer.reason === 'out_of_scope') return answer;
+    const notes = [...scope.notes];
+    if (answer.tasks.length > 0) notes.push(...reorganisationNotes(answer.tasks, this.registry, this.reorganisation, today));
+    else if (answer.citations.length > 0 && answer.intent !== 'procedure') {
+      // A quoted sentence: the agencies it names, from documents dated before the change.
+      const dates = answer.citations.map((c) => c.date).filter((d): d is string => !!d).sort();
+      const refs = this.registry.findMentions(answer.answer).map((r) => ({ agencyId: r.agencyId, ...(dates[0] ? { docDate: dates[0] } : {}) }));
+      notes.push(...changeNotes(refs, this.registry, this.reorganisation, today));
+    }
+    if (notes.length === 0) return answer;
+    const block = `Ghi chú (sắp xếp bộ máy 2025):\n${[...new Set(notes)].map((n) => `- ${n}`).join('\n')}`;
+    const sources = answer.answer.lastIndexOf('\nNguồn:');
+    const text = sources >= 0 ? `${answer.answer.slice(0, sources)}\n${block}${answer.answer.slice(sources)}` : `${answer.answer}\n${block}`;
+    return { ...answer, answer: text };
+  }
+
+  /** Tasks as shown on `today`: agencies that were succeeded or ended carry what became of them. */
+  private annotated(tasks: Task[], today: string): Task[] {
+    const phase = this.reorganisation.phase(today);
+    return tasks.map((t) => {
+      // Only index records are cached: a copy (stated partners added) is annotated as it is.
+      if (this.tasksById.get(t.id) !== t) return annotateTask(t, this.registry, this.reorganisation, today);
+      const key = `${phase}|${t.id}`;
+      let a = this.annotationCache.get(key);
+      if (!a) {
+        if (this.annotationCache.size > 20_000) this.annotationCache.clear();
+        a = annotateTask(t, this.registry, this.reorganisation, today);
+        this.annotationCache.set(key, a);
+      }
+      return a;
+    });
+  }
+  private readonly annotationCache = new Map<string, Task>();
 
   /**
    * Supporting passages: the passages the answer itself rests on (the lines of the records used,
@@ -530,7 +688,7 @@ export class AnswerEngine {
     const used: Task[] = [];
     const refusedParts: string[] = [];
     for (const c of candidates) {
-      const tasks = intent === 'who_cooperates' ? c.tasks.map((t) => this.withStatedPartners(t)) : c.tasks;
+      const tasks = this.annotated(intent === 'who_cooperates' ? c.tasks.map((t) => this.withStatedPartners(t)) : c.tasks, today);
       let body = taskGroupAnswer({ tasks }, intent, this.nextDue(today));
       // "… hàng quý vào ngày nào?": a schedule stated inside the task's words ("hàng quý (ngày 15
       // tháng cuối quý) báo cáo …") answers it, not the one-off deadline of the record.
@@ -592,6 +750,8 @@ export class AnswerEngine {
     options: { groupOnly?: boolean } = {},
   ): Promise<Answer | undefined> {
     const province = scope.named[0] ?? context.province;
+    // As of today, a merged province covers the old provinces formed into it.
+    const covered = scope.named.length > 0 ? scope.covered : context.province ? this.reorganisation.cover(context.province, today).names : undefined;
     let agencyText: string | undefined;
     if (frame.mine) agencyText = context.agency;
     if (!agencyText) {
@@ -611,15 +771,20 @@ export class AnswerEngine {
     const resolved: ResolvedTasks = tasksFor(this.index.tasks, this.registry, {
       agency: agencyText,
       ...(province ? { province } : {}),
+      ...(covered ? { provinces: covered } : {}),
       ...dueWindow(window, today),
       ...(scope.docIds ? { docIds: scope.docIds } : {}),
+      reorganisation: this.reorganisation,
     });
     if (!resolved.agency) return undefined;
+    // Agencies it took over by today: their tasks are its own now, each item still naming them.
+    const predecessorIds = new Set(resolved.predecessors.map((p) => p.id));
+    const inheritedIds = new Set(resolved.inherited.map((t) => t.id));
     // Rank by how well each task matches the rest of the question (when it says more than the agency).
     // Lead assignments before cooperation; within each, the tasks that match the rest of the
     // question best, and responsibilities stated per agency ("Tổ chức thực hiện") first.
     const agencyId = resolved.agency.id.split('@')[0];
-    const isLead = (t: Task): boolean => t.lead.some((r) => r.agencyId?.split('@')[0] === agencyId);
+    const isLead = (t: Task): boolean => t.lead.some((r) => r.agencyId?.split('@')[0] === agencyId || predecessorIds.has(baseId(r.agencyId) ?? ''));
     const relevance = (t: Task): number =>
       (q.unigrams.length > 3 ? coverage(q, taskText(t), this.stats, docContext(t.doc)).score : 0) + (t.source === 'agency-assignment' ? 0.05 : 0);
     const rank = (list: Task[]): Task[] => {
@@ -633,8 +798,42 @@ export class AnswerEngine {
       const score = new Map(list.map((t) => [t.id, relevance(t)]));
       return [...list].sort((a, b) => Number(isLead(b)) - Number(isLead(a)) || score.get(b.id)! - score.get(a.id)!);
     };
-    const own = rank(resolved.own);
-    const group = rank(resolved.group);
+    // Its own tasks first, then those it took over (each naming the agency it was given to).
+    let own = [...rank(resolved.own), ...rank(resolved.inherited)];
+    let group = rank(resolved.group);
+    // What the question asks about besides the agency ("… về trợ lý ảo"): the tasks on it, when some are.
+    // Every agency the question names and the titles of the documents in scope name no topic.
+    const mentioned = this.registry.findMentions(question).map((m) => m.surface);
+    const titles = (scope.preferred ? this.index.documents.filter((d) => scope.preferred!.has(d.id)) : []).map((d) => d.title);
+    const agencyWords = new Set(
+      [resolved.agency.name, ...resolved.predecessors.map((p) => this.registry.template(p.id)?.name ?? ''), ...scope.covered, ...mentioned, ...titles, agencyText]
+        .flatMap((n) => this.registry.key(n).split(' ').concat(fold(n).split(/[^\p{L}\p{N}]+/u))),
+    );
+    const topic = queryTerms(q.unigrams.filter((t) => !agencyWords.has(t) && !AGENCY_LIST_WORDS.has(t) && !/^\d+$/.test(t)));
+    let topicNote = '';
+    if (!window && topic.unigrams.length > 0 && own.length > 1) {
+      const onTopic = (t: Task): boolean => coverage(topic, taskText(t), this.stats).score >= ENGINE_DEFAULTS.sentenceThreshold;
+      const matching = own.filter(onTopic);
+      // A topic most tasks match picks nothing out ("… theo kế hoạch hành động"): the list stays whole.
+      if (matching.length > 0 && matching.length <= Math.max(2, own.length / 3)) {
+        topicNote = ` về nội dung bạn hỏi (trong tổng số ${own.length} nhiệm vụ)`;
+        own = matching;
+        group = group.filter(onTopic);
+      }
+    }
+    const inheritedShown = own.filter((t) => inheritedIds.has(t.id)).length;
+    const predecessorNote =
+      inheritedShown > 0
+        ? `, gồm ${inheritedShown} nhiệm vụ giao ${[...new Map(resolved.predecessors.map((p) => [p.id, p])).values()]
+            .map((p) => {
+              const from = this.registry.template(p.id)?.name ?? p.id;
+              const since = viDay(p.succession.effective);
+              return p.functions ? `${from} thuộc lĩnh vực ${p.functions.functions} (nay thuộc ${resolved.agency!.name}, từ ${since})` : `${from} (nay là ${resolved.agency!.name}, từ ${since})`;
+            })
+            .join(', ')}`
+        : '';
+    own = this.annotated(own, today);
+    group = this.annotated(group, today);
     // Only group tasks (no task names the agency itself): prose may still answer better.
     if (own.length === 0 && group.length > 0 && !window && !frame.mine && !options.groupOnly) return undefined;
     if (own.length === 0 && group.length === 0) {
@@ -655,7 +854,7 @@ export class AnswerEngine {
         );
       }
       if (window.kind === 'overdue') {
-        const past = this.pastDeadlines(agencyText, province, scope, today);
+        const past = this.annotated(this.pastDeadlines(agencyText, covered, scope, today), today);
         if (past.length > 0) {
           // Plans state deadlines, not completion: say so, and show the latest deadlines that have passed.
           const title =
@@ -707,7 +906,7 @@ export class AnswerEngine {
     } else {
       const title =
         own.length > 0
-          ? `${resolved.agency.name}${where} có ${own.length} nhiệm vụ${windowText}:`
+          ? `${resolved.agency.name}${where} có ${own.length} nhiệm vụ${windowText}${topicNote}${predecessorNote}:`
           : `Các văn bản không giao riêng nhiệm vụ nào${windowText} cho ${resolved.agency.name}${where}.`;
       text = taskListText(title, own, group, listOptions);
       used = [...own.slice(0, ENGINE_DEFAULTS.listLimit), ...group.slice(0, ENGINE_DEFAULTS.listLimit)];
@@ -726,7 +925,11 @@ export class AnswerEngine {
     const window = frame.window;
     if (!window) return undefined;
     const inScope = (province?: string): Task[] =>
-      tasksDue(this.index.tasks, { ...dueWindow(window, today), ...(province ? { province } : {}), ...(scope.docIds ? { docIds: scope.docIds } : {}) });
+      tasksDue(this.index.tasks, {
+        ...dueWindow(window, today),
+        ...(province ? { provinces: scope.named.length > 0 ? scope.covered : this.reorganisation.cover(province, today).names } : {}),
+        ...(scope.docIds ? { docIds: scope.docIds } : {}),
+      });
     // The asker's own province (profile) narrows the list when it has plans in it.
     const home = scope.named.length === 0 && context.province ? inScope(context.province) : [];
     const province = scope.named[0] ?? (home.length > 0 ? context.province : undefined);
@@ -758,7 +961,8 @@ export class AnswerEngine {
     const docs = [...byDoc.values()].slice(0, MAX_LISTED_DOCUMENTS);
     const parts = [`${note}Có ${due.length} nhiệm vụ ${phrase}${where}${byDoc.size > 1 ? `, trong ${byDoc.size} văn bản` : ''}:`];
     const used: Task[] = [];
-    for (const list of docs) {
+    for (const raw of docs) {
+      const list = this.annotated(raw, today);
       const head = province ? `Theo ${documentName(list[0]!.doc)}:` : `Theo ${documentLabel(list[0]!.doc)}:`;
       parts.push(
         taskListText(head, list, [], {
@@ -790,7 +994,8 @@ export class AnswerEngine {
     if (!DOCUMENT_TASK_LIST.test(frame.folded)) return undefined;
     const where = scope.named[0] ? { province: scope.named[0] } : {};
     if (this.registry.findMentions(question, where).some((m) => m.agencyId)) return undefined;
-    let tasks = withoutTwins(this.index.tasks.filter((t) => scope.docIds!.has(t.doc.docId)));
+    const named = scope.preferred ?? scope.docIds;
+    let tasks = withoutTwins(this.index.tasks.filter((t) => named.has(t.doc.docId)));
     if (tasks.length === 0) return undefined;
     const provinceWords = new Set(scope.named.flatMap((p) => fold(p).split(/\s+/)));
     const topic = queryTerms(q.unigrams.filter((t) => !DOCUMENT_LIST_WORDS.has(t) && !provinceWords.has(t) && !/\d/.test(t)));
@@ -802,7 +1007,8 @@ export class AnswerEngine {
     for (const t of tasks) byDoc.set(t.doc.docId, [...(byDoc.get(t.doc.docId) ?? []), t]);
     const parts: string[] = [];
     const used: Task[] = [];
-    for (const list of [...byDoc.values()].slice(0, MAX_LISTED_DOCUMENTS)) {
+    for (const raw of [...byDoc.values()].slice(0, MAX_LISTED_DOCUMENTS)) {
+      const list = this.annotated(raw, today);
       const doc = list[0]!.doc;
       const name = byDoc.size > 1 ? documentLabel(doc) : documentName(doc);
       const about = topic.unigrams.length > 0 ? ' khớp nội dung bạn hỏi' : '';
@@ -827,8 +1033,9 @@ export class AnswerEngine {
    * narrows to one document. Otherwise the general path (a quoted signature line, or a refusal).
    */
   private signer(question: string, frame: QuestionFrame, scope: Scope): Answer | undefined {
-    if (!frame.asksSigner || !scope.docIds || scope.docIds.size !== 1) return undefined;
-    const doc = this.index.documents.find((d) => scope.docIds!.has(d.id));
+    const named = scope.preferred ?? scope.docIds;
+    if (!frame.asksSigner || !named || named.size !== 1) return undefined;
+    const doc = this.index.documents.find((d) => named.has(d.id));
     if (!doc) return undefined;
     const ref: DocRef = { docId: doc.id, type: doc.type, title: doc.title, file: doc.file, ...(doc.number ? { number: doc.number } : {}), ...(doc.date ? { date: doc.date } : {}), ...(doc.issuer ? { issuer: doc.issuer } : {}), ...(doc.province ? { province: doc.province } : {}) };
     const key = Object.keys(doc.extra ?? {}).find((k) => fold(k).replace(/\s+/g, ' ').trim() === 'nguoi ky');
@@ -875,9 +1082,9 @@ export class AnswerEngine {
   }
 
   /** The agency's own tasks whose (non-recurring) deadline has passed, latest first. */
-  private pastDeadlines(agency: string, province: string | undefined, scope: Scope, today: string): Task[] {
-    const all = tasksFor(this.index.tasks, this.registry, { agency, today, ...(province ? { province } : {}), ...(scope.docIds ? { docIds: scope.docIds } : {}) });
-    const dated = all.own.filter((t) => t.deadline.kind !== 'recurring' && t.deadline.kind !== 'ongoing' && !!t.deadline.due && t.deadline.due < today);
+  private pastDeadlines(agency: string, provinces: string[] | undefined, scope: Scope, today: string): Task[] {
+    const all = tasksFor(this.index.tasks, this.registry, { agency, today, ...(provinces ? { provinces } : {}), ...(scope.docIds ? { docIds: scope.docIds } : {}), reorganisation: this.reorganisation });
+    const dated = [...all.own, ...all.inherited].filter((t) => t.deadline.kind !== 'recurring' && t.deadline.kind !== 'ongoing' && !!t.deadline.due && t.deadline.due < today);
     return dated.sort((a, b) => (b.deadline.due ?? '').localeCompare(a.deadline.due ?? '') || a.lines[0] - b.lines[0]);
   }
 
@@ -1007,6 +1214,14 @@ function periodicStatements(tasks: Task[]): string[] {
   }
   return [...new Set(out)];
 }
+
+/** What an agency-task question says besides its agency and its topic. */
+const AGENCY_LIST_WORDS = new Set(
+  fold('phải làm gì những việc nhiệm vụ công việc được giao giao có cần thực hiện về các của trong tỉnh thành phố đơn vị sở ban ngành nào hiện nay nay là đang theo kế hoạch quyết định văn bản liên quan đến kh qđ nq ct bc tb cv số').split(/\s+/),
+);
+
+/** Hits of documents kept in scope only because their province/number is unknown weigh this much. */
+const UNKNOWN_FIELD_WEIGHT = 0.8;
 
 /** A period list names at most this many documents in full. */
 const MAX_LISTED_DOCUMENTS = 4;

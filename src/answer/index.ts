@@ -14,7 +14,8 @@ import { isAppError } from '../errors.js';
 import type { AgencyChoice, AgencyTaskQuery, AgencyTasks, Assistant, ReindexSummary } from './assistant.js';
 import { taskListText } from './compose.js';
 import { AnswerEngine } from './engine.js';
-import { effectiveDue, tasksFor } from './task-query.js';
+import { annotateTask, effectiveDue, reorganisationNotes, tasksFor } from './task-query.js';
+import { Reorganisation } from '../text/reorganisation.js';
 import type { Task } from '../domain/records.js';
 import { nextOccurrence } from '../extract/deadlines.js';
 
@@ -34,6 +35,12 @@ function registryFor(knowledgeDir: string): AgencyRegistry {
   return existsSync(file) ? AgencyRegistry.load(file) : AgencyRegistry.load();
 }
 
+/** The province's own reorganisation table when its knowledge dir has one, else the bundled one. */
+function reorganisationFor(knowledgeDir: string): Reorganisation {
+  const file = path.join(knowledgeDir, 'reorganisation.json');
+  return existsSync(file) ? Reorganisation.load(file) : Reorganisation.load();
+}
+
 export class DocumentAssistant implements Assistant {
   private engine: AnswerEngine | undefined;
   private reindexing: Promise<ReindexSummary> | undefined;
@@ -51,7 +58,7 @@ export class DocumentAssistant implements Assistant {
       await this.reindex();
       return;
     }
-    this.engine = new AnswerEngine({ index, registry: registryFor(this.options.knowledgeDir), logger });
+    this.engine = new AnswerEngine({ index, registry: registryFor(this.options.knowledgeDir), reorganisation: reorganisationFor(this.options.knowledgeDir), logger });
   }
 
   private ready(): AnswerEngine {
@@ -106,10 +113,14 @@ export class DocumentAssistant implements Assistant {
 
   tasksFor(query: AgencyTaskQuery): AgencyTasks {
     const engine = this.ready();
-    const { own, group } = tasksFor(engine.index.tasks, engine.registry, {
+    const reorganisation = engine.reorganisation;
+    // The agency's current name reaches the tasks of the agencies it took over, and a merged
+    // province the documents of the old provinces formed into it, each item naming what changed.
+    const { own, group, inherited } = tasksFor(engine.index.tasks, engine.registry, {
       agency: query.agency,
       today: query.today,
-      ...(query.province ? { province: query.province } : {}),
+      reorganisation,
+      ...(query.province ? { province: query.province, provinces: reorganisation.cover(query.province, query.today).names } : {}),
       ...(query.dueWithinDays !== undefined ? { dueWithinDays: query.dueWithinDays } : {}),
       ...(query.includeOverdue !== undefined ? { includeOverdue: query.includeOverdue } : {}),
     });
@@ -120,15 +131,21 @@ export class DocumentAssistant implements Assistant {
       const due = effectiveDue(t, query.today);
       return due ? { ...t, deadline: { ...t.deadline, due } } : t;
     };
-    return { own: own.map(current), group: group.map(current) };
+    const shown = (t: Task): Task => current(annotateTask(t, engine.registry, reorganisation, query.today));
+    return { own: [...own, ...inherited].map(shown), group: group.map(shown) };
   }
 
   formatTasks(tasks: AgencyTasks, options: { title: string; today: string; limit?: number }): string {
-    return taskListText(options.title, tasks.own, tasks.group, {
+    const engine = this.ready();
+    const limit = options.limit ?? 10;
+    const listed = [...tasks.own.slice(0, limit), ...tasks.group.slice(0, Math.max(3, Math.floor(limit / 2)))];
+    const notes = reorganisationNotes(listed, engine.registry, engine.reorganisation, options.today);
+    const text = taskListText(options.title, tasks.own, tasks.group, {
       limit: options.limit ?? 10,
       today: options.today,
       nextDue: (t) => (t.deadline.kind === 'recurring' ? nextOccurrence(t.deadline, options.today) : undefined),
     });
+    return notes.length > 0 ? `${text}\nGhi chú (sắp xếp bộ máy 2025):\n${notes.map((n) => `- ${n}`).join('\n')}` : text;
   }
 
   async reindex(): Promise<ReindexSummary> {
@@ -143,7 +160,7 @@ export class DocumentAssistant implements Assistant {
     const { dataDir, knowledgeDir, modelDir, embeddingModel, logger } = this.options;
     const report = await runReindex({ dataDir, knowledgeDir, paths: [], modelDir, embeddingModel, logger });
     const index = await KnowledgeIndex.load(dataDir, { modelDir, embeddingModel, logger, allowRemoteModels: this.options.allowRemoteModels ?? false });
-    this.engine = new AnswerEngine({ index, registry: registryFor(knowledgeDir), logger });
+    this.engine = new AnswerEngine({ index, registry: registryFor(knowledgeDir), reorganisation: reorganisationFor(knowledgeDir), logger });
     return {
       published: report.published,
       changes: report.changes,
