@@ -6,6 +6,7 @@
  */
 import type { Logger } from 'pino';
 import type { Assistant, AgencyChoice } from '../answer/assistant.js';
+import type { TaskStatusPort } from '../board/chat.js';
 import { nextContext } from '../answer/context.js';
 import type { Answer, AnswerContext, Citation } from '../domain/answer.js';
 import { userMessage } from '../errors.js';
@@ -56,6 +57,8 @@ export const COMMANDS: CommandSpec[] = [
   { command: 'nhiemvu', description: 'Nhiệm vụ của đơn vị tôi' },
   { command: 'hanchot', description: 'Nhiệm vụ sắp đến hạn (vd: /hanchot 30)' },
   { command: 'nhacviec', description: 'Bật/tắt nhắc hạn nhiệm vụ (on|off)' },
+  { command: 'baocao', description: 'Báo cáo tình trạng nhiệm vụ (vd: /baocao 2 xong)' },
+  { command: 'tonghop', description: 'Tổng hợp tình trạng nhiệm vụ theo cơ quan (lãnh đạo)' },
   { command: 'thutuc', description: 'Tra cứu thủ tục hành chính (vd: /thutuc khai sinh)' },
   { command: 'nguon', description: 'Nguồn đầy đủ của câu trả lời trước' },
 ];
@@ -94,6 +97,8 @@ export interface ConversationServiceOptions {
   timezone?: string;
   /** Injectable clock. Default: real time. */
   now?: () => Date;
+  /** Task board: /baocao, /tonghop, status under /nhiemvu and /hanchot. Off when absent. */
+  board?: TaskStatusPort;
 }
 
 /** YYYY-MM-DD of `date` in a time zone. */
@@ -269,6 +274,17 @@ export class ConversationService {
       }
       case 'nhacviec':
         return this.toggleReminders(chat, args, send);
+      case 'baocao': {
+        const { board, stores } = this.options;
+        if (!board) return send({ text: userMessage('UNKNOWN_COMMAND') });
+        return send({ text: board.report(chat, stores.profiles.get(chat)?.agencyId, args, this.today()) });
+      }
+      case 'tonghop': {
+        const { board, stores } = this.options;
+        if (!board) return send({ text: userMessage('UNKNOWN_COMMAND') });
+        if (!admin && !board.mayAskSummary(chat)) return send({ text: userMessage('FORBIDDEN') });
+        return send({ text: board.summary(stores.profiles.get(chat)?.province, this.today()) });
+      }
       case 'thutuc':
         if (!args) return send({ text: 'Bạn muốn hỏi thủ tục nào? Ví dụ: /thutuc đăng ký khai sinh' });
         return this.replyAnswer(chat, `thủ tục ${args}`, send, log);
@@ -369,7 +385,14 @@ export class ConversationService {
     const title = days !== undefined
       ? `Nhiệm vụ của ${name} đến hạn trong ${days} ngày tới và quá hạn (tính từ ${displayDate(today)})`
       : `Nhiệm vụ của ${name}`;
-    return send({ text: assistant.formatTasks(tasks, { title, today }) });
+    const text = assistant.formatTasks(tasks, { title, today });
+    // The numbers /baocao refers to are those of the agency's own list (formatTasks shows 10).
+    const shown = tasks.own.slice(0, 10);
+    const { board } = this.options;
+    if (!board) return send({ text });
+    board.rememberList(chat, shown);
+    const status = board.statusLines(shown, today);
+    return send({ text: status ? `${text}\n\n${status}` : text });
   }
 
   private async toggleReminders(chat: ChatKey, args: string, send: Send): Promise<void> {

@@ -39,6 +39,8 @@ export interface ReminderSchedulerOptions {
   checkEveryMs?: number;
   /** An overdue task counts as "newly overdue" for this many days after its due date. Default: 7. */
   overdueGraceDays?: number;
+  /** Record ids of tasks their agency reported done (task board): no reminder for those. */
+  doneTasks?: (tasks: Task[], today: string) => Set<string>;
 }
 
 export interface ReminderRunReport {
@@ -135,9 +137,11 @@ export class ReminderScheduler {
       includeOverdue: true,
     });
     const grace = this.options.overdueGraceDays ?? 7;
+    const done = this.options.doneTasks?.([...tasks.own, ...tasks.group], day);
     const candidates: Array<{ entry: ReminderEntry; task: Task; group: boolean }> = [];
     for (const [group, list] of [[false, tasks.own], [true, tasks.group]] as const) {
       for (const task of list) {
+        if (done?.has(task.id)) continue;
         const due = task.deadline.due;
         const threshold = thresholdFor(day, task.deadline, grace);
         if (!due || !threshold) continue;

@@ -19,6 +19,7 @@ import { ZaloWebhookBody, zaloDedupeKey, type ZaloChannel } from '../channels/za
 import { AskRequest } from '../channels/web/api.js';
 import { WEB_CHAT_HEADERS, WEB_CHAT_HTML } from '../channels/web/page.js';
 import { ReminderScheduler, type Notifier } from '../reminders/scheduler.js';
+import { boardRoutes, openChatBoard, openTaskBoard } from '../board/index.js';
 import type { ChannelName, ChatKey, ParkedItem, Stores } from '../storage/stores.js';
 import { HttpError, createHttpServer, parseJson, readBody, secretMatches, sendJson, sendText, type Route, type RouteContext } from './http.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -84,8 +85,11 @@ export function createApp(options: AppOptions): App {
   const metrics = createMetrics({ defaultMetrics: options.defaultMetrics ?? false, queueDepth: () => queueRef?.depth() });
   // The HTTP process's own channels: Telegram start-up (getMe, commands), reminders, the web
   // gate, and answering itself when no worker threads are asked for (tests, small setups).
+  // Task board (accounts, sessions, reported status) in DATA_DIR/app.db beside the stores.
+  const taskBoard = openTaskBoard({ dataDir: config.DATA_DIR, knowledgeDir: config.KNOWLEDGE_DIR });
+  const chatBoard = openChatBoard({ dataDir: config.DATA_DIR, knowledgeDir: config.KNOWLEDGE_DIR, now, opened: taskBoard, ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}) }).port;
   const set = createChannelSet({
-    config, assistant, stores, logger, metrics, now,
+    config, assistant, stores, logger, metrics, now, board: chatBoard,
     ...(options.telegramBotInfo ? { telegramBotInfo: options.telegramBotInfo } : {}),
     ...(options.telegramRetry ? { telegramRetry: options.telegramRetry } : {}),
     ...(options.zaloClient ? { zaloClient: options.zaloClient } : {}),
@@ -165,6 +169,7 @@ export function createApp(options: AppOptions): App {
     hour: config.REMINDER_HOUR,
     timezone: config.TIMEZONE,
     now,
+    doneTasks: (tasks, today) => chatBoard.doneIds(tasks, today),
   });
 
   /**
@@ -290,6 +295,11 @@ export function createApp(options: AppOptions): App {
         sendText(res, 200, text, metrics.registry.contentType);
       },
     },
+    ...boardRoutes({
+      board: taskBoard.board, store: taskBoard.store, logger, now, timezone: config.TIMEZONE,
+      secureCookies: config.PUBLIC_URL?.startsWith('https:') ?? false,
+      ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL.replace(/\/$/, '') } : {}),
+    }),
   ];
 
   const server = createHttpServer({
@@ -341,6 +351,7 @@ export function createApp(options: AppOptions): App {
       await reminders.stop();
       await queue.drain();
       await pool?.close();
+      taskBoard.close();
     },
   };
 }

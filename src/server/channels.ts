@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import type { Assistant } from '../answer/assistant.js';
+import { openChatBoard, type TaskStatusPort } from '../board/index.js';
 import type { Config } from '../config.js';
 import { ConversationService } from '../channels/conversation.js';
 import { TelegramChannel, type TelegramChannelOptions } from '../channels/telegram/channel.js';
@@ -31,6 +32,8 @@ export interface ChannelSetOptions {
   telegramBotInfo?: UserFromGetMe;
   telegramRetry?: TelegramClientBounds;
   zaloClient?: Partial<Omit<ZaloClientOptions, 'token' | 'logger'>>;
+  /** Task board for /baocao, /tonghop and task status. Default: the board tables in DATA_DIR/app.db. */
+  board?: TaskStatusPort;
 }
 
 export interface ChannelSet {
@@ -44,6 +47,7 @@ export interface ChannelSet {
 
 export function createChannelSet(options: ChannelSetOptions): ChannelSet {
   const { config, assistant, stores, logger, metrics, now } = options;
+  const board = options.board ?? openChatBoard({ dataDir: config.DATA_DIR, knowledgeDir: config.KNOWLEDGE_DIR, now, ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}) }).port;
   const conversation = new ConversationService({
     assistant,
     stores,
@@ -53,6 +57,7 @@ export function createChannelSet(options: ChannelSetOptions): ChannelSet {
     admins: { telegram: config.TELEGRAM_ADMIN_IDS, zalo: config.ZALO_ADMIN_IDS },
     timezone: config.TIMEZONE,
     now,
+    board,
   });
   let telegram: TelegramChannel | undefined;
   if (config.TELEGRAM_BOT_TOKEN) {

@@ -1,0 +1,46 @@
+/**
+ * Builds the task board over DATA_DIR (the live index's task records, the board tables in app.db)
+ * and KNOWLEDGE_DIR (the agency registry), for the HTTP process, answering workers and the CLI.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { AgencyRegistry } from '../extract/agencies.js';
+import { BoardStore } from '../storage/board.js';
+import { ChatBoard } from './chat.js';
+import { IndexTaskCatalog, TaskBoard, type TaskCatalog } from './tasks.js';
+
+export function boardDbFile(dataDir: string): string {
+  return path.join(dataDir, 'app.db');
+}
+
+export function boardRegistry(knowledgeDir: string): AgencyRegistry {
+  const file = path.join(knowledgeDir, 'agencies.json');
+  return existsSync(file) ? AgencyRegistry.load(file) : AgencyRegistry.load();
+}
+
+export interface OpenedBoard {
+  board: TaskBoard;
+  store: BoardStore;
+  close(): void;
+}
+
+export function openTaskBoard(options: { dataDir: string; knowledgeDir: string; store?: BoardStore; catalog?: TaskCatalog }): OpenedBoard {
+  const store = options.store ?? BoardStore.open(boardDbFile(options.dataDir));
+  const board = new TaskBoard({
+    store,
+    catalog: options.catalog ?? new IndexTaskCatalog(options.dataDir),
+    registry: boardRegistry(options.knowledgeDir),
+  });
+  return { board, store, close: () => (options.store ? undefined : store.close()) };
+}
+
+/** The chat side of the board over DATA_DIR (answering workers build their own). */
+export function openChatBoard(options: { dataDir: string; knowledgeDir: string; now: () => Date; publicUrl?: string; opened?: OpenedBoard }): { port: ChatBoard; close(): void } {
+  const opened = options.opened ?? openTaskBoard(options);
+  const port = new ChatBoard(opened.board, opened.store, { now: options.now, ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) });
+  return { port, close: () => (options.opened ? undefined : opened.close()) };
+}
+
+export { TaskBoard, taskKey, STATUS_LABEL } from './tasks.js';
+export { ChatBoard, type TaskStatusPort } from './chat.js';
+export { boardRoutes } from './routes.js';
