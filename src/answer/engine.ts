@@ -370,8 +370,10 @@ export class AnswerEngine {
   }
   private readonly knownProvinces = new Map<string, string>();
 
-  /** Documents whose text names any of these provinces (cached per province: one scan of the index). */
+  /** Documents whose text names any of these provinces (cached per province). */
   private mentionCache = new Map<string, Set<string>>();
+  /** Each document's text, folded to words, built once on the first question that needs it. */
+  private foldedDocs?: Array<{ docId: string; text: string }>;
   private docsMentioning(names: string[]): Set<string> {
     const out = new Set<string>();
     for (const name of names) {
@@ -382,12 +384,20 @@ export class AnswerEngine {
         const words = key.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
         // Cheap test first: every syllable of the name must be an indexed term.
         if (words.every((w) => this.stats.has(w))) {
-          const needle = ` ${words.join(' ')} `;
-          for (const c of this.index.chunks) {
-            if (docs.has(c.doc.docId)) continue;
-            if (` ${fold(c.text).replace(/[^\p{L}\p{N}]+/gu, ' ')} `.includes(needle)) docs.add(c.doc.docId);
+          if (!this.foldedDocs) {
+            const byDoc = new Map<string, string[]>();
+            for (const c of this.index.chunks) {
+              if (c.kind === 'task') continue;
+              const list = byDoc.get(c.doc.docId) ?? [];
+              list.push(fold(c.text).replace(/[^\p{L}\p{N}]+/gu, ' '));
+              byDoc.set(c.doc.docId, list);
+            }
+            this.foldedDocs = [...byDoc].map(([docId, parts]) => ({ docId, text: ` ${parts.join(' ')} ` }));
           }
+          const needle = ` ${words.join(' ')} `;
+          for (const d of this.foldedDocs) if (d.text.includes(needle)) docs.add(d.docId);
         }
+        if (this.mentionCache.size > 500) this.mentionCache.clear();
         this.mentionCache.set(key, docs);
       }
       for (const d of docs) out.add(d);

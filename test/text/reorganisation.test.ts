@@ -32,6 +32,14 @@ describe('the bundled table', () => {
     for (const name of reorg.provinceNames()) expect(provinces.find(name), name).toEqual([name]);
   });
 
+  it('the province list knows the new names and their usual spellings', () => {
+    expect(provinces.find('Bắc Ninh có kế hoạch gì')).toEqual(['Bắc Ninh']);
+    expect(provinces.find('thành phố Huế giao ai')).toEqual(['Huế']);
+    expect(provinces.find('tinh Thua Thien - Hue')).toEqual(['Thừa Thiên Huế']);
+    expect(provinces.find('Sở KH&CN TP.HCM')).toEqual(['Thành phố Hồ Chí Minh']);
+    expect(provinces.find('Đăk Nông cũ')).toEqual(['Đắk Nông']);
+  });
+
   it('has the 34 provincial units of Nghị quyết 202/2025/QH15', () => {
     const mergers = reorg.table.provinces.filter((p) => p.kind === 'merger');
     expect(mergers).toHaveLength(23);
