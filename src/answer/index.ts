@@ -41,6 +41,11 @@ function reorganisationFor(knowledgeDir: string): Reorganisation {
   return existsSync(file) ? Reorganisation.load(file) : Reorganisation.load();
 }
 
+/** Today in Vietnam (UTC+7), for channel calls that carry no date of their own. */
+function localToday(): string {
+  return new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+}
+
 export class DocumentAssistant implements Assistant {
   private engine: AnswerEngine | undefined;
   private reindexing: Promise<ReindexSummary> | undefined;
@@ -94,12 +99,13 @@ export class DocumentAssistant implements Assistant {
 
   lookupAgency(text: string, province?: string): AgencyChoice[] {
     const engine = this.ready();
-    return engine.registry.lookup(text, { ...(province ? { province } : {}), limit: 5 }).map(({ agency, score }) => ({
-      id: agency.id,
-      name: agency.name,
-      ...(agency.province ? { province: agency.province } : {}),
-      score,
-    }));
+    const today = localToday();
+    return engine.registry.lookup(text, { ...(province ? { province } : {}), limit: 5 }).map(({ agency, score }) => {
+      // An agency that no longer exists is still choosable (its tasks are listed), said as such.
+      const next = engine.reorganisation.successorOf(agency.id.split('@')[0] ?? '', today);
+      const now = next ? ` (nay là ${engine.registry.template(next.to)?.name ?? next.to})` : '';
+      return { id: agency.id, name: `${agency.name}${now}`, ...(agency.province ? { province: agency.province } : {}), score };
+    });
   }
 
   agencyName(id: string): string | undefined {
@@ -107,8 +113,12 @@ export class DocumentAssistant implements Assistant {
     return (registry.byId(id) ?? registry.byId(id.split('@')[0] ?? ''))?.name;
   }
 
+  /** Provinces of the indexed documents, and the provinces they now belong to (after the 2025 merger). */
   provinces(): string[] {
-    return this.ready().provincesIndexed();
+    const engine = this.ready();
+    const today = localToday();
+    const indexed = engine.provincesIndexed();
+    return [...new Set([...indexed, ...indexed.map((p) => engine.reorganisation.currentProvince(p, today))])];
   }
 
   tasksFor(query: AgencyTaskQuery): AgencyTasks {

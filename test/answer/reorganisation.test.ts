@@ -147,12 +147,24 @@ describe('channels: /nhiemvu, /hanchot and reminders use tasksFor', () => {
     expect(before.own.map((t) => t.title)).toEqual(['Ứng dụng công nghệ sinh học trong sản xuất giống cây trồng']);
   });
 
-  it('reminders see the predecessor task due soon', () => {
-    const tasks = assistant.tasksFor({ agency: 'so-khcn', province: 'Bắc Ninh', today: '2023-10-25', dueWithinDays: 7, includeOverdue: true });
-    // 2023 is before the change: Sở TT&TT's task is not Sở KH&CN's yet.
-    expect(tasks.own).toEqual([]);
-    const later = assistant.tasksFor({ agency: 'so-khcn', province: 'Bắc Ninh', today: '2026-12-22', dueWithinDays: 14, includeOverdue: true });
-    expect(later.own.map((t) => t.title)).not.toContain('Thí điểm trợ lý ảo hỗ trợ cán bộ tra cứu văn bản');
+  it('/donvi: an agency that no longer exists is still found, said as such (real date, after 2025)', () => {
+    const [best] = assistant.lookupAgency('Sở TT&TT', 'Bắc Giang');
+    expect(best?.id).toBe('so-tttt@bac-giang');
+    expect(best?.name).toBe('Sở Thông tin và Truyền thông (nay là Sở Khoa học và Công nghệ)');
+    expect(assistant.lookupAgency('Sở Khoa học và Công nghệ')[0]?.name).toBe('Sở Khoa học và Công nghệ');
+    expect(assistant.provinces()).toEqual(expect.arrayContaining(['Bắc Giang', 'Bắc Ninh']));
+  });
+
+  it('reminders: a predecessor task due soon reaches the current agency, labelled', () => {
+    const soon = assistant.tasksFor({ agency: 'so-khcn@bac-ninh', province: 'Bắc Ninh', today: '2026-03-10', dueWithinDays: 7, includeOverdue: true });
+    expect(soon.own.map((t) => t.title)).toEqual(['Hoàn thành nền tảng tích hợp, chia sẻ dữ liệu giai đoạn 2023 - 2026']);
+    expect(soon.own[0]!.lead[0]!.surface).toBe('Sở Thông tin và Truyền thông (nay là Sở Khoa học và Công nghệ, từ 01/3/2025)');
+    // The old name keeps its own task, with the note.
+    const old = assistant.tasksFor({ agency: 'so-tttt@bac-giang', province: 'Bắc Giang', today: '2026-03-10', dueWithinDays: 7, includeOverdue: true });
+    expect(old.own.map((t) => t.title)).toEqual(['Hoàn thành nền tảng tích hợp, chia sẻ dữ liệu giai đoạn 2023 - 2026']);
+    // Before 01/3/2025 the task is Sở TT&TT's only.
+    const before = assistant.tasksFor({ agency: 'so-khcn@bac-giang', province: 'Bắc Giang', today: '2025-02-20', dueWithinDays: 400, includeOverdue: true });
+    expect(before.own.map((t) => t.title)).not.toContain('Hoàn thành nền tảng tích hợp, chia sẻ dữ liệu giai đoạn 2023 - 2026');
   });
 });
 
