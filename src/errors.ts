@@ -16,6 +16,8 @@ export const USER_MESSAGES = {
   INGEST_NEEDS_OCR: 'Tệp là bản quét, cần OCR nhưng máy chủ chưa cài Tesseract.',
   INGEST_TOO_LARGE: 'Tệp quá lớn.',
   INGEST_INVALID_FRONT_MATTER: 'Phần thông tin đầu tệp hướng dẫn thủ tục không hợp lệ.',
+  INGEST_CONVERTER_MISSING:
+    'Máy chủ chưa cài LibreOffice nên chưa đọc được tệp .doc/.odt/.rtf. Quản trị viên cần cài gói libreoffice-writer-nogui, hoặc lưu tệp thành .docx.',
   MODEL_MISSING: 'Chưa có mô hình ngữ nghĩa; đang tìm kiếm theo từ khóa.',
   MODEL_FETCH_FAILED: 'Không tải được mô hình ngữ nghĩa.',
   MESSAGE_TOO_LONG: 'Tin nhắn quá dài (tối đa 2000 ký tự). Vui lòng hỏi ngắn gọn hơn.',

@@ -166,5 +166,7 @@ export const INGEST_ERROR_CODES = [
   'INGEST_NEEDS_OCR',
   'INGEST_TOO_LARGE',
   'INGEST_INVALID_FRONT_MATTER',
+  /** .doc/.odt/.rtf need LibreOffice (soffice), which is not installed. */
+  'INGEST_CONVERTER_MISSING',
 ] as const;
 export type IngestErrorCode = (typeof INGEST_ERROR_CODES)[number];

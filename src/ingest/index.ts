@@ -10,11 +10,13 @@ import type { Document, DocumentMeta, IngestErrorCode, IngestResult, ReadResult,
 import { extractMetadata } from './metadata.js';
 import { readDocx, readHtml } from './html.js';
 import { readImage } from './image.js';
+import { readOffice } from './office.js';
 import { readPdf } from './pdf.js';
 import { IngestError, type Reader, type ReaderOptions } from './reader.js';
 import { checkTextBounds, checkZipBounds, lineBytesOver, resolveLimits } from './limits.js';
 import { readText } from './text.js';
 import { buildTree, looksHardWrapped } from './tree.js';
+import { readXlsx } from './xlsx.js';
 
 export { IngestError } from './reader.js';
 export type { Reader, ReaderOptions } from './reader.js';
@@ -43,6 +45,11 @@ const READERS: Record<string, Reader> = {
   '.jpeg': readImage,
   '.tif': readImage,
   '.tiff': readImage,
+  // Word 97–2003, OpenDocument and RTF via LibreOffice → .docx (office.ts); spreadsheets via exceljs.
+  '.doc': readOffice,
+  '.odt': readOffice,
+  '.rtf': readOffice,
+  '.xlsx': readXlsx,
 };
 
 /** Extensions `ingestFile` accepts (lowercase, with the dot). */
