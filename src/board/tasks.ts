@@ -75,10 +75,13 @@ export function taskKey(task: Task): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 16);
 }
 
-/** The document page of the source section (served by the document pages). */
+/**
+ * The document page with the task's lines highlighted (the link shape of the document pages:
+ * `/documents/<id>?lines=a-b#La`).
+ */
 export function sourceUrl(task: Task): string {
-  const section = task.sectionPath.filter(Boolean).join('.');
-  return `/documents/${encodeURIComponent(task.doc.docId)}${section ? `#${encodeURIComponent(section)}` : ''}`;
+  const [from, to] = task.lines;
+  return `/documents/${encodeURIComponent(task.doc.docId)}?lines=${from}-${to}#L${from}`;
 }
 
 export interface BoardTask {
@@ -262,12 +265,17 @@ export class TaskBoard {
     }));
   }
 
-  /** Per lead agency: total, done, in progress, not started, overdue. Most tasks first. */
+  /**
+   * Per lead agency: total, done, in progress, not started, overdue. Most tasks first. Agencies of
+   * different provinces stay apart, named with their province when the tasks span several.
+   */
   counts(tasks: BoardTask[]): AgencyCount[] {
     const by = new Map<string, AgencyCount>();
+    const several = new Set(tasks.map((t) => t.province ?? '')).size > 1;
     for (const t of tasks) {
       const leads = t.lead.length > 0 ? [...new Set(t.lead)] : ['(không nêu cơ quan chủ trì)'];
-      for (const agency of leads) {
+      for (const name of leads) {
+        const agency = several && t.province ? `${name} (${t.province})` : name;
         let c = by.get(agency);
         if (!c) by.set(agency, (c = { agency, total: 0, done: 0, inProgress: 0, notStarted: 0, overdue: 0 }));
         c.total += 1;
