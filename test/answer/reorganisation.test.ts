@@ -175,6 +175,15 @@ describe('a named province never hides a document whose province is unknown', ()
     expect(a.answer).toMatch(/^Chủ trì: Sở Nội vụ/);
   });
 
+  it('a number narrows to its plan but keeps a plan whose number was not read', async () => {
+    const a = await assistant.answer('Kế hoạch 45 giao ai chủ trì số hóa tài liệu lưu trữ lịch sử có giá trị đặc biệt?', at(AFTER));
+    expect(a.refused).toBe(false);
+    expect(a.answer).toMatch(/^Chủ trì: Sở Nội vụ/);
+    // The numbered plan still answers what it states, first.
+    const b = await assistant.answer('Kế hoạch 45 giao ai chủ trì xây dựng sàn giao dịch việc làm trực tuyến?', at(AFTER));
+    expect(b.citations[0]?.document).toBe('Kế hoạch 45/KH-UBND');
+  });
+
   it('a province no indexed text mentions is refused, listing only real provinces', async () => {
     const a = await assistant.answer('Sơn La giao ai chủ trì số hóa tài liệu lưu trữ?', at(AFTER));
     expect(a.refused).toBe(true);
