@@ -31,6 +31,16 @@ export type DocumentType = z.infer<typeof DocumentType>;
 export const SourceFormat = z.enum(['txt', 'md', 'html', 'docx', 'pdf', 'image', 'procedure']);
 export type SourceFormat = z.infer<typeof SourceFormat>;
 
+/** One metadata field's origin: the signal it came from ("header", "web-meta", "body-statement" …) and a confidence. */
+export const FieldProvenance = z.object({ source: z.string(), confidence: z.number().min(0).max(1) });
+export const MetaProvenance = z.object({
+  number: FieldProvenance.optional(),
+  date: FieldProvenance.optional(),
+  province: FieldProvenance.optional(),
+  issuer: FieldProvenance.optional(),
+});
+export type MetaProvenance = z.infer<typeof MetaProvenance>;
+
 export const DocumentMeta = z.object({
   /** Stable id derived from the file path relative to its root (not from content). */
   id: z.string(),
@@ -51,6 +61,12 @@ export const DocumentMeta = z.object({
   format: SourceFormat,
   /** Signer, effective date, etc. found in web-export metadata blocks. */
   extra: z.record(z.string()).default({}),
+  /** Where number, date, province, issuer were read and how sure that reading is (0..1). */
+  provenance: MetaProvenance.optional(),
+  /** Of number, date, province (not asked of a central body's document) and issuer: those no signal gave. */
+  fieldsNotFound: z.array(z.string()).optional(),
+  /** A date whose day was left blank ("ngày    tháng 4 năm 2022"): "2022-04"; `date` stays unset. */
+  datePartial: z.string().optional(),
 });
 export type DocumentMeta = z.infer<typeof DocumentMeta>;
 

@@ -106,6 +106,8 @@ export function buildDocument(read: ReadResult, file: string, hash: string, root
     ...(read.webMeta ? { webMeta: read.webMeta } : {}),
     ...(read.webTitle ? { webTitle: read.webTitle } : {}),
     ...(read.metaHints ? { hints: read.metaHints } : {}),
+    blocks: read.blocks,
+    fileName: path.basename(file),
   });
   const join =
     read.format === 'html' || read.format === 'docx'

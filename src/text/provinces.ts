@@ -81,6 +81,19 @@ export class Provinces {
     return [...new Set(found.sort((a, b) => a.at - b.at).map((f) => f.name))];
   }
 
+  /**
+   * The canonical name when the whole text is one province's name or alias ("TỈNH SƠN LA", "thành phố
+   * Cần Thơ", "Ðà Nẵng"), else undefined: a validator for names read from documents, never a search.
+   */
+  canonical(text: string): string | undefined {
+    const key = fold(text.replace(/\u00d0/g, 'Đ'))
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim()
+      .replace(/^(tinh|thanh pho|tp)\s+/, '');
+    if (!key) return undefined;
+    return this.names.find((n) => n.folded.replace(/[^\p{L}\p{N}]+/gu, ' ').trim() === key)?.name;
+  }
+
   /** Same province? Compares folded names so "Thanh Hoá" = "Thanh Hóa". */
   static same(a: string | undefined, b: string | undefined): boolean {
     return a !== undefined && b !== undefined && fold(a) === fold(b);
