@@ -12,7 +12,7 @@ import { STATUS_LABEL, taskKey, type BoardTask, type TaskBoard, type TaskStatus 
 
 /** What the conversation and the reminders ask of the board (src/channels/conversation.ts port). */
 export interface TaskStatusPort {
-  rememberList(chat: ChatKey, tasks: Task[]): void;
+  rememberList(chat: ChatKey, tasks: Task[], today: string): void;
   statusLines(tasks: Task[], today: string): string | undefined;
   report(chat: ChatKey, agencyId: string | undefined, args: string, today: string): string;
   mayAskSummary(chat: ChatKey): boolean;
@@ -66,10 +66,10 @@ export class ChatBoard implements TaskStatusPort {
     private readonly options: { now: () => Date; isAdmin?: (chat: ChatKey) => boolean; publicUrl?: string },
   ) {}
 
-  rememberList(chat: ChatKey, tasks: Task[]): void {
+  rememberList(chat: ChatKey, tasks: Task[], today: string): void {
     this.store.setChatList(chat.channel, chat.chatId, tasks.map((t) => ({
       key: taskKey(t), recordId: t.id, docId: t.doc.docId, title: t.title,
-      leads: t.lead.flatMap((r) => (r.agencyId ? [r.agencyId] : [])),
+      leads: this.board.leadIds(t, today),
     })), this.options.now());
   }
 

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { AgencyRegistry } from '../extract/agencies.js';
 import { BoardStore } from '../storage/board.js';
+import { Reorganisation } from '../text/reorganisation.js';
 import { ChatBoard } from './chat.js';
 import { IndexTaskCatalog, TaskBoard, type TaskCatalog } from './tasks.js';
 
@@ -16,6 +17,12 @@ export function boardDbFile(dataDir: string): string {
 export function boardRegistry(knowledgeDir: string): AgencyRegistry {
   const file = path.join(knowledgeDir, 'agencies.json');
   return existsSync(file) ? AgencyRegistry.load(file) : AgencyRegistry.load();
+}
+
+/** The province's own reorganisation table when its knowledge dir has one, else the bundled one. */
+export function boardReorganisation(knowledgeDir: string): Reorganisation {
+  const file = path.join(knowledgeDir, 'reorganisation.json');
+  return existsSync(file) ? Reorganisation.load(file) : Reorganisation.load();
 }
 
 export interface OpenedBoard {
@@ -30,6 +37,7 @@ export function openTaskBoard(options: { dataDir: string; knowledgeDir: string; 
     store,
     catalog: options.catalog ?? new IndexTaskCatalog(options.dataDir),
     registry: boardRegistry(options.knowledgeDir),
+    reorganisation: boardReorganisation(options.knowledgeDir),
   });
   return { board, store, close: () => (options.store ? undefined : store.close()) };
 }

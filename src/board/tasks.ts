@@ -16,6 +16,7 @@ import { currentVersion, indexRoot, INDEX_FILES } from '../index/store.js';
 import type { BoardStore, BoardUser, StatusChange, StoredStatus } from '../storage/board.js';
 import { TaskStatus } from '../storage/board.js';
 import { fold } from '../text/normalize.js';
+import { Reorganisation } from '../text/reorganisation.js';
 
 export { TaskStatus };
 
@@ -141,6 +142,28 @@ export interface TaskBoardOptions {
   store: BoardStore;
   catalog: TaskCatalog;
   registry: AgencyRegistry;
+  /** Agency successions (2025 reorganisation): today's agency answers for its predecessors' tasks. */
+  reorganisation?: Reorganisation;
+}
+
+/**
+ * The registry ids agencies named in a task stand for on `today`: each as written, plus the agency
+ * that took it over by then (for a split one, the agency that got the task's field). A document
+ * dated on or after the change already names the new agencies.
+ */
+export function currentAgencyIds(refs: AgencyRef[], task: Task, reorganisation: Reorganisation | undefined, today: string): string[] {
+  const out: string[] = [];
+  for (const r of refs) {
+    if (!r.agencyId) continue;
+    out.push(r.agencyId);
+    const [base, slug] = r.agencyId.split('@');
+    const next = reorganisation?.successorOf(base!, today);
+    if (!next || (task.doc.date && task.doc.date >= next.succession.effective)) continue;
+    const field = next.split.find((x) => Reorganisation.inField(`${task.title} ${task.action ?? ''} ${task.sectionTitle}`, x));
+    const to = field?.to ?? next.to;
+    out.push(slug ? `${to}@${slug}` : to);
+  }
+  return [...new Set(out)];
 }
 
 interface Overlay {
@@ -153,6 +176,11 @@ export class TaskBoard {
 
   get registry(): AgencyRegistry {
     return this.options.registry;
+  }
+
+  /** Registry ids that lead this task on `today` (as written and their successors). */
+  leadIds(task: Task, today: string): string[] {
+    return currentAgencyIds(task.lead, task, this.options.reorganisation, today);
   }
 
   /**
@@ -198,7 +226,7 @@ export class TaskBoard {
       title: task.title,
       ...(task.action ? { action: task.action } : {}),
       lead: task.lead.map((r) => r.name ?? r.surface),
-      leadIds: task.lead.flatMap((r) => (r.agencyId ? [r.agencyId] : [])),
+      leadIds: currentAgencyIds(task.lead, task, this.options.reorganisation, today),
       cooperating: task.cooperating.map((r) => r.name ?? r.surface),
       deadline: { raw: task.deadline.raw, kind: task.deadline.kind, ...(due ? { due } : {}) },
       ...(task.doc.province ? { province: task.doc.province } : {}),
@@ -229,7 +257,7 @@ export class TaskBoard {
     const keep = all.filter((t) => {
       if (filter.province && fold(t.doc.province ?? '') !== fold(filter.province)) return false;
       if (doc && t.doc.docId !== filter.document && norm(t.doc.number).replace(/\s+/g, '') !== doc) return false;
-      if (agency && ![...t.lead, ...t.cooperating].some((r) => AgencyRegistry.sameAgency(r.agencyId, agency.id))) return false;
+      if (agency && !currentAgencyIds([...t.lead, ...t.cooperating], t, this.options.reorganisation, today).some((id) => AgencyRegistry.sameAgency(id, agency.id))) return false;
       return true;
     });
     const overlay = this.overlay(all);

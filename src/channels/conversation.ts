@@ -390,7 +390,7 @@ export class ConversationService {
     const shown = tasks.own.slice(0, 10);
     const { board } = this.options;
     if (!board) return send({ text });
-    board.rememberList(chat, shown);
+    board.rememberList(chat, shown, today);
     const status = board.statusLines(shown, today);
     return send({ text: status ? `${text}\n\n${status}` : text });
   }
