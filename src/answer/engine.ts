@@ -77,6 +77,11 @@ interface Scope {
   preferred?: Set<string>;
   /** No document is of the named province and no indexed text mentions it. */
   absent?: boolean;
+  /**
+   * No document is of the named province but some passages name it: only those passages (and the
+   * tasks on their lines) answer, besides documents whose province is unknown.
+   */
+  passages?: { chunks: Set<string>; tasks: Set<string> };
   /** Human words for the restriction, for refusals ("của tỉnh Lào Cai"). */
   label?: string;
   /** What the reorganisation changed about the named provinces (said under the answer). */
@@ -370,39 +375,42 @@ export class AnswerEngine {
   }
   private readonly knownProvinces = new Map<string, string>();
 
-  /** Documents whose text names any of these provinces (cached per province). */
+  /** Passages (chunk ids) whose text names any of these provinces (cached per province). */
   private mentionCache = new Map<string, Set<string>>();
-  /** Each document's text, folded to words, built once on the first question that needs it. */
-  private foldedDocs?: Array<{ docId: string; text: string }>;
-  private docsMentioning(names: string[]): Set<string> {
+  /** Each passage's text, folded to words, built once on the first question that needs it. */
+  private foldedChunks?: Array<{ id: string; text: string }>;
+  private chunksMentioning(names: string[]): Set<string> {
     const out = new Set<string>();
     for (const name of names) {
       const key = fold(name);
-      let docs = this.mentionCache.get(key);
-      if (!docs) {
-        docs = new Set();
+      let chunks = this.mentionCache.get(key);
+      if (!chunks) {
+        chunks = new Set();
         const words = key.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
         // Cheap test first: every syllable of the name must be an indexed term.
         if (words.every((w) => this.stats.has(w))) {
-          if (!this.foldedDocs) {
-            const byDoc = new Map<string, string[]>();
-            for (const c of this.index.chunks) {
-              if (c.kind === 'task') continue;
-              const list = byDoc.get(c.doc.docId) ?? [];
-              list.push(fold(c.text).replace(/[^\p{L}\p{N}]+/gu, ' '));
-              byDoc.set(c.doc.docId, list);
-            }
-            this.foldedDocs = [...byDoc].map(([docId, parts]) => ({ docId, text: ` ${parts.join(' ')} ` }));
-          }
+          this.foldedChunks ??= this.index.chunks.map((c) => ({ id: c.id, text: ` ${fold(c.text).replace(/[^\p{L}\p{N}]+/gu, ' ')} ` }));
           const needle = ` ${words.join(' ')} `;
-          for (const d of this.foldedDocs) if (d.text.includes(needle)) docs.add(d.docId);
+          for (const c of this.foldedChunks) if (c.text.includes(needle)) chunks.add(c.id);
         }
         if (this.mentionCache.size > 500) this.mentionCache.clear();
-        this.mentionCache.set(key, docs);
+        this.mentionCache.set(key, chunks);
       }
-      for (const d of docs) out.add(d);
+      for (const c of chunks) out.add(c);
     }
     return out;
+  }
+
+  private chunksById?: Map<string, Chunk>;
+  private chunk(id: string): Chunk | undefined {
+    this.chunksById ??= new Map(this.index.chunks.map((c) => [c.id, c]));
+    return this.chunksById.get(id);
+  }
+
+  /** The task records a scope allows (all of them unless only some passages answer). */
+  private tasksIn(scope: Scope): readonly Task[] {
+    const only = scope.passages;
+    return only ? this.index.tasks.filter((t) => only.tasks.has(t.id) || !this.knownProvince(t.doc.province)) : this.index.tasks;
   }
 
   /**
@@ -420,14 +428,16 @@ export class AnswerEngine {
     const notes: string[] = [];
     const covered: string[] = [];
     let absent = false;
+    let passages: Scope['passages'];
     if (named.length > 0) {
       for (const p of named) {
         const cover = this.reorganisation.cover(p, today);
         for (const n of cover.names) if (!covered.some((c) => Provinces.same(c, n))) covered.push(n);
-        if (cover.change) {
-          const others = cover.change.from.filter((o) => !Provinces.same(o, p));
-          const what = cover.change.kind === 'rename' ? `trước đây là ${others.join(', ')}` : `gồm ${cover.change.from.join(', ')} trước đây`;
-          notes.push(`${p} ${what} (từ ${viDay(cover.change.effective)}, theo ${cover.change.basis}); tính cả văn bản của ${others.join(', ')}.`);
+        const others = cover.change ? cover.change.from.filter((o) => !Provinces.same(o, p)) : [];
+        // Said only when documents of the old provinces are indexed: then the answer may rest on them.
+        if (cover.change && all.some((d) => others.some((o) => Provinces.same(o, this.knownProvince(d.province))))) {
+          const what = cover.change.kind === 'rename' ? `trước đây là ${others.join(', ')}` : `hiện nay gồm ${listVi(cover.change.from.map((o) => (Provinces.same(o, p) ? o : `${o} cũ`)))}`;
+          notes.push(`${p} ${what} (từ ${viDay(cover.change.effective)}, theo ${cover.change.basis}); câu trả lời tính cả văn bản của ${listVi(others)}.`);
         }
         if (cover.now) {
           notes.push(
@@ -440,11 +450,22 @@ export class AnswerEngine {
       label = `tỉnh ${named.join(', ')}`;
       let matching = all.filter((d) => covered.some((p) => Provinces.same(p, this.knownProvince(d.province) ?? d.province)));
       if (matching.length === 0) {
-        const mentioning = this.docsMentioning(covered);
-        if (mentioning.size === 0) absent = true;
+        const chunks = this.chunksMentioning(covered);
+        if (chunks.size === 0) absent = true;
         else {
-          matching = all.filter((d) => mentioning.has(d.id));
-          notes.push(`Không có văn bản nào của ${label}; các văn bản dưới đây có nhắc đến ${named.join(', ')}.`);
+          // Only the passages that name it, and the tasks on their lines.
+          const docIds = new Set<string>();
+          const tasks = new Set<string>();
+          for (const id of chunks) {
+            const c = this.chunk(id);
+            if (!c) continue;
+            docIds.add(c.doc.docId);
+            if (c.recordId) tasks.add(c.recordId);
+            for (const t of this.tasksOverlapping(c)) tasks.add(t.id);
+          }
+          passages = { chunks, tasks };
+          matching = all.filter((d) => docIds.has(d.id));
+          notes.push(`Không có văn bản nào của ${label}; chỉ trả lời từ các đoạn có nhắc đến ${named.join(', ')}.`);
         }
       }
       const unknown = all.filter((d) => !this.knownProvince(d.province));
@@ -469,13 +490,16 @@ export class AnswerEngine {
       covered,
       notes,
       ...(absent ? { absent } : {}),
+      ...(passages ? { passages } : {}),
       ...(restricted ? { docIds: new Set(docs.map((d) => d.id)), preferred: new Set((preferred ?? docs).map((d) => d.id)) } : {}),
       ...(label ? { label } : {}),
     };
   }
 
   private async search(question: string, scope: Scope): Promise<SearchHit[]> {
-    const hits = await this.index.search(question, { k: 40, ...(scope.docIds ? { docIds: [...scope.docIds] } : {}) });
+    let hits = await this.index.search(question, { k: 40, ...(scope.docIds ? { docIds: [...scope.docIds] } : {}) });
+    const only = scope.passages;
+    if (only) hits = hits.filter((h) => only.chunks.has(h.chunk.id) || (h.chunk.recordId !== undefined && only.tasks.has(h.chunk.recordId)) || !this.knownProvince(h.chunk.doc.province));
     const preferred = scope.preferred;
     if (!preferred || !scope.docIds || preferred.size === scope.docIds.size) return hits;
     // Documents kept in only because a field is unknown rank after the ones that match.
@@ -557,6 +581,7 @@ export class AnswerEngine {
     const consider = (task: Task | undefined, rank: number): void => {
       if (!task || seen.has(task.id)) return;
       if (scope.docIds && !scope.docIds.has(task.doc.docId)) return;
+      if (scope.passages && !scope.passages.tasks.has(task.id) && this.knownProvince(task.doc.province)) return;
       seen.add(task.id);
       const cov = coverage(q, taskText(task), this.stats, docContext(task.doc)).score;
       scored.push({ task, score: cov - rank * 0.002 });
@@ -778,7 +803,7 @@ export class AnswerEngine {
       return undefined;
     }
     const window = frame.window;
-    const resolved: ResolvedTasks = tasksFor(this.index.tasks, this.registry, {
+    const resolved: ResolvedTasks = tasksFor(this.tasksIn(scope), this.registry, {
       agency: agencyText,
       ...(province ? { province } : {}),
       ...(covered ? { provinces: covered } : {}),
@@ -886,7 +911,9 @@ export class AnswerEngine {
               : `có hạn trước ${window.kind === 'before' ? window.date.split('-').reverse().join('/') : ''}`;
       return this.refuse(question, 'agency_tasks', 'no_tasks', `Không tìm thấy nhiệm vụ nào của ${resolved.agency.name} ${when} (tính đến ngày ${today.split('-').reverse().join('/')}) trong các văn bản đã được lập chỉ mục.`);
     }
-    const where = province ? ` (${province})` : '';
+    // An agency that no longer exists is answered by its name, saying what it is now.
+    const successor = this.reorganisation.successorOf(agencyId ?? '', today);
+    const where = (province ? ` (${province})` : '') + (successor ? ` — nay là ${this.registry.template(successor.to)?.name ?? successor.to} (từ ${viDay(successor.succession.effective)})` : '');
     const windowText = window ? ` ${windowPhrase(window, today)}` : '';
     const periodStart = window?.kind === 'before' ? window.from : undefined;
     const listOptions = {
@@ -935,7 +962,7 @@ export class AnswerEngine {
     const window = frame.window;
     if (!window) return undefined;
     const inScope = (province?: string): Task[] =>
-      tasksDue(this.index.tasks, {
+      tasksDue(this.tasksIn(scope), {
         ...dueWindow(window, today),
         ...(province ? { provinces: scope.named.length > 0 ? scope.covered : this.reorganisation.cover(province, today).names } : {}),
         ...(scope.docIds ? { docIds: scope.docIds } : {}),
@@ -944,7 +971,7 @@ export class AnswerEngine {
     const home = scope.named.length === 0 && context.province ? inScope(context.province) : [];
     const province = scope.named[0] ?? (home.length > 0 ? context.province : undefined);
     let due = home.length > 0 ? home : inScope(scope.named[0]);
-    const anyRecords = this.index.tasks.some((t) => !scope.docIds || scope.docIds.has(t.doc.docId));
+    const anyRecords = this.tasksIn(scope).some((t) => !scope.docIds || scope.docIds.has(t.doc.docId));
     if (!anyRecords) return undefined;
     const where = province ? ` ở tỉnh ${province}` : '';
     const phrase = windowPhrase(window, today);
@@ -1005,7 +1032,7 @@ export class AnswerEngine {
     const where = scope.named[0] ? { province: scope.named[0] } : {};
     if (this.registry.findMentions(question, where).some((m) => m.agencyId)) return undefined;
     const named = scope.preferred ?? scope.docIds;
-    let tasks = withoutTwins(this.index.tasks.filter((t) => named.has(t.doc.docId)));
+    let tasks = withoutTwins(this.tasksIn(scope).filter((t) => named.has(t.doc.docId)));
     if (tasks.length === 0) return undefined;
     const provinceWords = new Set(scope.named.flatMap((p) => fold(p).split(/\s+/)));
     const topic = queryTerms(q.unigrams.filter((t) => !DOCUMENT_LIST_WORDS.has(t) && !provinceWords.has(t) && !/\d/.test(t)));
@@ -1093,7 +1120,7 @@ export class AnswerEngine {
 
   /** The agency's own tasks whose (non-recurring) deadline has passed, latest first. */
   private pastDeadlines(agency: string, provinces: string[] | undefined, scope: Scope, today: string): Task[] {
-    const all = tasksFor(this.index.tasks, this.registry, { agency, today, ...(provinces ? { provinces } : {}), ...(scope.docIds ? { docIds: scope.docIds } : {}), reorganisation: this.reorganisation });
+    const all = tasksFor(this.tasksIn(scope), this.registry, { agency, today, ...(provinces ? { provinces } : {}), ...(scope.docIds ? { docIds: scope.docIds } : {}), reorganisation: this.reorganisation });
     const dated = [...all.own, ...all.inherited].filter((t) => t.deadline.kind !== 'recurring' && t.deadline.kind !== 'ongoing' && !!t.deadline.due && t.deadline.due < today);
     return dated.sort((a, b) => (b.deadline.due ?? '').localeCompare(a.deadline.due ?? '') || a.lines[0] - b.lines[0]);
   }
@@ -1103,6 +1130,8 @@ export class AnswerEngine {
     for (const t of this.index.targets) {
       if (!t.figure) continue;
       if (scope.docIds && !scope.docIds.has(t.doc.docId)) continue;
+      const only = scope.passages;
+      if (only && this.knownProvince(t.doc.province) && !this.chunksOverlapping(t.doc.docId, t.lines).some((c) => only.chunks.has(c.id))) continue;
       let score = coverage(q, `${t.text} ${t.sectionTitle}`, this.stats, docContext(t.doc)).score;
       // Plans set the same indicator per period ("giai đoạn 2019-2020: 20%", "2021-2025: 40%"):
       // the period the question names decides between them.
@@ -1223,6 +1252,11 @@ function periodicStatements(tasks: Task[]): string[] {
     out.push(`Định kỳ${who ? ` (${who})` : ''}: ${m[0].replace(/\s+/g, ' ').trim()}.`);
   }
   return [...new Set(out)];
+}
+
+/** "A, B và C". */
+function listVi(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} và ${items[items.length - 1]}`;
 }
 
 /** What an agency-task question says besides its agency and its topic. */

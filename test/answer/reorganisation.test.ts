@@ -97,7 +97,7 @@ describe('a merged province', () => {
     const a = await assistant.answer('Bắc Ninh có nhiệm vụ nào về trợ lý ảo?', at(AFTER));
     expect(a.refused).toBe(false);
     expect(a.citations.some((c) => c.document === 'Kế hoạch 45/KH-UBND')).toBe(true);
-    expect(a.answer).toContain('Bắc Ninh gồm Bắc Ninh, Bắc Giang trước đây (từ 01/7/2025, theo Nghị quyết 202/2025/QH15)');
+    expect(a.answer).toContain('Bắc Ninh hiện nay gồm Bắc Ninh và Bắc Giang cũ (từ 01/7/2025, theo Nghị quyết 202/2025/QH15); câu trả lời tính cả văn bản của Bắc Giang.');
   });
 
   it('Sở KH&CN Bắc Ninh, asked today, lists its own task and the TT&TT tasks of both old provinces', async () => {
