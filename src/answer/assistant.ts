@@ -45,6 +45,19 @@ export interface ReindexSummary {
   durationMs: number;
 }
 
+/** A document as its page on this server shows it: metadata and text blocks in order, never a file path. */
+export interface DocumentView {
+  id: string;
+  type: string;
+  number?: string;
+  date?: string;
+  issuer?: string;
+  province?: string;
+  title: string;
+  /** Passages in source order; `lines` is the span a citation names. */
+  blocks: Array<{ lines: [number, number]; heading: string; text: string; kind: string }>;
+}
+
 export interface Assistant {
   /** Answer one chat message in its conversation context. Never throws for user input. */
   answer(question: string, context?: AnswerContext): Promise<Answer>;
@@ -62,4 +75,6 @@ export interface Assistant {
   reindex(): Promise<ReindexSummary>;
   /** True once an index is loaded. */
   isReady(): boolean;
+  /** The page of one indexed document (/documents/<id>); undefined when unknown. Optional: a remote assistant may not serve pages. */
+  documentView?(id: string): DocumentView | undefined;
 }

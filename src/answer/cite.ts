@@ -90,3 +90,25 @@ export function sourcesLine(citations: Citation[], maxPlaces = 6): string {
   });
   return `Nguồn: ${parts.join('; ')}`;
 }
+
+/**
+ * The server's page for a cited place: `/documents/<id>?lines=12-18#L12` shows the document's
+ * metadata and its text with lines 12–18 highlighted and scrolled to. Relative by default; pass
+ * PUBLIC_URL for links sent out over Telegram or Zalo. Never the file's path on the server.
+ */
+export function documentLink(c: Pick<Citation, 'docId' | 'lines'>, base = ''): string {
+  const [from, to] = c.lines;
+  return `${base.replace(/\/+$/, '')}/documents/${encodeURIComponent(c.docId)}?lines=${from}-${to}#L${from}`;
+}
+
+/**
+ * "Xem nguồn:" lines for chat channels: one link per cited place (same document and lines once),
+ * at most `max`. Empty without a base URL: a relative link is useless outside the web chat.
+ */
+export function sourceLinks(citations: readonly Citation[], base: string | undefined, max = 3): string {
+  if (!base) return '';
+  const links = [...new Set(citations.map((c) => documentLink(c, base)))];
+  if (links.length === 0) return '';
+  const shown = links.slice(0, max);
+  return [`Xem nguồn:`, ...shown.map((l) => `• ${l}`), ...(links.length > max ? [`… và ${links.length - max} chỗ khác`] : [])].join('\n');
+}

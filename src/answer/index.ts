@@ -11,7 +11,7 @@ import { AgencyRegistry } from '../extract/agencies.js';
 import { KnowledgeIndex } from '../index/search.js';
 import { runReindex } from '../reindex/pipeline.js';
 import { isAppError } from '../errors.js';
-import type { AgencyChoice, AgencyTaskQuery, AgencyTasks, Assistant, ReindexSummary } from './assistant.js';
+import type { AgencyChoice, AgencyTaskQuery, AgencyTasks, Assistant, DocumentView, ReindexSummary } from './assistant.js';
 import { taskListText } from './compose.js';
 import { AnswerEngine } from './engine.js';
 import { annotateTask, effectiveDue, reorganisationNotes, tasksFor } from './task-query.js';
@@ -91,6 +91,26 @@ export class DocumentAssistant implements Assistant {
 
   isReady(): boolean {
     return this.engine !== undefined;
+  }
+
+  documentView(id: string): DocumentView | undefined {
+    const index = this.engine?.index;
+    const doc = index?.documents.find((d) => d.id === id);
+    if (!index || !doc) return undefined;
+    // The document's own passages; task and procedure record chunks restate them and are left out.
+    const own = index.chunks.filter((c) => c.doc.docId === id);
+    const text = own.filter((c) => c.kind !== 'task' && c.kind !== 'procedure');
+    const blocks = (text.length > 0 ? text : own)
+      .slice()
+      .sort((a, b) => a.lines[0] - b.lines[0] || a.lines[1] - b.lines[1])
+      .map((c) => ({ lines: c.lines, heading: c.sectionTitle, text: c.text, kind: c.kind }));
+    return {
+      id: doc.id, type: doc.type, title: doc.title, blocks,
+      ...(doc.number ? { number: doc.number } : {}),
+      ...(doc.date ? { date: doc.date } : {}),
+      ...(doc.issuer ? { issuer: doc.issuer } : {}),
+      ...(doc.province ? { province: doc.province } : {}),
+    };
   }
 
   async answer(question: string, context?: AnswerContext): Promise<Answer> {

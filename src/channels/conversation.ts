@@ -15,6 +15,7 @@ import type { RateLimiter } from '../server/rate-limit.js';
 import type { ChatKey, ConversationState, PendingOption, Stores } from '../storage/stores.js';
 import { fold } from '../text/normalize.js';
 import { reindexSummary } from '../reindex/summary.js';
+import { documentLink, sourceLinks } from '../answer/cite.js';
 
 /** Longest message processed (USER_MESSAGES.MESSAGE_TOO_LONG says 2000). */
 export const MAX_QUESTION_CHARS = 2000;
@@ -97,6 +98,8 @@ export interface ConversationServiceOptions {
   timezone?: string;
   /** Injectable clock. Default: real time. */
   now?: () => Date;
+  /** This server's public base URL (PUBLIC_URL): answers carry links to the cited document pages. Default: none. */
+  publicUrl?: string;
   /** Task board: /baocao, /tonghop, status under /nhiemvu and /hanchot. Off when absent. */
   board?: TaskStatusPort;
 }
@@ -171,6 +174,25 @@ export class ConversationService {
       }
     }
     await this.replyAnswer(message.chat, text, send, log);
+  }
+
+  /**
+   * A chat command, or a number picking from a pending choice, from a channel that already applied
+   * the gate (the web API). False when the text is neither (then it is a question).
+   */
+  async command(message: IncomingText, send: Send, log: Logger): Promise<boolean> {
+    // A bare number picks from a pending choice, as on Zalo (the web page sends it for a button).
+    const pick = /^\d{1,2}$/.test(message.text.trim()) ? Number(message.text.trim()) : undefined;
+    if (pick !== undefined) {
+      const state = this.options.stores.conversations.get(message.chat);
+      if (!state.pending || pick < 1 || pick > state.pending.options.length) return false;
+      await this.choose(message.chat, pick - 1, send, log);
+      return true;
+    }
+    const command = parseCommand(message.text);
+    if (!command) return false;
+    await this.handleCommand(message, command.name, command.args, send, log);
+    return true;
   }
 
   async handleCallback(chat: ChatKey, userId: string, data: string, send: Send, log: Logger): Promise<string | undefined> {
@@ -248,7 +270,9 @@ export class ConversationService {
       { label: '👍', data: `fb:${questionId}:u`, kind: 'feedback' },
       { label: '👎', data: `fb:${questionId}:d`, kind: 'feedback' },
     ]);
-    await send({ text: answer.answer, buttons });
+    // With PUBLIC_URL set, the cited places as links to this server's document pages.
+    const links = sourceLinks(answer.citations, this.options.publicUrl);
+    await send({ text: links ? `${answer.answer}\n${links}` : answer.answer, buttons });
   }
 
   private async handleCommand(message: IncomingText, name: string, args: string, send: Send, log: Logger): Promise<void> {
@@ -417,7 +441,7 @@ export class ConversationService {
   private sources(chat: ChatKey): string {
     const state = this.options.stores.conversations.get(chat);
     if (state.citations.length === 0) return 'Chưa có câu trả lời nào có nguồn trong cuộc trò chuyện này.';
-    return ['Nguồn của câu trả lời trước:', ...state.citations.map((c, i) => formatCitation(c, i + 1))].join('\n\n');
+    return ['Nguồn của câu trả lời trước:', ...state.citations.map((c, i) => formatCitation(c, i + 1, this.options.publicUrl))].join('\n\n');
   }
 
   private async reindex(send: Send, log: Logger): Promise<void> {
@@ -455,7 +479,8 @@ export class ConversationService {
   }
 }
 
-export function formatCitation(c: Citation, n: number): string {
+/** One source for /nguon: document, title, place; a link to its page when PUBLIC_URL is set, never the file path. */
+export function formatCitation(c: Citation, n: number, publicUrl?: string): string {
   const head = [c.document, c.date ? `ngày ${displayDate(c.date)}` : undefined, c.issuer ? `— ${c.issuer}` : undefined]
     .filter(Boolean)
     .join(' ');
@@ -464,7 +489,7 @@ export function formatCitation(c: Citation, n: number): string {
     `${n}. ${head}`,
     `   ${c.title}`,
     `   ${c.section}${c.page !== undefined ? `, trang ${c.page}` : ''} (${lines})`,
-    `   Tệp: ${c.file}`,
+    ...(publicUrl ? [`   Xem: ${documentLink(c, publicUrl)}`] : []),
   ].join('\n');
 }
 

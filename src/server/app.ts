@@ -16,7 +16,9 @@ import type { ConversationService, AskResult } from '../channels/conversation.js
 import { TelegramUpdate, type TelegramChannel } from '../channels/telegram/channel.js';
 import type { ZaloClient, ZaloClientOptions } from '../channels/zalo/client.js';
 import { ZaloWebhookBody, zaloDedupeKey, type ZaloChannel } from '../channels/zalo/channel.js';
-import { AskRequest } from '../channels/web/api.js';
+import { AskRequest, WEB_COMMANDS, commandAnswer, publicAnswer, webUnsupportedCommand } from '../channels/web/api.js';
+import { parseCommand } from '../channels/conversation.js';
+import { documentRoutes } from './documents.js';
 import { WEB_CHAT_HEADERS, WEB_CHAT_HTML } from '../channels/web/page.js';
 import { ReminderScheduler, type Notifier } from '../reminders/scheduler.js';
 import { boardRoutes, openChatBoard, openTaskBoard } from '../board/index.js';
@@ -269,8 +271,19 @@ export function createApp(options: AppOptions): App {
           ...(ask.agency ? { agency: ask.agency } : {}),
           ...(ask.province ? { province: ask.province } : {}),
           ...(ask.today ? { today: ask.today } : {}),
+        // Chat commands work on the web too (on this thread: they read profiles, not the index
+        // much); those that need a bot channel (reminders, admin) say where they work.
+        const command = parseCommand(ask.question);
+        if (command && !WEB_COMMANDS.has(command.name)) return sendJson(res, 200, commandAnswer(ask.question, [{ text: webUnsupportedCommand(command.name) }], false));
+        if (command || /^\d{1,2}$/.test(ask.question)) {
+          const replies: Array<{ text: string; buttons?: Array<Array<{ label: string; kind?: string }>> }> = [];
+          if (await conversation.command({ chat, userId: chatId, text: ask.question }, async (r) => void replies.push(r), log)) {
+            return sendJson(res, 200, commandAnswer(ask.question, replies));
+          }
+        }
         });
-        sendJson(res, 200, answer);
+        // Cleaned of document markdown, citations as links to this server's document pages.
+        sendJson(res, 200, publicAnswer(answer));
       },
     },
     {
@@ -281,6 +294,7 @@ export function createApp(options: AppOptions): App {
     {
       method: 'GET', path: '/readyz', channel: 'ops',
       handler: async ({ res }) => {
+    ...documentRoutes(assistant),
         const ready = assistant.isReady();
         sendJson(res, ready ? 200 : 503, { ready, queueDepth: queue.depth() });
       },

@@ -65,6 +65,8 @@ export function createChannelSet(options: ChannelSetOptions): ChannelSet {
       token: config.TELEGRAM_BOT_TOKEN,
       apiRoot: config.TELEGRAM_API_ROOT,
       conversation,
+    // Answers and /nguon link to this server's document pages.
+    ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
       logger,
       ...(options.telegramBotInfo ? { botInfo: options.telegramBotInfo } : {}),
       ...options.telegramRetry,
