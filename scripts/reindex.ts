@@ -85,6 +85,10 @@ async function main(): Promise<number> {
     });
     printer.stop();
     const lines = [reindexSummary(report)];
+    // Fields the reader could not find, per document: "số, ngày ban hành, tỉnh, cơ quan ban hành".
+    const FIELD_VI: Record<string, string> = { number: 'số', date: 'ngày ban hành', province: 'tỉnh', issuer: 'cơ quan ban hành' };
+    if (report.missingFields.length > 0)
+      lines.push(`Chưa đọc được (${report.missingFields.length} văn bản): ${report.missingFields.map((m) => `${m.file} — ${m.fields.map((f) => FIELD_VI[f] ?? f).join(', ')}`).join('; ')}.`);
     lines.push(report.dense ? `Vector: ${report.embedded} mới, ${report.vectorsReused} dùng lại.` : 'Không có mô hình ngữ nghĩa: chỉ mục chỉ tìm theo từ khóa (npm run fetch-model).');
     process.stdout.write(`${lines.join('\n')}\n`);
     return report.published ? 0 : 1;

@@ -142,6 +142,8 @@ export interface ReindexReport {
   errors: ReindexError[];
   /** Files added, changed, removed (--prune) and kept although gone, each named once. */
   changes: ReindexChanges;
+  /** Per document, the metadata fields no signal gave (number, date, province, issuer), so an admin sees them at once. */
+  missingFields: Array<{ file: string; fields: string[] }>;
   durationMs: number;
 }
 
@@ -413,6 +415,9 @@ async function reindexLocked(given: ReindexOptions, started: number): Promise<Re
     vectorsReused: 0,
     dense: model !== null,
     errors,
+    missingFields: records.documents
+      .filter((d) => d.type !== 'Thủ tục hành chính' && (d.fieldsNotFound?.length ?? 0) > 0)
+      .map((d) => ({ file: d.file, fields: d.fieldsNotFound! })),
     changes,
     durationMs: 0,
   };
