@@ -184,6 +184,16 @@ describe('a named province never hides a document whose province is unknown', ()
     expect(b.citations[0]?.document).toBe('Kế hoạch 45/KH-UBND');
   });
 
+  it('a province only some passages name: those passages answer, nothing else of that document', async () => {
+    const a = await assistant.answer('Hà Nam có nhiệm vụ nào về dữ liệu số?', at(BEFORE));
+    expect(a.refused).toBe(false);
+    expect(a.answer).toContain('học tập kinh nghiệm quản lý dữ liệu số tại tỉnh Hà Nam');
+    expect(a.answer).toContain('Không có văn bản nào của tỉnh Hà Nam; chỉ trả lời từ các đoạn có nhắc đến Hà Nam.');
+    expect(titles(a)).not.toContain('Xây dựng kho dữ liệu dùng chung của tỉnh');
+    const other = await assistant.answer('Hà Nam giao ai chủ trì xây dựng kho dữ liệu dùng chung?', at(BEFORE));
+    expect(other.answer).not.toContain('Sở Thông tin và Truyền thông');
+  });
+
   it('a province no indexed text mentions is refused, listing only real provinces', async () => {
     const a = await assistant.answer('Sơn La giao ai chủ trì số hóa tài liệu lưu trữ?', at(AFTER));
     expect(a.refused).toBe(true);
