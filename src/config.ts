@@ -55,6 +55,8 @@ export const ConfigSchema = z.object({
   ZALO_ADMIN_IDS: idList,
   /** Messages per chat per minute. Default: 20 */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(20),
+  /** Hours an undelivered answer is retried (429/5xx/network) before it is given up with an apology. Default: 6 */
+  DELIVERY_MAX_HOURS: z.coerce.number().positive().max(168).default(6),
   /** Web API (/api/ask) requests per client address per minute, whatever the session. Default: 60 */
   WEB_RATE_LIMIT_PER_IP: z.coerce.number().int().positive().default(60),
   /**

@@ -29,7 +29,7 @@ import { InboxIntake } from './intake.js';
 import { InboxQueue } from './queue.js';
 import { SlidingWindowLimiter, clientAddress, compileTrust } from './rate-limit.js';
 import { WorkerPool } from './worker-pool.js';
-import { createChannelSet, type TelegramClientBounds } from './channels.js';
+import { createChannelSet, type OutboxTuning, type TelegramClientBounds } from './channels.js';
 
 export interface AppOptions {
   config: Config;
@@ -44,6 +44,8 @@ export interface AppOptions {
   telegramRetry?: TelegramClientBounds;
   /** Zalo client tuning (timeouts, backoff, sleep). */
   zaloClient?: Partial<Omit<ZaloClientOptions, 'token' | 'logger'>>;
+  /** Delivery retry tuning (delays, lease, poll); the bound is DELIVERY_MAX_HOURS. */
+  outbox?: OutboxTuning;
   /**
    * Reply jobs running at once (the backlog itself is stored in SQLite). Default: 8. Starts of one
    * update that crashed the process before it is set aside (maxAttempts). Default: 3.
@@ -95,6 +97,7 @@ export function createApp(options: AppOptions): App {
     ...(options.telegramBotInfo ? { telegramBotInfo: options.telegramBotInfo } : {}),
     ...(options.telegramRetry ? { telegramRetry: options.telegramRetry } : {}),
     ...(options.zaloClient ? { zaloClient: options.zaloClient } : {}),
+    ...(options.outbox ? { outbox: options.outbox } : {}),
   });
   const { conversation, telegram, zalo, zaloClient } = set;
 
@@ -128,6 +131,7 @@ export function createApp(options: AppOptions): App {
           ...(options.telegramBotInfo ? { telegramBotInfo: options.telegramBotInfo } : {}),
           ...(options.telegramRetry ? { telegramRetry: options.telegramRetry } : {}),
           ...(options.zaloClient ? { zaloClient: numbersOnly(options.zaloClient) } : {}),
+          ...(options.outbox ? { outbox: options.outbox } : {}),
         },
         ...(options.onReindexed ? { onReindexed: options.onReindexed } : {}),
       })
@@ -342,7 +346,13 @@ export function createApp(options: AppOptions): App {
       const pending = stores.dedupe.pendingCount();
       if (pending > 0) logger.info({ count: pending }, 'answering updates received before the last stop');
       queue.start();
-      const pruneOld = () => stores.dedupe.prune(new Date(now().getTime() - 7 * 86_400_000));
+      // Replies stored but not sent before the last stop (or waiting for a retry) go out now.
+      set.outbox.start();
+      const pruneOld = () => {
+        const weekAgo = new Date(now().getTime() - 7 * 86_400_000);
+        stores.dedupe.prune(weekAgo);
+        stores.outbox.prune(weekAgo);
+      };
       pruneOld();
       pruneTimer = setInterval(pruneOld, 3_600_000);
       pruneTimer.unref();
@@ -365,6 +375,7 @@ export function createApp(options: AppOptions): App {
       await reminders.stop();
       await queue.drain();
       await pool?.close();
+      await set.outbox.stop();
       taskBoard.close();
     },
   };

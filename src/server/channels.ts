@@ -9,11 +9,12 @@ import type { Assistant } from '../answer/assistant.js';
 import { openChatBoard, type TaskStatusPort } from '../board/index.js';
 import type { Config } from '../config.js';
 import { ConversationService } from '../channels/conversation.js';
-import { TelegramChannel, type TelegramChannelOptions } from '../channels/telegram/channel.js';
-import { ZaloClient, type ZaloClientOptions } from '../channels/zalo/client.js';
+import { TelegramChannel, classifyTelegramError, type TelegramChannelOptions } from '../channels/telegram/channel.js';
+import { ZaloClient, classifyZaloError, type ZaloClientOptions } from '../channels/zalo/client.js';
 import { ZaloChannel, ZaloEvent } from '../channels/zalo/channel.js';
 import type { Stores } from '../storage/stores.js';
 import type { Metrics } from './metrics.js';
+import { Outbox, type OutboxOptions } from './outbox.js';
 import type { ReplyJob } from './queue.js';
 import { SlidingWindowLimiter } from './rate-limit.js';
 
@@ -32,11 +33,17 @@ export interface ChannelSetOptions {
   telegramBotInfo?: UserFromGetMe;
   telegramRetry?: TelegramClientBounds;
   zaloClient?: Partial<Omit<ZaloClientOptions, 'token' | 'logger'>>;
+  /** Delivery retry tuning (delays, lease); the bound itself comes from DELIVERY_MAX_HOURS. */
+  outbox?: OutboxTuning;
   /** Task board for /baocao, /tonghop and task status. Default: the board tables in DATA_DIR/app.db. */
   board?: TaskStatusPort;
 }
 
+export type OutboxTuning = Partial<Pick<OutboxOptions, 'baseDelayMs' | 'maxDelayMs' | 'leaseMs' | 'pollMs' | 'maxAgeMs'>>;
+
 export interface ChannelSet {
+  /** Answers stored before sending and retried for hours; the HTTP process runs its pump. */
+  outbox: Outbox;
   conversation: ConversationService;
   telegram?: TelegramChannel;
   zalo?: ZaloChannel;
@@ -58,27 +65,45 @@ export function createChannelSet(options: ChannelSetOptions): ChannelSet {
     timezone: config.TIMEZONE,
     now,
     board,
+    // Answers and /nguon link to this server's document pages.
+    ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
   });
   let telegram: TelegramChannel | undefined;
+  let zalo: ZaloChannel | undefined;
+  // Answers are stored before they are sent and retried for hours (src/server/outbox.ts).
+  const outbox = new Outbox({
+    store: stores.outbox,
+    senders: {
+      ...(config.TELEGRAM_BOT_TOKEN ? { telegram: { send: (chatId, reply) => telegram!.deliver(chatId, reply), classify: classifyTelegramError } } : {}),
+      ...(config.ZALO_BOT_TOKEN ? { zalo: { send: (chatId, reply) => zalo!.deliver(chatId, reply), classify: classifyZaloError } } : {}),
+    },
+    logger,
+    now,
+    maxAgeMs: config.DELIVERY_MAX_HOURS * 3_600_000,
+    ...options.outbox,
+  });
   if (config.TELEGRAM_BOT_TOKEN) {
     telegram = new TelegramChannel({
+      outbox,
       token: config.TELEGRAM_BOT_TOKEN,
       apiRoot: config.TELEGRAM_API_ROOT,
       conversation,
-    // Answers and /nguon link to this server's document pages.
-    ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
       logger,
       ...(options.telegramBotInfo ? { botInfo: options.telegramBotInfo } : {}),
       ...options.telegramRetry,
     });
   }
   let zaloClient: ZaloClient | undefined;
-  let zalo: ZaloChannel | undefined;
   if (config.ZALO_BOT_TOKEN) {
     zaloClient = new ZaloClient({ token: config.ZALO_BOT_TOKEN, baseUrl: config.ZALO_API_BASE, logger: logger.child({ channel: 'zalo' }), ...options.zaloClient });
-    zalo = new ZaloChannel({ client: zaloClient, conversation, logger });
+    zalo = new ZaloChannel({ client: zaloClient, conversation, logger, outbox });
   }
   const handle = async (job: ReplyJob): Promise<void> => {
+    // Answered before a crash (its replies were stored): the outbox sends what is left; never twice.
+    if (stores.outbox.hasReplies(job.channel, job.key)) {
+      logger.info({ channel: job.channel, updateId: job.key }, 'update already answered before a restart; not answering again');
+      return;
+    }
     if (job.channel === 'telegram' && telegram) {
       await telegram.ensureInit();
       await telegram.handleUpdate(job.update as Update);
@@ -90,6 +115,7 @@ export function createChannelSet(options: ChannelSetOptions): ChannelSet {
   };
   return {
     conversation,
+    outbox,
     handle,
     ...(telegram ? { telegram } : {}),
     ...(zalo ? { zalo, zaloClient } : {}),

@@ -15,7 +15,7 @@ import type { AnswerContext } from '../domain/answer.js';
 import type { AskResult } from '../channels/conversation.js';
 import type { Config } from '../config.js';
 import type { ChatKey } from '../storage/stores.js';
-import type { TelegramClientBounds } from './channels.js';
+import type { OutboxTuning, TelegramClientBounds } from './channels.js';
 import { chatOfJob, type ReplyJob } from './queue.js';
 
 export interface WorkerInit {
@@ -27,6 +27,8 @@ export interface WorkerInit {
   telegramRetry?: TelegramClientBounds;
   /** Zalo client numbers (timeouts, retries); functions cannot cross threads. */
   zaloClient?: { maxRetries?: number; backoffMs?: number; maxDelayMs?: number; timeoutMs?: number };
+  /** Delivery retry tuning (numbers only). */
+  outbox?: OutboxTuning;
 }
 
 export type ToWorker =

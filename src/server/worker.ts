@@ -80,6 +80,7 @@ const channels = createChannelSet({
   ...(init.telegramBotInfo ? { telegramBotInfo: init.telegramBotInfo } : {}),
   ...(init.telegramRetry ? { telegramRetry: init.telegramRetry } : {}),
   ...(init.zaloClient ? { zaloClient: init.zaloClient } : {}),
+  ...(init.outbox ? { outbox: init.outbox } : {}),
 });
 
 const ready = inner.load().then(

@@ -16,6 +16,8 @@ import {
   type DedupeStore,
   type FeedbackStore,
   type InboxItem,
+  type OutboxItem,
+  type OutboxStore,
   type ParkedItem,
   type Profile,
   type ProfileStore,
@@ -79,6 +81,20 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       ALTER TABLE inbox ADD COLUMN error TEXT;
     `,
   },
+  {
+    // Replies stored before sending (status: pending → sending → sent | failed).
+    version: 4,
+    sql: `
+      CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        channel TEXT NOT NULL, chat_id TEXT NOT NULL, source TEXT,
+        reply TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+        next_at TEXT NOT NULL, lease_until TEXT, created_at TEXT NOT NULL, done_at TEXT, error TEXT);
+      CREATE INDEX outbox_chat ON outbox (channel, chat_id, status);
+      CREATE INDEX outbox_status ON outbox (status, next_at);
+      CREATE INDEX outbox_source ON outbox (channel, source);
+    `,
+  },
 ];
 
 export interface SqliteStoresOptions {
@@ -110,6 +126,7 @@ export function openSqliteStores(options: SqliteStoresOptions): Stores {
     feedback: new SqliteFeedback(db),
     reminders: new SqliteReminders(db),
     dedupe: new SqliteDedupe(db),
+    outbox: new SqliteOutbox(db),
     close: () => db.close(),
   };
 }
@@ -446,6 +463,86 @@ class SqliteDedupe implements DedupeStore {
   }
   pendingCount(): number {
     return (this.countStmt.get() as { n: number }).n;
+  }
+  prune(before: Date): number {
+    return this.pruneStmt.run(iso(before)).changes;
+  }
+}
+
+class SqliteOutbox implements OutboxStore {
+  private readonly unsentInChat;
+  private readonly insert;
+  private readonly dueStmt;
+  private readonly claimStmt;
+  private readonly sentStmt;
+  private readonly retryStmt;
+  private readonly failedStmt;
+  private readonly sourceStmt;
+  private readonly countStmt;
+  private readonly nextStmt;
+  private readonly pruneStmt;
+  private readonly addTx;
+  private readonly claimTx;
+  constructor(db: Database.Database) {
+    this.unsentInChat = db.prepare("SELECT 1 FROM outbox WHERE channel = ? AND chat_id = ? AND status IN ('pending', 'sending') LIMIT 1");
+    this.insert = db.prepare('INSERT INTO outbox (channel, chat_id, source, reply, status, attempts, next_at, lease_until, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    // The oldest unsent reply of each chat, when due: order within a chat is kept.
+    this.dueStmt = db.prepare(`
+      SELECT o.id, o.channel, o.chat_id, o.source, o.reply, o.attempts, o.created_at FROM outbox o
+      WHERE ((o.status = 'pending' AND o.next_at <= ?) OR (o.status = 'sending' AND o.lease_until <= ?))
+        AND o.id = (SELECT min(p.id) FROM outbox p WHERE p.channel = o.channel AND p.chat_id = o.chat_id AND p.status IN ('pending', 'sending'))
+      ORDER BY o.id LIMIT ?`);
+    this.claimStmt = db.prepare("UPDATE outbox SET status = 'sending', lease_until = ?, attempts = attempts + 1 WHERE id = ?");
+    this.sentStmt = db.prepare("UPDATE outbox SET status = 'sent', done_at = ?, lease_until = NULL, error = NULL WHERE id = ?");
+    this.retryStmt = db.prepare("UPDATE outbox SET status = 'pending', next_at = ?, lease_until = NULL, error = ? WHERE id = ?");
+    this.failedStmt = db.prepare("UPDATE outbox SET status = 'failed', done_at = ?, lease_until = NULL, error = ? WHERE id = ?");
+    this.sourceStmt = db.prepare('SELECT 1 FROM outbox WHERE channel = ? AND source = ? LIMIT 1');
+    this.countStmt = db.prepare("SELECT count(*) AS n FROM outbox WHERE status IN ('pending', 'sending')");
+    this.nextStmt = db.prepare("SELECT min(next_at) AS at FROM outbox WHERE status = 'pending'");
+    this.pruneStmt = db.prepare("DELETE FROM outbox WHERE status IN ('sent', 'failed') AND done_at < ?");
+    this.addTx = db.transaction((item: { channel: ChannelName; chatId: string; source?: string; reply: unknown }, at: string, lease: string) => {
+      const claimed = this.unsentInChat.get(item.channel, item.chatId) === undefined;
+      const info = this.insert.run(item.channel, item.chatId, item.source ?? null, JSON.stringify(item.reply), claimed ? 'sending' : 'pending', claimed ? 1 : 0, at, claimed ? lease : null, at);
+      return { id: Number(info.lastInsertRowid), claimed };
+    });
+    this.claimTx = db.transaction((at: string, lease: string, limit: number) => {
+      const rows = this.dueStmt.all(at, at, limit) as Array<{ id: number; channel: string; chat_id: string; source: string | null; reply: string; attempts: number; created_at: string }>;
+      for (const r of rows) this.claimStmt.run(lease, r.id);
+      return rows.map((r): OutboxItem => ({
+        id: r.id,
+        channel: ChannelName.parse(r.channel),
+        chatId: r.chat_id,
+        ...(r.source !== null ? { source: r.source } : {}),
+        reply: JSON.parse(r.reply) as unknown,
+        attempts: r.attempts + 1,
+        createdAt: new Date(r.created_at),
+      }));
+    });
+  }
+  add(item: { channel: ChannelName; chatId: string; source?: string; reply: unknown }, at: Date, leaseUntil: Date): { id: number; claimed: boolean } {
+    return this.addTx.immediate(item, iso(at), iso(leaseUntil));
+  }
+  claimDue(at: Date, leaseUntil: Date, limit: number): OutboxItem[] {
+    return this.claimTx.immediate(iso(at), iso(leaseUntil), limit);
+  }
+  sent(id: number, at: Date): void {
+    this.sentStmt.run(iso(at), id);
+  }
+  retry(id: number, nextAt: Date, error: string): void {
+    this.retryStmt.run(iso(nextAt), error, id);
+  }
+  failed(id: number, at: Date, error: string): void {
+    this.failedStmt.run(iso(at), error, id);
+  }
+  hasReplies(channel: ChannelName, source: string): boolean {
+    return this.sourceStmt.get(channel, source) !== undefined;
+  }
+  pendingCount(): number {
+    return (this.countStmt.get() as { n: number }).n;
+  }
+  nextDue(): Date | undefined {
+    const at = (this.nextStmt.get() as { at: string | null }).at;
+    return at ? new Date(at) : undefined;
   }
   prune(before: Date): number {
     return this.pruneStmt.run(iso(before)).changes;

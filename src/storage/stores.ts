@@ -167,6 +167,50 @@ export interface DedupeStore {
   prune(before: Date): number;
 }
 
+/** A reply stored for delivery (src/server/outbox.ts). */
+export interface OutboxItem {
+  id: number;
+  channel: ChannelName;
+  chatId: string;
+  /** Inbox key of the update this answers; undefined for messages not answering one. */
+  source?: string;
+  /** The reply as given to the channel ({ text, buttons }). */
+  reply: unknown;
+  /** Send attempts started (this one included). */
+  attempts: number;
+  createdAt: Date;
+}
+
+/**
+ * Replies stored before they are sent, sent oldest first per chat, retried until sent or given
+ * up, so an acknowledged update's answer survives a platform outage and a restart.
+ */
+export interface OutboxStore {
+  /**
+   * Stores a reply. When no earlier reply of the chat is still unsent it is claimed at once
+   * (status "sending" until `leaseUntil`) and `claimed` is true: the caller sends it now.
+   */
+  add(item: { channel: ChannelName; chatId: string; source?: string; reply: unknown }, at: Date, leaseUntil: Date): { id: number; claimed: boolean };
+  /**
+   * Claims replies due by `at` — waiting ones whose retry time has come, and "sending" ones whose
+   * lease ran out (the process sending them died) — each the oldest unsent of its chat.
+   */
+  claimDue(at: Date, leaseUntil: Date, limit: number): OutboxItem[];
+  sent(id: number, at: Date): void;
+  /** Back to waiting, to be tried again at `nextAt`. */
+  retry(id: number, nextAt: Date, error: string): void;
+  /** Given up (refused for good, or past the delivery bound). */
+  failed(id: number, at: Date, error: string): void;
+  /** Whether replies to this update were stored already (a restart must not answer it again). */
+  hasReplies(channel: ChannelName, source: string): boolean;
+  /** Replies not sent yet (waiting or being sent). */
+  pendingCount(): number;
+  /** Earliest retry time among waiting replies. */
+  nextDue(): Date | undefined;
+  /** Drop sent/failed replies older than the given date. */
+  prune(before: Date): number;
+}
+
 export interface Stores {
   profiles: ProfileStore;
   conversations: ConversationStore;
@@ -174,5 +218,6 @@ export interface Stores {
   feedback: FeedbackStore;
   reminders: ReminderLedger;
   dedupe: DedupeStore;
+  outbox: OutboxStore;
   close(): void;
 }

@@ -56,7 +56,7 @@ describe('Telegram Bot API: 429, then 500', () => {
 });
 
 describe('Telegram Bot API that never answers', () => {
-  it('gives up on the reply after a bounded time, logs it, keeps answering other chats, and close() returns', async () => {
+  it('bounds each attempt, keeps the reply for a later retry (no apology), keeps answering other chats, and close() returns', async () => {
     harness = await startHarness({
       assistant: new TransportAssistant(),
       // Small bounds so the test is short; production defaults are 15 s and 2 network retries.
@@ -71,11 +71,13 @@ describe('Telegram Bot API that never answers', () => {
     await h.app.queue.idle();
     expect(delivered(h.telegram, 7202)).toBe(1);
     expect(delivered(h.telegram, 7201)).toBe(0);
-    // Reply + polite error message, each: one attempt and one network retry, then given up.
-    expect(attempts(h.telegram, 7201)).toBeLessThanOrEqual(4);
+    // One attempt and one network retry, then stored for a later retry — not given up, no apology.
+    expect(attempts(h.telegram, 7201)).toBeLessThanOrEqual(2);
+    expect(h.stores.outbox.pendingCount()).toBe(1);
     const logs = h.logs.parsed();
-    expect(logs.some((l) => l.msg === 'telegram update failed')).toBe(true);
+    expect(logs.some((l) => l.msg === 'reply not delivered; will retry')).toBe(true);
     expect(logs.some((l) => l.msg === 'telegram network error; retrying')).toBe(true);
+    expect(logs.some((l) => l.msg === 'telegram update failed')).toBe(false);
     // Stuck chat again, then close: close() must come back (the test would time out otherwise).
     expect((await postTelegram(h, tgTextUpdate('lần nữa', { chatId: 7201 }))).status).toBe(200);
     await h.close();

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openSqliteStores } from '../../src/storage/sqlite.js';
-import { postTelegram, startHarness, tempDir, tgTextUpdate, type Harness } from './harness.js';
+import { postTelegram, postZalo, startHarness, tempDir, tgTextUpdate, zaloTextEvent, type Harness } from './harness.js';
 import { TransportAssistant } from './transport-assistant.js';
 
 /** Answers wait until released one by one; records the order questions started in. */
@@ -78,5 +78,52 @@ describe('updates that crashed the process', () => {
     expect(h.telegram.sentTexts(900)).toHaveLength(1); // the /reindex itself was not run again
     expect(h.telegram.sentTexts(31)).toEqual(['Trả lời: câu hỏi thường']);
     expect(h.stores.dedupe.parked().map((p) => p.key)).toEqual([String(poison.update_id)]);
+  });
+});
+
+describe('typing indicators', () => {
+  it('a hanging Telegram typing call does not delay the answer', async () => {
+    h = await startHarness({ assistant: new TransportAssistant() });
+    h.telegram.failNext('sendChatAction', { kind: 'hang' }, 10);
+    const started = Date.now();
+    await postTelegram(h, tgTextUpdate('nhanh', { chatId: 41 }));
+    await h.telegram.waitFor(() => h!.telegram.sentTexts(41).length > 0, 10_000);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(h.telegram.callsTo('sendChatAction').length).toBeGreaterThan(0);
+  });
+
+  it('a hanging Zalo typing call does not delay the answer', async () => {
+    h = await startHarness({ assistant: new TransportAssistant() });
+    h.zalo.failNext('sendChatAction', { kind: 'hang' }, 10);
+    const started = Date.now();
+    await postZalo(h, zaloTextEvent('nhanh', { chatId: 'z-42', messageId: 'zm-42' }));
+    await h.zalo.waitFor(() => h!.zalo.sentTexts('z-42').length > 0, 10_000);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe('an update in flight at a crash', () => {
+  it('is not answered again when its reply was already stored (sent or waiting)', async () => {
+    const dataDir = tempDir();
+    const stores = openSqliteStores({ file: path.join(dataDir, 'app.db') });
+    const answered = tgTextUpdate('đã trả lời', { chatId: 51 });
+    const waiting = tgTextUpdate('đang chờ gửi', { chatId: 52 });
+    const fresh = tgTextUpdate('chưa xử lý', { chatId: 53 });
+    stores.dedupe.claimAll([answered, waiting, fresh].map((u) => ({ channel: 'telegram' as const, key: String(u.update_id), payload: u })), new Date());
+    // The crash came after the reply of the first was sent and the second's was stored, before
+    // either update was marked done. (Before the harness clock: the waiting one's lease ran out.)
+    const now = new Date('2024-11-10T01:00:00Z');
+    const a = stores.outbox.add({ channel: 'telegram', chatId: '51', source: String(answered.update_id), reply: { text: 'Trả lời: đã trả lời' } }, now, now);
+    stores.outbox.sent(a.id, now);
+    stores.outbox.add({ channel: 'telegram', chatId: '52', source: String(waiting.update_id), reply: { text: 'Trả lời: đang chờ gửi' } }, now, now);
+    stores.close();
+
+    h = await startHarness({ assistant: new TransportAssistant(), dataDir });
+    await h.app.queue.idle();
+    await vi.waitFor(() => expect(h!.telegram.sentTexts(52)).toHaveLength(1), { timeout: 10_000 });
+    expect(h.telegram.sentTexts(51)).toEqual([]); // sent before the crash: never again
+    expect(h.telegram.sentTexts(52)).toEqual(['Trả lời: đang chờ gửi']); // stored, sent once now
+    expect(h.telegram.sentTexts(53)).toEqual(['Trả lời: chưa xử lý']);
+    expect(h.stores.dedupe.pendingCount()).toBe(0);
   });
 });

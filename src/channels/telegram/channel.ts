@@ -3,13 +3,14 @@
  * queue worker calls `handleUpdate`, which runs grammY's middleware onto the conversation
  * service and renders replies as escaped HTML split at 4096 characters.
  */
-import { Bot, HttpError, type Context, type Transformer } from 'grammy';
+import { Bot, GrammyError, HttpError, type Context, type Transformer } from 'grammy';
 import type { InlineKeyboardButton, Update, UserFromGetMe } from 'grammy/types';
 import { autoRetry } from '@grammyjs/auto-retry';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { userMessage } from '../../errors.js';
 import { COMMANDS, type ConversationService, type Reply } from '../conversation.js';
+import type { ReplyOutbox } from '../outbox.js';
 import { escapeHtml, splitMessage } from '../text.js';
 
 /** Telegram's limit on message text (after entity parsing; we measure the escaped HTML to be safe). */
@@ -50,6 +51,30 @@ export interface TelegramChannelOptions {
   networkRetryDelayMs?: number;
   /** Give up getMe at start (or before the first update) after this long, ms. Default: 30 000. */
   initTimeoutMs?: number;
+  /**
+   * Where answers go: stored, then sent, retried for hours when Telegram fails (src/server/outbox.ts).
+   * Default: none — sent directly, an error reaches the error boundary.
+   */
+  outbox?: ReplyOutbox;
+  /** Longest wait for a "typing…" call, ms; it never delays the answer. Default: 3000. */
+  typingTimeoutMs?: number;
+}
+
+/**
+ * Whether a failed Bot API send may succeed later: 429 (with its retry_after), 5xx, 401 (a token
+ * being fixed) and network errors or timeouts yes; other 4xx (chat not found, bot blocked,
+ * message invalid) no.
+ */
+export function classifyTelegramError(err: unknown): { retry: false; reason: string } | { retry: true; reason: string; retryAfterMs?: number } {
+  if (err instanceof GrammyError) {
+    const retryAfter = err.parameters?.retry_after;
+    const reason = `${err.error_code} ${err.description}`.slice(0, 200);
+    if (err.error_code === 429) return { retry: true, reason, ...(retryAfter ? { retryAfterMs: retryAfter * 1000 } : {}) };
+    if (err.error_code >= 500 || err.error_code === 401) return { retry: true, reason };
+    return { retry: false, reason };
+  }
+  if (err instanceof HttpError) return { retry: true, reason: `network: ${err.message}`.replace(/\/bot[^/\s]+/g, '/bot<redacted>').slice(0, 200) };
+  return { retry: true, reason: err instanceof Error ? err.message.slice(0, 200) : String(err) };
 }
 
 /** Defaults that bound one reply: worst case ≈ (1 + retries) × timeout + pauses, never minutes. */
@@ -164,11 +189,14 @@ export class TelegramChannel {
           chat: { channel: 'telegram', chatId },
           userId: String(ctx.from?.id ?? chatId),
           text: ctx.message.text,
+          // Fire and forget, bounded: a hanging typing call never delays the answer.
           typing: async () => {
-            await ctx.api.sendChatAction(ctx.chat.id, 'typing');
+            void ctx.api
+              .sendChatAction(ctx.chat.id, 'typing', undefined, AbortSignal.timeout(this.options.typingTimeoutMs ?? 3000) as never)
+              .catch((err: unknown) => log.debug({ err: err instanceof Error ? err.message : String(err) }, 'typing indicator failed'));
           },
         },
-        (reply) => this.sendReply(chatId, reply),
+        (reply) => this.reply(chatId, reply, String(ctx.update.update_id)),
         log,
       );
     });
@@ -180,7 +208,7 @@ export class TelegramChannel {
         { channel: 'telegram', chatId },
         String(ctx.from.id),
         ctx.callbackQuery.data,
-        (reply) => this.sendReply(chatId, reply),
+        (reply) => this.reply(chatId, reply, String(ctx.update.update_id)),
         log,
       );
       await ctx.answerCallbackQuery(toast ? { text: toast } : undefined).catch((err: unknown) => log.warn({ err }, 'answerCallbackQuery failed'));
@@ -191,6 +219,16 @@ export class TelegramChannel {
       logFor(ctx).info('unsupported message type');
       await ctx.reply(escapeHtml(userMessage('UNSUPPORTED_MESSAGE')));
     });
+  }
+
+  /** An answer to an update: through the outbox when there is one. */
+  private reply(chatId: string, reply: Reply, source: string): Promise<void> {
+    return this.options.outbox ? this.options.outbox.enqueue('telegram', chatId, reply, source) : this.sendReply(chatId, reply);
+  }
+
+  /** Sends now (the outbox's sender); throws the Bot API error. */
+  deliver(chatId: string, reply: Reply): Promise<void> {
+    return this.sendReply(chatId, reply);
   }
 
   private async sendReply(chatId: string, reply: Reply): Promise<void> {

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { userMessage } from '../../errors.js';
 import type { ConversationService, Reply } from '../conversation.js';
+import type { ReplyOutbox } from '../outbox.js';
 import { splitMessage } from '../text.js';
 import { ZALO_MAX_CHARS, type ZaloClient } from './client.js';
 
@@ -60,6 +61,8 @@ export interface ZaloChannelOptions {
   client: ZaloClient;
   conversation: ConversationService;
   logger: Logger;
+  /** Where answers go (stored, sent, retried for hours). Default: none — sent directly. */
+  outbox?: ReplyOutbox;
 }
 
 export class ZaloChannel {
@@ -73,7 +76,7 @@ export class ZaloChannel {
   async handleEvent(event: ZaloEvent, updateId: string): Promise<void> {
     const log = this.logger.child({ updateId });
     const chatId = event.message.chat.id;
-    const send = (reply: Reply) => this.sendReply(chatId, reply);
+    const send = (reply: Reply) => (this.options.outbox ? this.options.outbox.enqueue('zalo', chatId, reply, updateId) : this.sendReply(chatId, reply));
     try {
       if (event.message.from.is_bot) return;
       if (event.event_name === 'message.text.received' && event.message.text !== undefined) {
@@ -82,8 +85,9 @@ export class ZaloChannel {
             chat: { channel: 'zalo', chatId },
             userId: event.message.from.id,
             text: event.message.text,
+            // Fire and forget (the client bounds it at 3 s, no retries): never delays the answer.
             typing: async () => {
-              await this.options.client.sendChatAction(chatId);
+              void this.options.client.sendChatAction(chatId).catch((err: unknown) => log.debug({ err: err instanceof Error ? err.message : String(err) }, 'typing indicator failed'));
             },
           },
           send,
@@ -106,6 +110,11 @@ export class ZaloChannel {
   /** Plain text to a chat (reminders). Throws when Zalo refuses after retries. */
   async notify(chatId: string, text: string): Promise<void> {
     await this.sendReply(chatId, { text });
+  }
+
+  /** Sends now (the outbox's sender); throws ZaloApiError. */
+  deliver(chatId: string, reply: Reply): Promise<void> {
+    return this.sendReply(chatId, reply);
   }
 
   private async sendReply(chatId: string, reply: Reply): Promise<void> {

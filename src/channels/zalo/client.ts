@@ -25,6 +25,8 @@ export class ZaloApiError extends Error {
     readonly status: number,
     readonly errorCode: number | undefined,
     readonly description: string,
+    /** What the last 429 asked to wait, ms. */
+    readonly retryAfterMs?: number,
   ) {
     super(`Zalo ${method} failed: ${status} ${errorCode ?? ''} ${description}`.trim());
     this.name = 'ZaloApiError';
@@ -107,8 +109,10 @@ export class ZaloClient {
           throw new ZaloApiError(method, res.statusCode, code, description);
         }
         const retryable = res.statusCode === 429 || code === 429 || res.statusCode >= 500;
-        if (!retryable || attempt >= o.maxRetries) throw new ZaloApiError(method, res.statusCode, body?.error_code, description);
         const retryAfter = body?.parameters?.retry_after ?? Number(res.headers['retry-after'] ?? NaN);
+        if (!retryable || attempt >= o.maxRetries) {
+          throw new ZaloApiError(method, res.statusCode, body?.error_code, description, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined);
+        }
         delay = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : o.backoffMs * 2 ** attempt;
         log.warn({ method, status: res.statusCode, attempt, delayMs: delay }, 'Zalo API busy, retrying');
       } catch (err) {
@@ -136,4 +140,16 @@ function safeJson(text: string): unknown {
 
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Whether a failed Zalo send may succeed later: 429, 5xx, 401 and network errors yes; other 4xx no. */
+export function classifyZaloError(err: unknown): { retry: false; reason: string } | { retry: true; reason: string; retryAfterMs?: number } {
+  if (err instanceof ZaloApiError) {
+    const reason = err.message.slice(0, 200);
+    const code = err.errorCode ?? err.status;
+    if (err.status === 429 || code === 429) return { retry: true, reason, ...(err.retryAfterMs ? { retryAfterMs: err.retryAfterMs } : {}) };
+    if (err.status === 0 || err.status >= 500 || err.status === 401 || code === 401) return { retry: true, reason };
+    return { retry: false, reason };
+  }
+  return { retry: true, reason: err instanceof Error ? err.name : String(err) };
 }
