@@ -271,10 +271,6 @@ export function createApp(options: AppOptions): App {
         const gated = conversation.gate(ask.session ? chat : { channel: 'web', chatId: `ip-${client}` }, ask.question);
         if (gated) throw new HttpError(gated.code === 'RATE_LIMITED' ? 429 : 400, gated.code, userMessage(gated.code));
         if (!assistant.isReady()) throw new HttpError(503, 'INDEX_MISSING', userMessage('INDEX_MISSING'));
-        const { answer } = await askAssistant(chat, ask.question, log, {
-          ...(ask.agency ? { agency: ask.agency } : {}),
-          ...(ask.province ? { province: ask.province } : {}),
-          ...(ask.today ? { today: ask.today } : {}),
         // Chat commands work on the web too (on this thread: they read profiles, not the index
         // much); those that need a bot channel (reminders, admin) say where they work.
         const command = parseCommand(ask.question);
@@ -285,6 +281,10 @@ export function createApp(options: AppOptions): App {
             return sendJson(res, 200, commandAnswer(ask.question, replies));
           }
         }
+        const { answer } = await askAssistant(chat, ask.question, log, {
+          ...(ask.agency ? { agency: ask.agency } : {}),
+          ...(ask.province ? { province: ask.province } : {}),
+          ...(ask.today ? { today: ask.today } : {}),
         });
         // Cleaned of document markdown, citations as links to this server's document pages.
         sendJson(res, 200, publicAnswer(answer));
@@ -294,11 +294,11 @@ export function createApp(options: AppOptions): App {
       method: 'GET', path: '/', channel: 'web',
       handler: async ({ res }) => sendText(res, 200, WEB_CHAT_HTML, 'text/html; charset=utf-8', WEB_CHAT_HEADERS),
     },
+    ...documentRoutes(assistant),
     { method: 'GET', path: '/healthz', channel: 'ops', handler: async ({ res }) => sendJson(res, 200, { ok: true }) },
     {
       method: 'GET', path: '/readyz', channel: 'ops',
       handler: async ({ res }) => {
-    ...documentRoutes(assistant),
         const ready = assistant.isReady();
         sendJson(res, ready ? 200 : 503, { ready, queueDepth: queue.depth() });
       },
