@@ -329,7 +329,7 @@ export class AnswerEngine {
         // A record wins unless a quoted sentence clearly matches the question better.
         const recordWins = best && best.score >= ENGINE_DEFAULTS.taskThreshold && !(sentence && sentence.score > best.score + ENGINE_DEFAULTS.sentenceAdvantage);
         if (best && recordWins) {
-          const answer = this.answerTasks(question, frame.intent, this.ambiguous(candidates, scope, frame.intent, context.province), frame, today, hits);
+          const answer = this.answerTasks(question, frame.intent, this.ambiguous(candidates, scope, frame.intent, context.province, today), frame, today, hits);
           if (answer.refused && frame.intent === 'deadline' && sentence && sentence.score >= best.score) {
             // The record leaves the deadline out, but prose about the same task states one.
             return this.composeQuote(question, frame, hits, sentence, 'deadline');
@@ -657,11 +657,13 @@ export class AnswerEngine {
    * (answered per document, never merged), plus a second place in the same document (e.g. the
    * prose section and the appendix row of one task) when it states the asked fact differently.
    */
-  private ambiguous(candidates: Candidate[], scope: Scope, aspect: TaskAspect, homeProvince?: string): Candidate[] {
+  private ambiguous(candidates: Candidate[], scope: Scope, aspect: TaskAspect, homeProvince?: string, today = todayIso()): Candidate[] {
     // The asker's own province (profile) settles a tie between provinces.
     if (homeProvince && scope.named.length === 0) {
       const top = candidates[0]!.score;
-      const home = candidates.find((c) => c.score >= top - ENGINE_DEFAULTS.ambiguityMargin && Provinces.same(homeProvince, c.tasks[0]!.doc.province));
+      // After the 2025 merger the asker's province includes the old ones formed into it.
+      const homes = this.reorganisation.cover(homeProvince, today).names;
+      const home = candidates.find((c) => c.score >= top - ENGINE_DEFAULTS.ambiguityMargin && homes.some((h) => Provinces.same(h, c.tasks[0]!.doc.province)));
       if (home && home !== candidates[0]) candidates = [home, ...candidates.filter((c) => c !== home)];
       if (home) scope = { ...scope, named: [homeProvince] };
     }
