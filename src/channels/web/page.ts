@@ -46,7 +46,7 @@ export const WEB_CHAT_HTML = `<!doctype html>
   #log > * { width: 100%; max-width: 820px; margin-left: auto; margin-right: auto; }
   .msg { padding: 10px 12px; border-radius: 10px; line-height: 1.45; overflow-wrap: anywhere; }
   .body { white-space: pre-wrap; }
-  .user { background: #dbeafe; max-width: min(80%, 660px) !important; margin-right: 0 !important; white-space: pre-wrap; }
+  .user { background: #dbeafe; white-space: pre-wrap; width: auto !important; max-width: min(80%, 660px) !important; margin-left: auto !important; margin-right: max(0px, calc((100% - 820px) / 2)) !important; }
   .bot { background: #fff; border: 1px solid #dde3ea; }
   .bot.refused { border-color: #f0b429; }
   .bot a { color: #0b57d0; }
@@ -90,7 +90,7 @@ export const WEB_CHAT_HTML = `<!doctype html>
 <div class="composer">
   <form id="ask">
     <label for="question" class="sr-only">Câu hỏi</label>
-    <textarea id="question" name="question" maxlength="2000" rows="1" placeholder="Nhập câu hỏi (có dấu hoặc không dấu)…" aria-describedby="hint"></textarea>
+    <textarea id="question" name="question" maxlength="2000" rows="1" placeholder="Nhập câu hỏi, có dấu hoặc không…" aria-describedby="hint"></textarea>
     <button id="send" type="submit">Gửi</button>
   </form>
   <p class="hint" id="hint">Enter để gửi, Shift+Enter để xuống dòng. <a href="#" id="reset">Cuộc trò chuyện mới</a></p>
