@@ -1,0 +1,57 @@
+/**
+ * Numbered PostgreSQL migrations, applied at start-up under an advisory lock (several replicas may
+ * start at once). A number is never reused or edited once released; the SQLite file keeps its own
+ * numbering (src/storage/sqlite.ts), the two schemas hold the same data.
+ */
+export const PG_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE profiles (
+        channel TEXT NOT NULL, chat_id TEXT NOT NULL,
+        agency_id TEXT, province TEXT, reminders BOOLEAN NOT NULL DEFAULT FALSE,
+        updated_at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (channel, chat_id));
+      CREATE INDEX profiles_subscribers ON profiles (reminders) WHERE reminders AND agency_id IS NOT NULL;
+      -- Kept as text, not jsonb: a state an older version wrote must still be read (and reset).
+      CREATE TABLE conversations (
+        channel TEXT NOT NULL, chat_id TEXT NOT NULL, state TEXT NOT NULL, updated_at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (channel, chat_id));
+      CREATE TABLE questions (
+        id BIGSERIAL PRIMARY KEY,
+        channel TEXT NOT NULL, chat_id TEXT NOT NULL,
+        question TEXT NOT NULL, answer TEXT NOT NULL, intent TEXT NOT NULL,
+        refused BOOLEAN NOT NULL, reason TEXT, latency_ms INTEGER NOT NULL, asked_at TIMESTAMPTZ NOT NULL);
+      CREATE INDEX questions_asked_at ON questions (asked_at);
+      CREATE TABLE feedback (
+        question_id BIGINT NOT NULL REFERENCES questions(id),
+        channel TEXT NOT NULL, chat_id TEXT NOT NULL,
+        rating SMALLINT NOT NULL, question TEXT NOT NULL, answer TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (question_id, channel, chat_id));
+      CREATE INDEX feedback_created_at ON feedback (created_at);
+      CREATE TABLE reminder_ledger (
+        channel TEXT NOT NULL, chat_id TEXT NOT NULL, task_id TEXT NOT NULL, due TEXT NOT NULL,
+        threshold TEXT NOT NULL, status TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (channel, chat_id, task_id, due, threshold));
+      CREATE TABLE scheduler_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      -- The inbox: dedupe keys and the durable reply backlog. seq orders the backlog (rowid in SQLite).
+      CREATE TABLE inbox (
+        seq BIGSERIAL UNIQUE,
+        channel TEXT NOT NULL, key TEXT NOT NULL, payload TEXT NOT NULL,
+        received_at TIMESTAMPTZ NOT NULL, done_at TIMESTAMPTZ,
+        attempts INTEGER NOT NULL DEFAULT 0, parked_at TIMESTAMPTZ, error TEXT,
+        PRIMARY KEY (channel, key));
+      CREATE INDEX inbox_pending ON inbox (seq) WHERE done_at IS NULL;
+      CREATE INDEX inbox_received_at ON inbox (received_at);
+      CREATE TABLE outbox (
+        id BIGSERIAL PRIMARY KEY,
+        channel TEXT NOT NULL, chat_id TEXT NOT NULL, source TEXT,
+        reply TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+        next_at TIMESTAMPTZ NOT NULL, lease_until TIMESTAMPTZ, created_at TIMESTAMPTZ NOT NULL,
+        done_at TIMESTAMPTZ, error TEXT);
+      CREATE INDEX outbox_chat ON outbox (channel, chat_id, status);
+      CREATE INDEX outbox_status ON outbox (status, next_at);
+      CREATE INDEX outbox_source ON outbox (channel, source);
+    `,
+  },
+];
