@@ -24,6 +24,14 @@ function validProxyList(list: string[]): boolean {
 }
 
 export const ConfigSchema = z.object({
+  /**
+   * postgres://user:password@host:5432/db — keep the state, inbox queue and index versions in
+   * PostgreSQL so several replicas share them. Unset: the embedded SQLite file in DATA_DIR.
+   */
+  DATABASE_URL: z
+    .string()
+    .refine((v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v), 'must be a postgres:// or postgresql:// URL')
+    .optional(),
   /** Index, SQLite database, sessions. Default: ./data */
   DATA_DIR: z.string().min(1).default('./data'),
   /** Bundled and admin-added documents and procedure guides. Default: ./knowledge */

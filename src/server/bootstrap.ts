@@ -3,13 +3,12 @@
  * message naming the variable), a logger that scrubs the configured secrets, SQLite, and the
  * assistant (which builds the index from KNOWLEDGE_DIR when DATA_DIR has none).
  */
-import path from 'node:path';
 import type { Assistant } from '../answer/assistant.js';
 import { createAssistant, type AssistantOptions } from '../answer/index.js';
 import { logOcrAvailability } from '../reindex/pipeline.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { createLogger, type Logger } from '../logging.js';
-import { openSqliteStores } from '../storage/sqlite.js';
+import { databasePassword, openStores } from '../storage/postgres.js';
 import type { Stores } from '../storage/stores.js';
 
 /** Config or exit(2) with the variable's name; never a stack trace for a typo in .env. */
@@ -28,7 +27,7 @@ export function configOrExit(): Config {
 export function loggerFor(config: Config): Logger {
   return createLogger({
     level: config.LOG_LEVEL,
-    secrets: [config.TELEGRAM_BOT_TOKEN, config.ZALO_BOT_TOKEN, config.TELEGRAM_WEBHOOK_SECRET, config.ZALO_WEBHOOK_SECRET],
+    secrets: [config.TELEGRAM_BOT_TOKEN, config.ZALO_BOT_TOKEN, config.TELEGRAM_WEBHOOK_SECRET, config.ZALO_WEBHOOK_SECRET, databasePassword(config.DATABASE_URL)],
   });
 }
 
@@ -56,7 +55,8 @@ export async function bootstrap(
 ): Promise<Runtime> {
   const config = configOrExit();
   const logger = loggerFor(config);
-  const stores = openSqliteStores({ file: path.join(config.DATA_DIR, 'app.db'), logger, ...storeOptions(config) });
+  // PostgreSQL when DATABASE_URL is set (replicas share state and queue), else DATA_DIR/app.db.
+  const stores = openStores({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, logger, ...storeOptions(config) });
   await logOcrAvailability(logger, { lang: config.OCR_LANG });
   const assistant = await createAssistant(assistantOptions(config, logger));
   return { config, logger, stores, assistant };

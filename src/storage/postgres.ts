@@ -10,9 +10,11 @@
  * same tsx bootstrap as the answering workers (src/server/worker-pool.ts).
  */
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import { openSqliteStores } from './sqlite.js';
 import type { Stores } from './stores.js';
 
 export interface StoreCall {
@@ -147,4 +149,43 @@ export function openPostgresStores(options: PostgresStoresOptions): Stores {
     outbox: remote(thread, 'outbox'),
     close: () => thread.close(),
   };
+}
+
+export interface StoreSelection {
+  /** DATABASE_URL: PostgreSQL when set. */
+  databaseUrl?: string;
+  /** DATA_DIR: the SQLite file (DATA_DIR/app.db) otherwise. */
+  dataDir: string;
+  logger?: Logger;
+  /** SQLite only (see SqliteStoresOptions). */
+  walAutoCheckpoint?: number;
+  /** PostgreSQL only: connections of this process. */
+  poolSize?: number;
+}
+
+/** The stores the configuration names: PostgreSQL with DATABASE_URL, else the embedded SQLite file. */
+export function openStores(options: StoreSelection): Stores {
+  if (options.databaseUrl) {
+    return openPostgresStores({
+      url: options.databaseUrl,
+      ...(options.logger ? { logger: options.logger } : {}),
+      ...(options.poolSize !== undefined ? { poolSize: options.poolSize } : {}),
+    });
+  }
+  return openSqliteStores({
+    file: path.join(options.dataDir, 'app.db'),
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.walAutoCheckpoint !== undefined ? { walAutoCheckpoint: options.walAutoCheckpoint } : {}),
+  });
+}
+
+/** The password of a database URL, for the logger's secret scrubbing. */
+export function databasePassword(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    return password || undefined;
+  } catch {
+    return undefined;
+  }
 }

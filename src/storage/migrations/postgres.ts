@@ -54,4 +54,30 @@ export const PG_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE INDEX outbox_source ON outbox (channel, source);
     `,
   },
+  {
+    // The inbox as a queue shared by replicas (src/storage/postgres-queue.ts): each update is
+    // leased to one replica until lease_until (renewed while it runs; a dead replica's lease runs
+    // out and another takes the update). lane = the chat, read from the stored update the same way
+    // src/server/queue.ts reads it, so one chat's updates start one at a time, oldest first; an
+    // update naming no chat is a lane of its own. Inserts wake the other replicas (NOTIFY).
+    version: 2,
+    sql: `
+      ALTER TABLE inbox ADD COLUMN lease_owner TEXT;
+      ALTER TABLE inbox ADD COLUMN lease_until TIMESTAMPTZ;
+      ALTER TABLE inbox ADD COLUMN lane TEXT GENERATED ALWAYS AS (
+        channel || ':' || COALESCE(
+          CASE WHEN channel = 'zalo' THEN payload::jsonb #>> '{message,chat,id}'
+          ELSE COALESCE(
+            payload::jsonb #>> '{message,chat,id}',
+            payload::jsonb #>> '{edited_message,chat,id}',
+            payload::jsonb #>> '{channel_post,chat,id}',
+            payload::jsonb #>> '{callback_query,message,chat,id}',
+            payload::jsonb #>> '{callback_query,from,id}') END,
+          '#' || key)) STORED;
+      CREATE INDEX inbox_lane_pending ON inbox (lane, seq) WHERE done_at IS NULL;
+      CREATE FUNCTION inbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN PERFORM pg_notify('tla_inbox', ''); RETURN NULL; END $$;
+      CREATE TRIGGER inbox_inserted AFTER INSERT ON inbox FOR EACH STATEMENT EXECUTE FUNCTION inbox_notify();
+    `,
+  },
 ];
