@@ -11,11 +11,12 @@ import type { AgencyRegistry } from '../agencies.js';
 import { allSections, allTables, createContext, inNonTaskPart, leadingAgencies, sectionText, toTask, type TaskDraft } from './context.js';
 import { resolveCrossRefs } from './crossref.js';
 import { assignmentTasks, BOILERPLATE, headingAgencies, proseTasks, type CrossRefSource } from './prose.js';
+import { letterTasks } from './letters.js';
 import { tableTasks } from './tables.js';
 import { sectionTargets } from './targets.js';
 
 /** Bump when extraction output changes, so indexes rebuild (the reindex cache is keyed on it). */
-export const TASK_EXTRACTOR_VERSION = 2;
+export const TASK_EXTRACTOR_VERSION = 3;
 
 /** Base confidence per source before per-record penalties. */
 const BASE_CONFIDENCE: Record<Task['source'], number> = {
@@ -74,6 +75,9 @@ export function extractTasks(doc: Document, registry: AgencyRegistry): ExtractRe
     drafts.push(...r.drafts);
     targets.push(...r.targets);
   }
+
+  // Letters, conclusion notices, portal news: assignments in running text no other shape has read.
+  drafts.push(...letterTasks(ctx, drafts.map((d) => d.lines)));
 
   drafts.sort((a, b) => a.lines[0] - b.lines[0] || a.lines[1] - b.lines[1]);
   const tasks = drafts.map((d, i) => toTask(ctx, d, i, BASE_CONFIDENCE[d.source]));
