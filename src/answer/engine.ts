@@ -75,6 +75,11 @@ interface Scope {
   docIds?: Set<string>;
   /** The documents that positively match (province / number read and equal); ranked first. */
   preferred?: Set<string>;
+  /**
+   * Documents whose task records lists draw on: the matching ones when they have task records at
+   * all, else every document in scope (a plan whose header was lost still lists its tasks).
+   */
+  taskDocIds?: Set<string>;
   /** No document is of the named province and no indexed text mentions it. */
   absent?: boolean;
   /**
@@ -141,6 +146,8 @@ export class AnswerEngine {
   private readonly logger?: Logger;
   private readonly stats = new TermStats();
   private readonly tasksById = new Map<string, Task>();
+  /** Documents that have task records. */
+  private readonly docsWithTasks = new Set<string>();
   private readonly targetsById = new Map<string, Target>();
   private readonly docProvinces: string[];
   /** Files holding the same document as this one (itself included), when there are several. */
@@ -153,7 +160,10 @@ export class AnswerEngine {
     this.reorganisation = deps.reorganisation ?? defaultReorganisation();
     this.logger = deps.logger;
     for (const chunk of this.index.chunks) this.stats.add(chunk.text);
-    for (const t of this.index.tasks) this.tasksById.set(t.id, t);
+    for (const t of this.index.tasks) {
+      this.tasksById.set(t.id, t);
+      this.docsWithTasks.add(t.doc.docId);
+    }
     for (const t of this.index.targets) this.targetsById.set(t.id, t);
     // Only real provinces are listed ("Hiện có tài liệu của: …"), never a word a reader took for one.
     this.docProvinces = [...new Set(this.index.documents.map((d) => this.knownProvince(d.province)).filter((p): p is string => !!p))];
@@ -485,13 +495,15 @@ export class AnswerEngine {
     }
     // A number that names every indexed document still says which documents are meant.
     const restricted = numbered || docs.length !== all.length || (preferred !== undefined && preferred.length !== all.length);
+    const preferredIds = new Set((preferred ?? docs).map((d) => d.id));
+    const taskDocIds = [...preferredIds].some((id) => this.docsWithTasks.has(id)) ? preferredIds : new Set(docs.map((d) => d.id));
     return {
       named,
       covered,
       notes,
       ...(absent ? { absent } : {}),
       ...(passages ? { passages } : {}),
-      ...(restricted ? { docIds: new Set(docs.map((d) => d.id)), preferred: new Set((preferred ?? docs).map((d) => d.id)) } : {}),
+      ...(restricted ? { docIds: new Set(docs.map((d) => d.id)), preferred: preferredIds, taskDocIds } : {}),
       ...(label ? { label } : {}),
     };
   }
@@ -810,7 +822,7 @@ export class AnswerEngine {
       ...(province ? { province } : {}),
       ...(covered ? { provinces: covered } : {}),
       ...dueWindow(window, today),
-      ...(scope.docIds ? { docIds: scope.docIds } : {}),
+      ...(scope.taskDocIds ? { docIds: scope.taskDocIds } : {}),
       reorganisation: this.reorganisation,
     });
     if (!resolved.agency) return undefined;
@@ -950,6 +962,7 @@ export class AnswerEngine {
       text = taskListText(title, own, group, listOptions);
       used = [...own.slice(0, ENGINE_DEFAULTS.listLimit), ...group.slice(0, ENGINE_DEFAULTS.listLimit)];
     }
+    text += this.unplacedNote(agencyText, resolved.agency.name, covered, scope, window, today);
     const citations = used.map(citeTask);
     return { question, answer: withSources(text + this.twinNote(used), citations), intent: 'agency_tasks', refused: false, citations, passages: this.passages(hits, support(used.slice(0, 3))), tasks: used, choices: [] };
   }
@@ -967,13 +980,13 @@ export class AnswerEngine {
       tasksDue(this.tasksIn(scope), {
         ...dueWindow(window, today),
         ...(province ? { provinces: scope.named.length > 0 ? scope.covered : this.reorganisation.cover(province, today).names } : {}),
-        ...(scope.docIds ? { docIds: scope.docIds } : {}),
+        ...(scope.taskDocIds ? { docIds: scope.taskDocIds } : {}),
       });
     // The asker's own province (profile) narrows the list when it has plans in it.
     const home = scope.named.length === 0 && context.province ? inScope(context.province) : [];
     const province = scope.named[0] ?? (home.length > 0 ? context.province : undefined);
     let due = home.length > 0 ? home : inScope(scope.named[0]);
-    const anyRecords = this.tasksIn(scope).some((t) => !scope.docIds || scope.docIds.has(t.doc.docId));
+    const anyRecords = this.tasksIn(scope).some((t) => !scope.taskDocIds || scope.taskDocIds.has(t.doc.docId));
     if (!anyRecords) return undefined;
     const where = province ? ` ở tỉnh ${province}` : '';
     const phrase = windowPhrase(window, today);
@@ -1120,9 +1133,23 @@ export class AnswerEngine {
     return partners.length > 0 ? { ...t, cooperating: partners } : t;
   }
 
+  /**
+   * Task lists of a named province draw on its own documents; the agency's tasks in documents whose
+   * province was not read are not listed with them but counted, so none is hidden.
+   */
+  private unplacedNote(agency: string, name: string, provinces: string[] | undefined, scope: Scope, window: TimeWindow | undefined, today: string): string {
+    if (!scope.docIds || !scope.taskDocIds || scope.taskDocIds.size === scope.docIds.size) return '';
+    const rest = new Set([...scope.docIds].filter((id) => !scope.taskDocIds!.has(id)));
+    const other = tasksFor(this.tasksIn(scope), this.registry, { agency, ...dueWindow(window, today), ...(provinces ? { provinces } : {}), docIds: rest, reorganisation: this.reorganisation });
+    const tasks = [...other.own, ...other.inherited];
+    if (tasks.length === 0) return '';
+    const docs = [...new Map(tasks.map((t) => [t.doc.docId, t.doc])).values()];
+    return `\nNgoài ra, ${tasks.length} nhiệm vụ của ${name} nằm trong văn bản chưa xác định được tỉnh: ${docs.slice(0, 3).map((d) => documentName(d)).join('; ')}${docs.length > 3 ? '; …' : ''} (hỏi theo số văn bản để xem).`;
+  }
+
   /** The agency's own tasks whose (non-recurring) deadline has passed, latest first. */
   private pastDeadlines(agency: string, provinces: string[] | undefined, scope: Scope, today: string): Task[] {
-    const all = tasksFor(this.tasksIn(scope), this.registry, { agency, today, ...(provinces ? { provinces } : {}), ...(scope.docIds ? { docIds: scope.docIds } : {}), reorganisation: this.reorganisation });
+    const all = tasksFor(this.tasksIn(scope), this.registry, { agency, today, ...(provinces ? { provinces } : {}), ...(scope.taskDocIds ? { docIds: scope.taskDocIds } : {}), reorganisation: this.reorganisation });
     const dated = [...all.own, ...all.inherited].filter((t) => t.deadline.kind !== 'recurring' && t.deadline.kind !== 'ongoing' && !!t.deadline.due && t.deadline.due < today);
     return dated.sort((a, b) => (b.deadline.due ?? '').localeCompare(a.deadline.due ?? '') || a.lines[0] - b.lines[0]);
   }

@@ -175,6 +175,13 @@ describe('a named province never hides a document whose province is unknown', ()
     expect(a.answer).toMatch(/^Chủ trì: Sở Nội vụ/);
   });
 
+  it("a province's task list draws on its own plans and counts the agency's tasks in the plan of unknown province", async () => {
+    const a = await assistant.answer('Sở Nội vụ Bắc Ninh phải làm gì?', at(AFTER));
+    expect(titles(a)).toContain('Tổ chức đoàn công tác học tập kinh nghiệm quản lý dữ liệu số tại tỉnh Hà Nam');
+    expect(titles(a)).not.toContain('Số hóa tài liệu lưu trữ lịch sử có giá trị đặc biệt');
+    expect(a.answer).toContain("Ngoài ra, 2 nhiệm vụ của Sở Nội vụ nằm trong văn bản chưa xác định được tỉnh: Số hóa tài liệu lưu trữ lịch sử năm 2024");
+  });
+
   it('a number narrows to its plan but keeps a plan whose number was not read', async () => {
     const a = await assistant.answer('Kế hoạch 45 giao ai chủ trì số hóa tài liệu lưu trữ lịch sử có giá trị đặc biệt?', at(AFTER));
     expect(a.refused).toBe(false);
