@@ -82,6 +82,8 @@ async function main(): Promise<number> {
       prune: opts.prune === true,
       onProgress: printer.onProgress,
       ocr: { lang: config.OCR_LANG, pageTimeoutSec: config.OCR_PAGE_TIMEOUT },
+      // Replicas: one reindex at a time across them, the version published through PostgreSQL.
+      ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}),
     });
     printer.stop();
     const lines = [reindexSummary(report)];

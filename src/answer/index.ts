@@ -28,6 +28,8 @@ export interface AssistantOptions {
   allowRemoteModels?: boolean;
   /** Build the index from knowledgeDir when DATA_DIR has none. Default: true. */
   autoIndex?: boolean;
+  /** DATABASE_URL: /reindex takes the replicas' lock and publishes the version to the others. */
+  databaseUrl?: string;
 }
 
 function registryFor(knowledgeDir: string): AgencyRegistry {
@@ -188,7 +190,7 @@ export class DocumentAssistant implements Assistant {
 
   private async runReindex(): Promise<ReindexSummary> {
     const { dataDir, knowledgeDir, modelDir, embeddingModel, logger } = this.options;
-    const report = await runReindex({ dataDir, knowledgeDir, paths: [], modelDir, embeddingModel, logger });
+    const report = await runReindex({ dataDir, knowledgeDir, paths: [], modelDir, embeddingModel, logger, ...(this.options.databaseUrl ? { databaseUrl: this.options.databaseUrl } : {}) });
     const index = await KnowledgeIndex.load(dataDir, { modelDir, embeddingModel, logger, allowRemoteModels: this.options.allowRemoteModels ?? false });
     this.engine = new AnswerEngine({ index, registry: registryFor(knowledgeDir), reorganisation: reorganisationFor(knowledgeDir), logger });
     return {

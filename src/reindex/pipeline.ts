@@ -44,6 +44,7 @@ import { loadSources, nextSources, saveSources } from './registry.js';
 import type { ReindexChanges } from './summary.js';
 import { ocrAvailable } from '../ingest/ocr/engine.js';
 import { acquireReindexLock } from './lock.js';
+import { publishIndexVersion, withReindexLock } from '../storage/postgres-index.js';
 import { procedureChunk, taskChunk } from './records.js';
 import { defaultStages, type ReindexStages } from './stages.js';
 
@@ -106,6 +107,11 @@ export interface ReindexOptions {
    * path). Default: false — they are kept from the previous index and named in the report.
    */
   prune?: boolean;
+  /**
+   * DATABASE_URL: replicas share the index through PostgreSQL. The run holds the cluster-wide
+   * reindex lock and uploads the published version there (src/storage/postgres-index.ts).
+   */
+  databaseUrl?: string;
 }
 
 export type ReindexProgress =
@@ -268,6 +274,17 @@ export async function logOcrAvailability(logger: Logger | undefined, ocr: OcrOpt
 }
 
 export async function runReindex(options: ReindexOptions): Promise<ReindexReport> {
+  const url = options.databaseUrl;
+  if (!url) return runReindexHere(options);
+  // One reindex at a time across replicas; the version travels to the others through PostgreSQL.
+  return withReindexLock(url, async () => {
+    const report = await runReindexHere(options);
+    if (report.published && report.version) await publishIndexVersion(url, options.dataDir, report.version, options.logger);
+    return report;
+  });
+}
+
+async function runReindexHere(options: ReindexOptions): Promise<ReindexReport> {
   const started = performance.now();
   const { dataDir } = options;
   const release = acquireReindexLock(dataDir);

@@ -9,6 +9,7 @@ import { logOcrAvailability } from '../reindex/pipeline.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { createLogger, type Logger } from '../logging.js';
 import { databasePassword, openStores } from '../storage/postgres.js';
+import { syncIndexAtStart } from '../storage/postgres-index.js';
 import type { Stores } from '../storage/stores.js';
 
 /** Config or exit(2) with the variable's name; never a stack trace for a typo in .env. */
@@ -40,6 +41,7 @@ export function assistantOptions(config: Config, logger: Logger): AssistantOptio
     embeddingModel: config.EMBEDDING_MODEL,
     allowRemoteModels: config.ALLOW_REMOTE_MODELS,
     logger,
+    ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}),
   };
 }
 
@@ -58,6 +60,8 @@ export async function bootstrap(
   // PostgreSQL when DATABASE_URL is set (replicas share state and queue), else DATA_DIR/app.db.
   const stores = openStores({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, logger, ...storeOptions(config) });
   await logOcrAvailability(logger, { lang: config.OCR_LANG });
+  // A replica starts on the version the others serve (or seeds PostgreSQL with its own).
+  if (config.DATABASE_URL) logger.info({ index: await syncIndexAtStart(config.DATABASE_URL, config.DATA_DIR, logger) }, 'index version synchronised with PostgreSQL');
   const assistant = await createAssistant(assistantOptions(config, logger));
   return { config, logger, stores, assistant };
 }

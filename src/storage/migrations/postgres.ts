@@ -80,4 +80,20 @@ export const PG_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE TRIGGER inbox_inserted AFTER INSERT ON inbox FOR EACH STATEMENT EXECUTE FUNCTION inbox_notify();
     `,
   },
+  {
+    // Index versions for replicas without a shared filesystem (src/storage/postgres-index.ts):
+    // each version's files in parts, and the one live version.
+    version: 3,
+    sql: `
+      CREATE TABLE index_versions (
+        name TEXT PRIMARY KEY, published_at TIMESTAMPTZ NOT NULL, bytes BIGINT NOT NULL, files INTEGER NOT NULL);
+      CREATE TABLE index_files (
+        version TEXT NOT NULL REFERENCES index_versions(name) ON DELETE CASCADE,
+        path TEXT NOT NULL, part INTEGER NOT NULL, data BYTEA NOT NULL,
+        PRIMARY KEY (version, path, part));
+      CREATE TABLE index_live (
+        id BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (id),
+        name TEXT NOT NULL REFERENCES index_versions(name), published_at TIMESTAMPTZ NOT NULL);
+    `,
+  },
 ];
