@@ -103,6 +103,9 @@ ${message ? `<p class="late" role="alert">${esc(message)}</p>` : ''}
 
 export type Grouping = 'month' | 'quarter';
 
+/** Rows drawn on one page (counts and chart always cover every task): the page stays a few hundred KB. */
+export const MAX_ROWS = 500;
+
 /** Deadlines per month (or quarter), stacked by status, numbers written on the bars for print. */
 export function timelineSvg(tasks: BoardTask[], grouping: Grouping): string {
   const periodOf = (due: string): string => {
@@ -188,7 +191,7 @@ export function boardPage(input: BoardPageInput): string {
   const statusOptions = (Object.keys(STATUS_LABEL) as TaskStatus[]).map((s) => option(s, STATUS_LABEL[s], filter.status)).join('');
   const totals = { total: tasks.length, done: tasks.filter((t) => t.status === 'hoan_thanh').length, prog: tasks.filter((t) => t.status === 'dang_thuc_hien').length };
   const late = tasks.filter((t) => t.overdue).length;
-  const rows = tasks.map((t, i) => {
+  const rows = tasks.slice(0, MAX_ROWS).map((t, i) => {
     const status = `<span class="st st-${t.status}">${STATUS_LABEL[t.status]}</span>${t.needsReview ? ' <span class="review">⚠ nội dung nhiệm vụ đã thay đổi sau lần báo cáo — cần xác nhận lại</span>' : ''}${t.statusNote ? `<div>${esc(t.statusNote)}</div>` : ''}${t.statusBy ? `<div class="muted">${esc(t.statusBy)}, ${esc(viDate(t.statusAt))} ${esc((t.statusAt ?? '').slice(11, 16))}</div>` : ''}`;
     const form = input.mayChange(t)
       ? `<form method="post" action="/board/status" class="upd"><input type="hidden" name="id" value="${esc(t.id)}"><input type="hidden" name="back" value="${esc(q)}">
@@ -237,6 +240,7 @@ ${timelineSvg(tasks, input.grouping)}
 </section>
 <section aria-label="Danh sách nhiệm vụ">
 <h2>Danh sách nhiệm vụ (${tasks.length})</h2>
+${tasks.length > MAX_ROWS ? `<p role="note">Hiển thị ${MAX_ROWS} nhiệm vụ đầu trong ${tasks.length}; dùng bộ lọc, hoặc tải Excel/CSV để có đủ danh sách.</p>` : ''}
 ${tasks.length === 0 ? '<p>Không có nhiệm vụ nào khớp bộ lọc.</p>' : `<table class="tasks"><thead><tr><th>STT</th><th>Nhiệm vụ (nguồn)</th><th>Chủ trì</th><th>Phối hợp</th><th>Hạn</th><th>Tình trạng</th></tr></thead><tbody>${rows.join('')}</tbody></table>`}
 <p class="muted">Tình trạng do cơ quan chủ trì báo cáo (trên bảng này hoặc bằng lệnh /baocao trong Telegram/Zalo); văn bản kế hoạch chỉ ghi thời hạn, không ghi kết quả.</p>
 </section>

@@ -63,7 +63,18 @@ const refs = (list: AgencyRef[]): string => list.map((r) => r.agencyId ?? norm(r
  * deadline as written, heading text without its number). It stays the same across reindexes while
  * the text is unchanged, even when rows before it were added or removed (record ids are positional).
  */
+/** Keys of each task record, computed once per record (the catalog keeps its records until a reindex). */
+const keyCache = new WeakMap<Task, string>();
+
 export function taskKey(task: Task): string {
+  const cached = keyCache.get(task);
+  if (cached) return cached;
+  const key = fingerprint(task);
+  keyCache.set(task, key);
+  return key;
+}
+
+function fingerprint(task: Task): string {
   const parts = [
     task.doc.docId,
     headingText(task.sectionTitle),
@@ -188,6 +199,19 @@ export class TaskBoard {
    * laid on the task now at the same place (same record id, or same document and title) as a
    * status to review: never silently reset, never silently kept for a changed text.
    */
+  /** The catalog's tasks by board id, built once per catalog array (one per index version). */
+  private byKey(all: Task[]): Map<string, Task> {
+    let map = this.indexCache.get(all);
+    if (!map) {
+      map = new Map();
+      for (const t of all) if (!map.has(taskKey(t))) map.set(taskKey(t), t);
+      this.indexCache.set(all, map);
+    }
+    return map;
+  }
+
+  private readonly indexCache = new WeakMap<Task[], Map<string, Task>>();
+
   private overlay(tasks: Task[]): Map<string, Overlay> {
     const stored = this.options.store.statuses();
     const byKey = new Map(stored.map((s) => [s.key, s]));
@@ -278,7 +302,7 @@ export class TaskBoard {
   /** One task by its board id. */
   get(id: string, today: string): BoardTask | undefined {
     const all = this.options.catalog.tasks();
-    const task = all.find((t) => taskKey(t) === id);
+    const task = this.byKey(all).get(id);
     if (!task) return undefined;
     return this.view(task, id, this.overlay(all).get(id), today);
   }
@@ -335,7 +359,7 @@ export class TaskBoard {
     today: string,
   ): BoardTask {
     const all = this.options.catalog.tasks();
-    const task = all.find((t) => taskKey(t) === id);
+    const task = this.byKey(all).get(id);
     if (!task) throw new BoardError('NOT_FOUND', `không có nhiệm vụ ${id}`);
     const overlay = this.overlay(all).get(id);
     const current = this.view(task, id, overlay, today);
