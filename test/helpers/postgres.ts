@@ -23,9 +23,10 @@ export const PG_MISSING = 'PostgreSQL binaries not found (apt-get install postgr
 /** The directory holding initdb, pg_ctl and postgres, or undefined. */
 export function findPgBin(): string | undefined {
   const candidates: string[] = [];
+  // PG_BIN, when set, is the only place looked at (also how to check the skip path).
   if (process.env.PG_BIN) candidates.push(process.env.PG_BIN);
   const root = '/usr/lib/postgresql';
-  if (fs.existsSync(root)) {
+  if (!process.env.PG_BIN && fs.existsSync(root)) {
     const versions = fs.readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
     for (const v of versions) candidates.push(path.join(root, v, 'bin'));
   }
