@@ -284,16 +284,27 @@ export class PgDedupe implements AsyncOf<DedupeStore> {
   }
   async claimAll(items: readonly InboxItem[], at: Date): Promise<boolean[]> {
     if (items.length === 0) return [];
-    return inTransaction(this.pool, async (c) => {
-      const out: boolean[] = [];
-      for (const item of items) {
-        const r = await c.query(
-          'INSERT INTO inbox (channel, key, payload, received_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
-          [item.channel, item.key, JSON.stringify(item.payload), at],
-        );
-        out.push(r.rowCount === 1);
-      }
-      return out;
+    // One statement for the batch (one round trip on the webhook path); a key repeated within the
+    // call is a duplicate of its first occurrence. Payloads are serialised first: one that cannot
+    // be stored throws before anything is written.
+    const first = new Map<string, number>();
+    items.forEach((item, i) => {
+      const id = `${item.channel}\u0000${item.key}`;
+      if (!first.has(id)) first.set(id, i);
+    });
+    const unique = [...first.values()].map((i) => items[i]!);
+    const payloads = unique.map((item) => JSON.stringify(item.payload));
+    const { rows } = await this.pool.query<{ channel: string; key: string }>(
+      `INSERT INTO inbox (channel, key, payload, received_at)
+       SELECT channel, key, payload, $4 FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS u(channel, key, payload, n)
+       ORDER BY n
+       ON CONFLICT DO NOTHING RETURNING channel, key`,
+      [unique.map((u) => u.channel), unique.map((u) => u.key), payloads, at],
+    );
+    const stored = new Set(rows.map((r) => `${r.channel}\u0000${r.key}`));
+    return items.map((item, i) => {
+      const id = `${item.channel}\u0000${item.key}`;
+      return first.get(id) === i && stored.has(id);
     });
   }
   async unclaim(channel: ChannelName, key: string): Promise<void> {
