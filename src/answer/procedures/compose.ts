@@ -7,6 +7,8 @@ import type { LineSpan } from '../../domain/document.js';
 import type { Procedure } from '../../domain/records.js';
 import { FIELD_HEADINGS, type ProcedureField } from '../../extract/procedures/fields.js';
 import { describeDocumentItem } from '../../extract/procedures/guide.js';
+import { defaultProcedureLabels } from '../../extract/procedures/labels.js';
+import { fold } from '../../text/normalize.js';
 import type { ProcedureAspect, ProcedureVocabulary } from './vocabulary.js';
 
 export const REMINDER =
@@ -25,11 +27,17 @@ function isGuide(p: Procedure): boolean {
   return p.doc.type === 'Thủ tục hành chính';
 }
 
+/** "Quyết định 45/QĐ-UBND", or, for a page with no number (a portal's procedure page), its file name. */
+function documentLabel(p: Procedure): string {
+  if (p.doc.number) return [p.doc.type, p.doc.number].filter(Boolean).join(' ');
+  return p.doc.file.split(/[\\/]/).pop() || p.doc.title || p.doc.type;
+}
+
 export function citationFor(p: Procedure, field: ProcedureField): Citation {
   const lines: LineSpan = p.field_lines?.[field] ?? p.lines;
   return {
     docId: p.doc.docId,
-    document: isGuide(p) ? `Thủ tục ${p.ten}` : [p.doc.type, p.doc.number].filter(Boolean).join(' '),
+    document: isGuide(p) ? `Thủ tục ${p.ten}` : documentLabel(p),
     title: isGuide(p) ? p.ten : p.doc.title,
     ...(isGuide(p) ? (p.cap_nhat ? { date: p.cap_nhat } : {}) : p.doc.date ? { date: p.doc.date } : {}),
     ...(p.doc.issuer ? { issuer: p.doc.issuer } : {}),
@@ -39,16 +47,19 @@ export function citationFor(p: Procedure, field: ProcedureField): Citation {
   };
 }
 
-export function sourceLine(p: Procedure): string {
+export function sourceLine(p: Procedure, fields: ProcedureField[] = []): string {
   const ma = p.ma ? ` (mã ${p.ma})` : '';
   const basis = p.can_cu_phap_ly[0] ? `, căn cứ ${p.can_cu_phap_ly[0]}` : '';
   if (isGuide(p)) {
     const date = p.cap_nhat ? `; cập nhật ${viDate(p.cap_nhat)}` : '';
     return `Nguồn: Hướng dẫn thủ tục “${p.ten}”${ma}${basis}${date}.`;
   }
-  const doc = [p.doc.type, p.doc.number].filter(Boolean).join(' ') || p.doc.title;
+  const doc = documentLabel(p);
   const date = p.doc.date ? ` ngày ${viDate(p.doc.date)}` : '';
-  return `Nguồn: ${doc}${date}, thủ tục “${p.ten}”${ma}${basis}.`;
+  // The field(s) the answer rests on, by their heading in the source ("mục Thời hạn giải quyết").
+  const shown = fields.filter((f) => p.field_lines?.[f]).map((f) => FIELD_HEADINGS[f]);
+  const where = shown.length > 0 ? `, mục ${shown.join(', ')}` : '';
+  return `Nguồn: ${doc}${date}, thủ tục “${p.ten}”${where}${ma}${basis}.`;
 }
 
 function daysBetween(fromIso: string, toIso: string): number | undefined {
@@ -71,17 +82,46 @@ function notStated(p: Procedure, what: string, field: ProcedureField): AspectTex
   return { text: `Hướng dẫn thủ tục “${p.ten}” không nêu ${what}.`, fields: [field], missing: true };
 }
 
+/** A guide with no field for it whose steps say it ("Bước 1: … nộp hồ sơ tại Bộ phận …"): quote those steps. */
+function fromSteps(p: Procedure, aspect: 'where' | 'time' | 'fee', what: string): AspectText | undefined {
+  const steps = defaultProcedureLabels().stepsAnswering(aspect, p.trinh_tu);
+  if (steps.length === 0) return undefined;
+  return {
+    text: `Hướng dẫn thủ tục “${p.ten}” không có mục ${what} riêng; phần trình tự thực hiện nêu:\n${bulleted(steps)}`,
+    fields: ['trinh_tu'],
+    missing: false,
+  };
+}
+
+/** "Số lượng hồ sơ: 01 bộ" kept in the prose of a guide read from a page. */
+function countLine(p: Procedure): string | undefined {
+  return p.mo_ta.split('\n').find((l) => /^(?:so luong ho so|so bo ho so)\b/.test(fold(l)));
+}
+
+/** True when every submission entry is a bare channel ("Trực tiếp", "Dịch vụ bưu chính"), saying nothing of where. */
+function onlyChannels(p: Procedure): boolean {
+  const labels = defaultProcedureLabels();
+  return p.noi_nop.length > 0 && p.noi_nop.every((s) => labels.channel(s)?.rest === '');
+}
+
 export function aspectText(p: Procedure, aspect: ProcedureAspect, vocabulary: ProcedureVocabulary): AspectText {
   switch (aspect) {
     case 'documents':
       if (p.thanh_phan_ho_so.length === 0) return notStated(p, 'thành phần hồ sơ', 'thanh_phan_ho_so');
       return {
-        text: `Hồ sơ thủ tục “${p.ten}” gồm:\n${numbered(p.thanh_phan_ho_so.map(describeDocumentItem))}`,
+        text:
+          `Hồ sơ thủ tục “${p.ten}” gồm:\n${numbered(p.thanh_phan_ho_so.map(describeDocumentItem))}` +
+          (countLine(p) ? `\n${countLine(p)}` : ''),
         fields: ['thanh_phan_ho_so'],
         missing: false,
       };
     case 'where': {
-      if (!p.co_quan_thuc_hien && p.noi_nop.length === 0) return notStated(p, 'nơi nộp hồ sơ', 'noi_nop');
+      if (!p.co_quan_thuc_hien && (p.noi_nop.length === 0 || onlyChannels(p))) {
+        const steps = fromSteps(p, 'where', 'nơi nộp hồ sơ');
+        if (steps && p.noi_nop.length > 0) steps.text += `\nCách nộp: ${p.noi_nop.join('; ')}.`;
+        if (steps) return { ...steps, fields: p.noi_nop.length > 0 ? ['trinh_tu', 'noi_nop'] : ['trinh_tu'] };
+        if (p.noi_nop.length === 0) return notStated(p, 'nơi nộp hồ sơ', 'noi_nop');
+      }
       const parts: string[] = [];
       const fields: ProcedureField[] = [];
       if (p.co_quan_thuc_hien) {
@@ -106,14 +146,14 @@ export function aspectText(p: Procedure, aspect: ProcedureAspect, vocabulary: Pr
       return { text, fields: ['noi_nop'], missing: false };
     }
     case 'time':
-      if (!p.thoi_han_giai_quyet) return notStated(p, 'thời hạn giải quyết', 'thoi_han_giai_quyet');
+      if (!p.thoi_han_giai_quyet) return fromSteps(p, 'time', 'thời hạn giải quyết') ?? notStated(p, 'thời hạn giải quyết', 'thoi_han_giai_quyet');
       return {
         text: `Thời hạn giải quyết thủ tục “${p.ten}”: ${p.thoi_han_giai_quyet}`,
         fields: ['thoi_han_giai_quyet'],
         missing: false,
       };
     case 'fee':
-      if (!p.le_phi) return notStated(p, 'phí, lệ phí', 'le_phi');
+      if (!p.le_phi) return fromSteps(p, 'fee', 'phí, lệ phí') ?? notStated(p, 'phí, lệ phí', 'le_phi');
       return { text: `Phí, lệ phí thủ tục “${p.ten}”: ${p.le_phi}`, fields: ['le_phi'], missing: false };
     case 'steps':
       if (p.trinh_tu.length === 0) return notStated(p, 'trình tự thực hiện', 'trinh_tu');
@@ -166,6 +206,9 @@ function summary(p: Procedure): AspectText {
   );
   add('thoi_han_giai_quyet', 'Thời hạn', p.thoi_han_giai_quyet);
   add('le_phi', 'Lệ phí', p.le_phi);
+  // What the applicant gets back, kept in the prose of a guide read from a page ("Kết quả thực hiện: …").
+  const result = p.mo_ta.split('\n').find((l) => /^ket qua\b/.test(fold(l)));
+  add('mo_ta', 'Kết quả', result?.replace(/^[^:]*:\s*/, ''));
   const absent = [
     !p.thoi_han_giai_quyet ? 'thời hạn' : undefined,
     !p.le_phi ? 'lệ phí' : undefined,
@@ -177,8 +220,8 @@ function summary(p: Procedure): AspectText {
 }
 
 /** Full chat message: the direct answer, the source line, staleness note and the reminder. */
-export function withFooter(body: string, p: Procedure, today: string | undefined): string {
-  const parts = [body, '', sourceLine(p)];
+export function withFooter(body: string, p: Procedure, today: string | undefined, fields: ProcedureField[] = []): string {
+  const parts = [body, '', sourceLine(p, fields)];
   const age = p.cap_nhat && today ? daysBetween(p.cap_nhat, today) : undefined;
   if (age !== undefined && age > STALE_AFTER_DAYS) {
     parts.push('Hướng dẫn này đã được rà soát cách đây hơn một năm.');

@@ -50,6 +50,10 @@ export const ProcedureFieldTable = z
     stepCues: z.array(Phrase).min(2),
     /** Values portals print for an empty field ("Không có thông tin"). */
     emptyValues: z.array(Phrase).default([]),
+    /** Words of steps that answer a question the guide has no field for ("nộp hồ sơ tại" → where). */
+    stepAnswers: z.object({ where: z.array(Phrase).optional(), time: z.array(Phrase).optional(), fee: z.array(Phrase).optional() }).strict().default({}),
+    /** A long name is also known by its words before the first of these (" trong ", " đối với "). */
+    shortNameBefore: z.array(z.string().min(1)).default([]),
   })
   .strict();
 export type ProcedureFieldTable = z.infer<typeof ProcedureFieldTable>;
@@ -187,6 +191,22 @@ export class ProcedureLabels {
       }
     }
     return undefined;
+  }
+
+  /** Steps of a guide that say where / how long / how much, by the words of `stepAnswers`. */
+  stepsAnswering(aspect: 'where' | 'time' | 'fee', steps: string[]): string[] {
+    const cues = (this.table.stepAnswers[aspect] ?? []).map(foldLabel);
+    return cues.length === 0 ? [] : steps.filter((s) => cues.some((c) => foldLabel(s).includes(c)));
+  }
+
+  /** "Đề nghị hỗ trợ chi phí học tập trong cơ sở …" (over 12 words) → "Đề nghị hỗ trợ chi phí học tập". */
+  shortName(name: string): string | undefined {
+    if (name.split(/\s+/).length <= 12) return undefined;
+    const lower = name.toLocaleLowerCase('vi');
+    const cuts = this.table.shortNameBefore.map((c) => lower.indexOf(c.toLocaleLowerCase('vi'))).filter((i) => i > 0);
+    if (cuts.length === 0) return undefined;
+    const head = name.slice(0, Math.min(...cuts)).trim();
+    return head.split(/\s+/).length >= 3 ? head : undefined;
   }
 
   /** Values that mean "nothing here" ("Không có thông tin", "Chưa cấu hình quy trình …"). */

@@ -206,7 +206,8 @@ function countCell(cell: string): Pick<ProcedureDocumentItem, 'loai' | 'so_luong
 function addTableRow(field: FieldDraft, draft: ProcedureDraft, cells: string[], labels: ProcedureLabels): void {
   const folded = cells.map((c) => fold(c).replace(/\s+/g, ' ').trim());
   if (folded.filter(Boolean).length === 0 || folded.every((c) => c === '' || /^[-:|]+$/.test(c))) return;
-  if (folded.some((c) => HEADER_CELL_RE.test(c)) && folded.every((c) => c === '' || HEADER_CELL_RE.test(c) || c.length < 25)) {
+  // A header row names two columns or more ("Thời hạn giải quyết | 10 ngày" is a heading and its value).
+  if (folded.filter((c) => HEADER_CELL_RE.test(c)).length >= 2 && folded.every((c) => c === '' || HEADER_CELL_RE.test(c) || c.length < 25)) {
     field.columns = folded;
     return;
   }
@@ -409,11 +410,13 @@ function toProcedure(draft: ProcedureDraft, doc: Document, index: number, labels
   // A page with no title of its own is named after its file ("thu-tuc-…-longan.txt"), never after "Lĩnh vực".
   const fileBase = path.basename(doc.meta.file, path.extname(doc.meta.file));
   const title = !draft.named && draft.title === fileBase ? nameFromFile(doc.meta.file) : draft.title;
+  const ten = named ? capitalise(cleanName(named)) : title;
+  const short = labels.shortName(ten);
   return {
     id: `${doc.meta.id}#thu-tuc-${index + 1}`,
     doc: ref,
     ma: ma ? (/\d\.\d{6}(?:\.[\w.]*\w)?/.exec(ma)?.[0] ?? ma) : undefined,
-    ten: named ? capitalise(cleanName(named)) : title,
+    ten,
     linh_vuc: scalar('linh_vuc'),
     cap_thuc_hien: items('cap_thuc_hien').flatMap((t) => t.split(/[,;]/).map((s) => s.trim()).filter(Boolean)),
     co_quan_thuc_hien: scalar('co_quan_thuc_hien'),
@@ -426,7 +429,7 @@ function toProcedure(draft: ProcedureDraft, doc: Document, index: number, labels
     can_cu_phap_ly: items('can_cu_phap_ly').map((t) => t.replace(/[;.]\s*$/, '')),
     nguon: doc.meta.number ? `${doc.meta.type} ${doc.meta.number}` : doc.meta.title,
     cap_nhat: doc.meta.date,
-    ten_goi_khac: [],
+    ten_goi_khac: short ? [short] : [],
     mo_ta: prose.join('\n'),
     field_lines: fieldLines,
     lines: [draft.start, end],
@@ -465,7 +468,7 @@ export function extractProcedures(doc: Document, options: ExtractProceduresOptio
   const readRow = (cells: string[], line: number, end: number): void => {
     const clean = cells.map((c) => stripMarkup(c));
     const hits = clean.map((c) => (c ? labels.match(c) : undefined));
-    const headerRow = clean.filter(Boolean).length > 0 && clean.every((c) => c === '' || HEADER_CELL_RE.test(fold(c)) || c.length < 25) && clean.some((c) => HEADER_CELL_RE.test(fold(c)));
+    const headerRow = clean.filter(Boolean).length > 0 && clean.every((c) => c === '' || HEADER_CELL_RE.test(fold(c)) || c.length < 25) && clean.filter((c) => HEADER_CELL_RE.test(fold(c))).length >= 2;
     if (field && current && headerRow) {
       addTableRow(field, current, cells, labels);
       field.lines = [field.lines[0], end];
