@@ -20,9 +20,20 @@ const SUPERSCRIPT_MARKER_RE = /(?<=[\p{L}\p{N})”"’.,;:])[\u00b9\u00b2\u00b3\
  */
 const GLUED_YEAR_FOOTNOTE_RE = /(\bnăm\s+(?:19|20)\d\d)\d{1,2}(?=[.,;:)](?:\s|$))/giu;
 
+/**
+ * Escaped line breaks left as text by some web exports ("dưỡng\r\nthể thấp còi"): a space, so the words
+ * they separate are searchable and quotable. The text rendering keeps the line as found.
+ */
+const LITERAL_BREAK_RE = /(?:\\r)?\\n|\\r/g;
+
+/** A footnote number glued to a percentage before punctuation: "dưới 24%1;" = "dưới 24%" + note 1. */
+const GLUED_PERCENT_FOOTNOTE_RE = /(\d%)\d{1,2}(?=[.,;:)](?:\s|$)|\s|$)/gu;
+
 /** cleanText (NFC, look-alike repair) plus removal of converter junk inside the line. */
 export function cleanLine(raw: string): string {
-  return cleanText(raw)
+  const unescaped = /\\[rn]/.test(raw) ? raw.replace(/^(?:\s*(?:(?:\\r)?\\n|\\r))+\s*/, '').replace(LITERAL_BREAK_RE, ' ') : raw;
+  return cleanText(unescaped.replace(/\u00d0/g, 'Đ'))
+    .replace(GLUED_PERCENT_FOOTNOTE_RE, '$1')
     .replace(BOOKMARK_RE, '')
     .replace(SUPERSCRIPT_MARKER_RE, '')
     .replace(GLUED_YEAR_FOOTNOTE_RE, '$1')

@@ -173,3 +173,13 @@ describe('conflicts', () => {
     expect(r?.value).toBe('Kiên Giang');
   });
 });
+
+describe('line cleaning for web exports', async () => {
+  const { cleanLine } = await import('../../src/ingest/clean.js');
+  it('turns literal "\\r\\n" text into spaces and drops footnote numbers glued to a percentage', () => {
+    expect(cleanLine('\\r\\n\\r\\n- Đến năm 2025: tỷ lệ suy dinh dưỡng\\r\\nthể thấp còi dưới 24%1; nhẹ cân dưới\\r\\n5%3.')).toBe('- Đến năm 2025: tỷ lệ suy dinh dưỡng thể thấp còi dưới 24%; nhẹ cân dưới 5%.');
+  });
+  it('keeps a percentage followed by other digits in a range and "Ð" becomes "Đ"', () => {
+    expect(cleanLine('Ðạt 95%-100% số hồ sơ')).toBe('Đạt 95%-100% số hồ sơ');
+  });
+});
