@@ -199,14 +199,23 @@ export class ProcedureLabels {
     return cues.length === 0 ? [] : steps.filter((s) => cues.some((c) => foldLabel(s).includes(c)));
   }
 
-  /** "Đề nghị hỗ trợ chi phí học tập trong cơ sở …" (over 12 words) → "Đề nghị hỗ trợ chi phí học tập". */
-  shortName(name: string): string | undefined {
-    if (name.split(/\s+/).length <= 12) return undefined;
-    const lower = name.toLocaleLowerCase('vi');
-    const cuts = this.table.shortNameBefore.map((c) => lower.indexOf(c.toLocaleLowerCase('vi'))).filter((i) => i > 0);
-    if (cuts.length === 0) return undefined;
-    const head = name.slice(0, Math.min(...cuts)).trim();
-    return head.split(/\s+/).length >= 3 ? head : undefined;
+  /**
+   * Shorter names a long name (over 12 words) is also known by: its words before each of
+   * `shortNameBefore`, asides in brackets dropped ("Đề nghị hỗ trợ chi phí học tập" of "… trong cơ sở
+   * giáo dục …"; "… trợ cấp đối với anh hùng lực lượng vũ trang" of "…, anh hùng lao động …").
+   */
+  shortNames(name: string): string[] {
+    if (name.split(/\s+/).length <= 12) return [];
+    const plain = name.replace(/\s*\([^)]*\)/g, '').replace(/\s+/g, ' ').trim();
+    const lower = plain.toLocaleLowerCase('vi');
+    const out = new Set<string>();
+    for (const cut of this.table.shortNameBefore) {
+      const at = lower.indexOf(cut.toLocaleLowerCase('vi'));
+      if (at <= 0) continue;
+      const head = plain.slice(0, at).trim();
+      if (head.split(/\s+/).length >= 4 && head !== plain) out.add(head);
+    }
+    return [...out];
   }
 
   /** Values that mean "nothing here" ("Không có thông tin", "Chưa cấu hình quy trình …"). */

@@ -411,7 +411,7 @@ function toProcedure(draft: ProcedureDraft, doc: Document, index: number, labels
   const fileBase = path.basename(doc.meta.file, path.extname(doc.meta.file));
   const title = !draft.named && draft.title === fileBase ? nameFromFile(doc.meta.file) : draft.title;
   const ten = named ? capitalise(cleanName(named)) : title;
-  const short = labels.shortName(ten);
+  const short = labels.shortNames(ten);
   return {
     id: `${doc.meta.id}#thu-tuc-${index + 1}`,
     doc: ref,
@@ -429,7 +429,7 @@ function toProcedure(draft: ProcedureDraft, doc: Document, index: number, labels
     can_cu_phap_ly: items('can_cu_phap_ly').map((t) => t.replace(/[;.]\s*$/, '')),
     nguon: doc.meta.number ? `${doc.meta.type} ${doc.meta.number}` : doc.meta.title,
     cap_nhat: doc.meta.date,
-    ten_goi_khac: short ? [short] : [],
+    ten_goi_khac: short,
     mo_ta: prose.join('\n'),
     field_lines: fieldLines,
     lines: [draft.start, end],
