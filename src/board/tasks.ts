@@ -177,6 +177,12 @@ export function currentAgencyIds(refs: AgencyRef[], task: Task, reorganisation: 
   return [...new Set(out)];
 }
 
+interface CatalogIndex {
+  byKey: Map<string, Task>;
+  byRecord: Map<string, string>;
+  byTitle: Map<string, string>;
+}
+
 interface Overlay {
   status?: StoredStatus;
   review?: StoredStatus;
@@ -194,41 +200,41 @@ export class TaskBoard {
     return currentAgencyIds(task.lead, task, this.options.reorganisation, today);
   }
 
+  private readonly indexCache = new WeakMap<Task[], CatalogIndex>();
+
+  /** Lookups over the catalog's tasks, built once per catalog array (one per index version). */
+  private indexOf(all: Task[]): CatalogIndex {
+    let index = this.indexCache.get(all);
+    if (!index) {
+      index = { byKey: new Map(), byRecord: new Map(), byTitle: new Map() };
+      for (const t of all) {
+        const key = taskKey(t);
+        if (!index.byKey.has(key)) index.byKey.set(key, t);
+        index.byRecord.set(t.id, key);
+        index.byTitle.set(`${t.doc.docId}\u0000${norm(t.title)}`, key);
+      }
+      this.indexCache.set(all, index);
+    }
+    return index;
+  }
+
+  private byKey(all: Task[]): Map<string, Task> {
+    return this.indexOf(all).byKey;
+  }
+
   /**
    * Reported status of each live task. A stored status whose task text is no longer indexed is
    * laid on the task now at the same place (same record id, or same document and title) as a
-   * status to review: never silently reset, never silently kept for a changed text.
+   * status to review: never silently reset, never silently kept for a changed text. Costs one pass
+   * over the stored statuses.
    */
-  /** The catalog's tasks by board id, built once per catalog array (one per index version). */
-  private byKey(all: Task[]): Map<string, Task> {
-    let map = this.indexCache.get(all);
-    if (!map) {
-      map = new Map();
-      for (const t of all) if (!map.has(taskKey(t))) map.set(taskKey(t), t);
-      this.indexCache.set(all, map);
-    }
-    return map;
-  }
-
-  private readonly indexCache = new WeakMap<Task[], Map<string, Task>>();
-
   private overlay(tasks: Task[]): Map<string, Overlay> {
-    const stored = this.options.store.statuses();
-    const byKey = new Map(stored.map((s) => [s.key, s]));
+    const { byKey, byRecord, byTitle } = this.indexOf(tasks);
     const out = new Map<string, Overlay>();
-    const liveKeys = new Map<string, Task>();
-    for (const t of tasks) liveKeys.set(taskKey(t), t);
-    for (const [key] of liveKeys) {
-      const s = byKey.get(key);
-      if (s) out.set(key, { status: s });
-    }
-    const orphans = stored.filter((s) => !liveKeys.has(s.key));
-    if (orphans.length === 0) return out;
-    const byRecord = new Map<string, string>();
-    const byTitle = new Map<string, string>();
-    for (const [key, t] of liveKeys) {
-      byRecord.set(t.id, key);
-      byTitle.set(`${t.doc.docId}\u0000${norm(t.title)}`, key);
+    const orphans: StoredStatus[] = [];
+    for (const s of this.options.store.statuses()) {
+      if (byKey.has(s.key)) out.set(s.key, { status: s });
+      else orphans.push(s);
     }
     for (const o of orphans) {
       const key = byTitle.get(`${o.docId}\u0000${norm(o.title)}`) ?? byRecord.get(o.recordId);
