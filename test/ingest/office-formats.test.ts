@@ -4,7 +4,7 @@
  * are made from it with soffice here. Without soffice these tests skip with a message, except under
  * CI=true, where a missing converter fails.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
@@ -106,10 +106,19 @@ describe('LibreOffice converter', () => {
     expect((err as IngestError).detail).toMatch(/libreoffice-writer-nogui/);
   });
 
-  it.skipIf(!hasSoffice && !mustHave)('a conversion that overruns its time bound is stopped and reported', async () => {
-    const err = await convertWithSoffice(Buffer.from('{\\rtf1 x}'), '.rtf', 'docx', { timeoutSec: 0.05 }).catch((e: unknown) => e);
-    expect((err as IngestError).code).toBe('INGEST_UNREADABLE');
-    expect((err as IngestError).detail).toMatch(/within/);
+  it.skipIf(!hasSoffice && !mustHave)('a conversion that overruns its time bound is stopped and reported, its temp dir removed', async () => {
+    const tmp = mkdtempSync(path.join(dir, 'tmp-'));
+    const saved = process.env['TMPDIR'];
+    process.env['TMPDIR'] = tmp;
+    try {
+      const err = await convertWithSoffice(Buffer.from('{\\rtf1 x}'), '.rtf', 'docx', { timeoutSec: 0.05 }).catch((e: unknown) => e);
+      expect((err as IngestError).code).toBe('INGEST_UNREADABLE');
+      expect((err as IngestError).detail).toMatch(/within/);
+    } finally {
+      if (saved === undefined) delete process.env['TMPDIR'];
+      else process.env['TMPDIR'] = saved;
+    }
+    expect(readdirSync(tmp)).toEqual([]);
   });
 });
 
