@@ -449,3 +449,35 @@ export class PgOutbox implements AsyncOf<OutboxStore> {
     return r.rowCount ?? 0;
   }
 }
+
+/**
+ * The sliding one-minute window of src/server/rate-limit.ts, kept in PostgreSQL so the limit
+ * holds across replicas: 'ok' to process, 'limited' the first time over the limit in a window
+ * (reply politely), 'silent' afterwards.
+ */
+export class PgRateLimits {
+  private calls = 0;
+  constructor(private readonly pool: pg.Pool) {}
+  async hit(key: string, nowMs: number, perMinute: number, windowMs: number): Promise<'ok' | 'limited' | 'silent'> {
+    const result = await inTransaction(this.pool, async (c) => {
+      await c.query("INSERT INTO rate_limits (key, hits, warned, updated_at) VALUES ($1, '{}', FALSE, now()) ON CONFLICT DO NOTHING", [key]);
+      const { rows } = await c.query<{ hits: string[]; warned: boolean }>('SELECT hits, warned FROM rate_limits WHERE key = $1 FOR UPDATE', [key]);
+      const hits = rows[0]!.hits.map(Number).filter((t) => t > nowMs - windowMs);
+      let warned = rows[0]!.warned;
+      let verdict: 'ok' | 'limited' | 'silent';
+      if (hits.length < perMinute) {
+        hits.push(nowMs);
+        warned = false;
+        verdict = 'ok';
+      } else {
+        verdict = warned ? 'silent' : 'limited';
+        warned = true;
+      }
+      await c.query('UPDATE rate_limits SET hits = $2::bigint[], warned = $3, updated_at = now() WHERE key = $1', [key, hits, warned]);
+      return verdict;
+    });
+    // Now and then drop keys idle for an hour (the in-memory limiter sweeps the same way).
+    if (++this.calls % 1000 === 0) await this.pool.query("DELETE FROM rate_limits WHERE updated_at < now() - interval '1 hour'").catch(() => undefined);
+    return result;
+  }
+}

@@ -11,6 +11,7 @@ import {
   PgOutbox,
   PgProfiles,
   PgQuestions,
+  PgRateLimits,
   PgReminders,
   migratePostgres,
 } from './postgres-stores.js';
@@ -40,6 +41,7 @@ const targets: Record<string, object> = {
   reminders: new PgReminders(pool),
   dedupe: new PgDedupe(pool),
   outbox: new PgOutbox(pool),
+  rateLimits: new PgRateLimits(pool),
 };
 
 async function run(call: StoreCall): Promise<unknown> {

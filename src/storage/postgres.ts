@@ -123,8 +123,24 @@ function remote<T extends object>(thread: StoreThread, target: string): T {
   });
 }
 
+/** Rate limits shared by replicas: the same answers as the in-memory SlidingWindowLimiter. */
+export interface SharedRateLimiter {
+  hit(key: string, now: number): 'ok' | 'limited' | 'silent';
+}
+
+/** PostgreSQL stores, plus what only a shared database can offer. */
+export interface PostgresStores extends Stores {
+  /** A per-key limit of `perMinute` hits in a sliding window, held in PostgreSQL. */
+  rateLimiter(perMinute: number, windowMs?: number): SharedRateLimiter;
+}
+
+/** True for stores that live in PostgreSQL (shared by replicas). */
+export function isPostgresStores(stores: Stores): stores is PostgresStores {
+  return typeof (stores as Partial<PostgresStores>).rateLimiter === 'function';
+}
+
 /** Connects, applies pending migrations (one replica at a time) and returns the stores. */
-export function openPostgresStores(options: PostgresStoresOptions): Stores {
+export function openPostgresStores(options: PostgresStoresOptions): PostgresStores {
   const thread = new StoreThread(options);
   let applied: number[];
   try {
@@ -147,6 +163,9 @@ export function openPostgresStores(options: PostgresStoresOptions): Stores {
     reminders: remote(thread, 'reminders'),
     dedupe: remote(thread, 'dedupe'),
     outbox: remote(thread, 'outbox'),
+    rateLimiter: (perMinute, windowMs = 60_000) => ({
+      hit: (key, now) => thread.call<'ok' | 'limited' | 'silent'>('rateLimits', 'hit', [key, now, perMinute, windowMs]),
+    }),
     close: () => thread.close(),
   };
 }

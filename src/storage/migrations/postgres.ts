@@ -96,4 +96,15 @@ export const PG_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
         name TEXT NOT NULL REFERENCES index_versions(name), published_at TIMESTAMPTZ NOT NULL);
     `,
   },
+  {
+    // Rate limits shared by replicas (src/storage/postgres-stores.ts PgRateLimits): the hits of
+    // the last window per key, so a chat gets RATE_LIMIT_PER_MINUTE whichever replica answers.
+    version: 4,
+    sql: `
+      CREATE TABLE rate_limits (
+        key TEXT PRIMARY KEY, hits BIGINT[] NOT NULL, warned BOOLEAN NOT NULL DEFAULT FALSE,
+        updated_at TIMESTAMPTZ NOT NULL);
+      CREATE INDEX rate_limits_updated_at ON rate_limits (updated_at);
+    `,
+  },
 ];
