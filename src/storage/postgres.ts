@@ -130,8 +130,11 @@ export interface SharedRateLimiter {
 
 /** PostgreSQL stores, plus what only a shared database can offer. */
 export interface PostgresStores extends Stores {
-  /** A per-key limit of `perMinute` hits in a sliding window, held in PostgreSQL. */
-  rateLimiter(perMinute: number, windowMs?: number): SharedRateLimiter;
+  /**
+   * A per-key limit of `perMinute` hits in a sliding one-minute window, held in PostgreSQL.
+   * `scope` keeps limiters apart (per chat, per web client address) in the one table.
+   */
+  rateLimiter(perMinute: number, scope?: string): SharedRateLimiter;
 }
 
 /** True for stores that live in PostgreSQL (shared by replicas). */
@@ -163,8 +166,8 @@ export function openPostgresStores(options: PostgresStoresOptions): PostgresStor
     reminders: remote(thread, 'reminders'),
     dedupe: remote(thread, 'dedupe'),
     outbox: remote(thread, 'outbox'),
-    rateLimiter: (perMinute, windowMs = 60_000) => ({
-      hit: (key, now) => thread.call<'ok' | 'limited' | 'silent'>('rateLimits', 'hit', [key, now, perMinute, windowMs]),
+    rateLimiter: (perMinute, scope = 'chat') => ({
+      hit: (key, now) => thread.call<'ok' | 'limited' | 'silent'>('rateLimits', 'hit', [`${scope}|${key}`, now, perMinute, 60_000]),
     }),
     close: () => thread.close(),
   };
