@@ -104,3 +104,30 @@ describe('cue table', () => {
     expect(LetterCues.safeParse({ schemaVersion: 1, handover: [], lead: ['chủ trì'], pastMarkers: [], actionVerbs: ['x'] }).success).toBe(false);
   });
 });
+
+describe('news task lists "(1) … - Đơn vị chủ trì: … - Đơn vị phối hợp: … - Thời gian hoàn thành: …"', () => {
+  it('gives each numbered item its own lead, partners and deadline', async () => {
+    const tasks = await tasksOf(
+      'tin-kh-de-an-06.txt',
+      [
+        'Ngày 20/01/2024, UBND tỉnh Bạc Liêu ban hành Kế hoạch triển khai Đề án 06 năm 2024.',
+        'Theo đó, nhiệm vụ và phân công cụ thể như sau:',
+        '1. Phục vụ giải quyết thủ tục hành chính',
+        '(1) Triển khai các dịch vụ công thiết yếu theo Đề án 06.',
+        '- Đơn vị chủ trì: Sở Tư pháp.',
+        '- Đơn vị phối hợp: Công an tỉnh, Sở Thông tin và Truyền thông.',
+        '- Thời gian hoàn thành: Tháng 6/2024.',
+        '(2) Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính.',
+        '- Đơn vị chủ trì: Văn phòng UBND tỉnh.',
+        '- Đơn vị phối hợp: Sở Nội vụ.',
+        '- Thời gian hoàn thành: Trước ngày 30/9/2024.',
+      ].join('\n'),
+    );
+    const views = tasks.map((t) => ({ ...view(t), at: t.sectionPath.join('.') }));
+    expect(views).toEqual([
+      { at: '1.(1)', lead: [expect.stringMatching(/Sở Tư pháp/u)], coop: [expect.stringMatching(/Công an tỉnh/u), expect.stringMatching(/Thông tin và Truyền thông/u)], due: '2024-06-30' },
+      { at: '1.(2)', lead: [expect.stringMatching(/Văn phòng/u)], coop: [expect.stringMatching(/Sở Nội vụ/u)], due: '2024-09-30' },
+    ]);
+    expect(tasks[1]!.title).toMatch(/^Số hóa hồ sơ/u);
+  });
+});

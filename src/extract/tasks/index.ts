@@ -10,7 +10,7 @@ import { fold } from '../../text/normalize.js';
 import type { AgencyRegistry } from '../agencies.js';
 import { allSections, allTables, createContext, inNonTaskPart, leadingAgencies, sectionText, toTask, type TaskDraft } from './context.js';
 import { resolveCrossRefs } from './crossref.js';
-import { assignmentTasks, BOILERPLATE, headingAgencies, proseTasks, type CrossRefSource } from './prose.js';
+import { assignmentTasks, BOILERPLATE, headingAgencies, parenthesisedItems, proseTasks, type CrossRefSource } from './prose.js';
 import { letterTasks } from './letters.js';
 import { tableTasks } from './tables.js';
 import { sectionTargets } from './targets.js';
@@ -63,7 +63,10 @@ export function extractTasks(doc: Document, registry: AgencyRegistry): ExtractRe
       r.consumed.forEach((c) => consumed.add(c));
       continue;
     }
-    drafts.push(...proseTasks(ctx, info));
+    // "(1) … - Đơn vị chủ trì: … (2) …" inside one section: each item is its own task.
+    const items = parenthesisedItems(s);
+    if (items) for (const node of items) drafts.push(...proseTasks(ctx, { node, ancestors: [...info.ancestors, s] }));
+    else drafts.push(...proseTasks(ctx, info));
   }
 
   drafts.push(...resolveCrossRefs(ctx, crossSources, sections, drafts));

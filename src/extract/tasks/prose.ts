@@ -423,3 +423,50 @@ export function headingAgencies(ctx: ExtractContext, s: SectionNode): { refs: Ag
   }
   return undefined;
 }
+
+/** "(1) Tiếp tục triển khai …", "(2) Đẩy mạnh …": an item of a news page's or letter's numbered task list. */
+const PAREN_ITEM_RE = /^\((\d{1,2})\)\s+(\S.*)$/u;
+
+/**
+ * Items "(1) …", "(2) …" written as plain paragraphs inside one section, each followed by its own labelled
+ * bullets ("- Đơn vị chủ trì: …", "- Đơn vị phối hợp: …", "- Thời gian hoàn thành: …"): one sub-section
+ * per item, so each item's roles and deadline stay its own. Undefined when the section has fewer than two.
+ */
+export function parenthesisedItems(s: SectionNode): SectionNode[] | undefined {
+  const starts = s.children.flatMap((c, i) => (c.kind === 'paragraph' && !c.bullet && PAREN_ITEM_RE.test(c.text.trim()) ? [i] : []));
+  // The first item is often joined to the section's heading ("1. Phục vụ giải quyết TTHC (1) Tiếp tục …").
+  const inHeading = /\s\(1\)\s+(\S.*)$/u.exec(s.heading);
+  if (starts.length + (inHeading ? 1 : 0) < 2) return undefined;
+  const items: SectionNode[] = [];
+  if (inHeading && starts[0]! > 0) {
+    const children = s.children.slice(0, starts[0]);
+    items.push({
+      kind: 'section',
+      label: '(1)',
+      heading: inHeading[1]!,
+      level: s.level + 1,
+      path: [...s.path, '(1)'],
+      lines: [s.lines[0], children[children.length - 1]!.lines[1]],
+      ...(s.page !== undefined ? { page: s.page } : {}),
+      children,
+    });
+  }
+  return items.concat(starts.map((start, k) => {
+    const end = starts[k + 1] ?? s.children.length;
+    const head = s.children[start] as ParagraphNode;
+    const m = PAREN_ITEM_RE.exec(head.text.trim())!;
+    const children = s.children.slice(start + 1, end);
+    const last = children[children.length - 1];
+    const label = `(${m[1]})`;
+    return {
+      kind: 'section',
+      label,
+      heading: m[2]!,
+      level: s.level + 1,
+      path: [...s.path, label],
+      lines: [head.lines[0], last ? last.lines[1] : head.lines[1]],
+      ...(head.page !== undefined ? { page: head.page } : {}),
+      children,
+    } satisfies SectionNode;
+  }));
+}
