@@ -39,7 +39,7 @@ import type { OcrOptions } from '../ingest/reader.js';
 import type { IngestLimits } from '../ingest/limits.js';
 import { removeOrphanTempDirs } from '../ingest/process-owner.js';
 import { ReadSandbox, type SandboxOptions } from './sandbox.js';
-import { hideServerPaths, publicPath } from './public-path.js';
+import { hideServerPaths } from './public-path.js';
 import { loadSources, nextSources, saveSources } from './registry.js';
 import type { ReindexChanges } from './summary.js';
 import { ocrAvailable } from '../ingest/ocr/engine.js';
@@ -411,7 +411,7 @@ async function reindexLocked(given: ReindexOptions, started: number): Promise<Re
     }
   }
 
-  const errors: ReindexError[] = outputs.flatMap((o, i) => o.entry.errors.map((e) => ({ file: publicPath(o.entry.path, inputs[i]?.root), ...e })));
+  const errors: ReindexError[] = outputs.flatMap((o) => o.entry.errors.map((e) => ({ file: o.entry.path, ...e })));
   // A path typed on the command line that does not exist is an error the admin must see.
   for (const p of options.paths ?? []) {
     if (!existsSync(p)) errors.push({ file: p, code: 'INGEST_UNREADABLE', detail: 'no such file or folder' });
