@@ -131,3 +131,13 @@ describe('news task lists "(1) … - Đơn vị chủ trì: … - Đơn vị ph�
     expect(tasks[1]!.title).toMatch(/^Số hóa hồ sơ/u);
   });
 });
+
+describe('procedure guides', () => {
+  it('reads no assignment from the steps of a guide ("UBND cấp xã kiểm tra hồ sơ")', async () => {
+    const tasks = await tasksOf(
+      'thu-tuc-xac-nhan.txt',
+      ['Tên thủ tục: Xác nhận hộ gia đình làm nông nghiệp', 'Trình tự thực hiện:', 'Bước 1: Người dân nộp hồ sơ.', 'Bước 2: UBND cấp xã kiểm tra hồ sơ, lấy ý kiến của những người có liên quan.', 'Thành phần hồ sơ: Đơn đề nghị (bản chính).', 'Thời hạn giải quyết: 05 ngày làm việc.'].join('\n'),
+    );
+    expect(tasks.filter((t) => /kiểm tra hồ sơ/u.test(t.title))).toEqual([]);
+  });
+});

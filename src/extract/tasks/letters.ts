@@ -20,6 +20,7 @@ export const LetterCues = z.object({
   lead: z.array(z.string().min(2)).min(1),
   pastMarkers: z.array(z.string().min(2)),
   actionVerbs: z.array(z.string().min(2)).min(1),
+  procedureHeadings: z.array(z.string().min(2)).default([]),
 });
 export type LetterCues = z.infer<typeof LetterCues>;
 
@@ -32,6 +33,7 @@ interface CompiledCues {
   lead: RegExp;
   past: RegExp;
   action: RegExp;
+  procedureHeading: RegExp | undefined;
 }
 
 const alt = (words: string[]): string =>
@@ -46,6 +48,7 @@ export function compileCues(cues: LetterCues): CompiledCues {
     lead: new RegExp(`^[\\s,]*(?:${alt(cues.lead)})\\b`),
     past: new RegExp(`\\b(?:${alt(cues.pastMarkers)})\\s*$`),
     action: new RegExp(`^[\\s,:]*(?:${alt(cues.actionVerbs)})\\b`),
+    procedureHeading: cues.procedureHeadings.length ? new RegExp(`^[\\s\\d.+\\-*•]*(?:${alt(cues.procedureHeadings)})\\b`) : undefined,
   };
 }
 
@@ -122,6 +125,8 @@ export function letterTasks(ctx: ExtractContext, covered: readonly LineSpan[]): 
   // A procedure guide's steps ("UBND cấp xã kiểm tra hồ sơ") are not assignments.
   if (ctx.doc.meta.type === 'Thủ tục hành chính') return [];
   const cues = loadCues();
+  const procedureHeadings = cues.procedureHeading ? ctx.doc.lines.filter((l) => cues.procedureHeading!.test(fold(l))).length : 0;
+  if (procedureHeadings >= 2) return [];
   const paragraphs: Array<{ p: ParagraphNode; ancestors: SectionNode[] }> = [];
   walk(ctx.doc.children, [], paragraphs);
   const drafts: TaskDraft[] = [];
