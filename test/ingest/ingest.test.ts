@@ -302,7 +302,7 @@ describe('per-file errors are values', () => {
   });
 
   it('unknown extension → INGEST_UNSUPPORTED', async () => {
-    const file = path.join(tmp, 'bang-tinh.xlsx');
+    const file = path.join(tmp, 'trinh-chieu.pptx');
     await writeFile(file, 'x');
     expect(await ingestFile(file, {})).toMatchObject({ ok: false, code: 'INGEST_UNSUPPORTED' });
   });
