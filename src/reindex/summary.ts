@@ -8,7 +8,8 @@ import { USER_MESSAGES } from '../errors.js';
 
 /** What to do about each per-file failure code (codes as in the reindex report). */
 export const FAILURE_HINTS: Readonly<Record<string, string>> = Object.freeze({
-  INGEST_UNSUPPORTED: 'Lưu lại tệp dưới dạng .docx, .pdf, .txt, .md hoặc .html (ví dụ .doc, .rtf mở bằng Word/LibreOffice rồi “Lưu thành” .docx) và chạy lại.',
+  INGEST_UNSUPPORTED: 'Lưu lại tệp dưới dạng .docx, .pdf, .txt, .md hoặc .html (mở bằng chương trình đã tạo ra tệp rồi “Lưu thành” .docx) và chạy lại. Đọc được: .txt, .md, .html, .docx, .doc, .odt, .rtf, .xlsx, .pdf và ảnh trang quét.',
+  INGEST_CONVERTER_MISSING: 'Cài LibreOffice trên máy chủ (apt-get install libreoffice-writer-nogui) rồi chạy lại, hoặc lưu tệp thành .docx.',
   INGEST_UNREADABLE: 'Mở thử tệp trên máy tính; nếu mở được, lưu lại thành bản mới (.docx hoặc .pdf) rồi chạy lại. Kiểm tra cả đường dẫn và quyền đọc tệp.',
   INGEST_ENCRYPTED: 'Gỡ mật khẩu (in/xuất lại ra PDF không đặt mật khẩu) rồi chạy lại.',
   INGEST_NO_TEXT: 'Tệp không có chữ: kiểm tra lại tệp gốc, hoặc dùng bản có lớp chữ.',
@@ -25,6 +26,8 @@ const FAILURE_TEXT: Readonly<Record<string, string>> = Object.freeze({
   INGEST_TIMEOUT: 'Đọc tệp quá thời gian cho phép.',
   INGEST_RESOURCE_LIMIT: 'Đọc tệp vượt giới hạn bộ nhớ.',
   INDEX_DUPLICATE_DOCUMENT: 'Trùng mã văn bản với một tệp khác.',
+  // The user-message table's text carries the remedy too; here the remedy is the hint, said once.
+  INGEST_CONVERTER_MISSING: 'Máy chủ chưa cài LibreOffice để đọc .doc/.odt/.rtf.',
 });
 
 export function failureText(code: string): string {

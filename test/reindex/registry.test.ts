@@ -123,8 +123,8 @@ describe('reindexSummary', () => {
       ...base,
       changes: { added: ['plans/kh-1.docx'], changed: [], removed: [], kept: ['/old/kh-2.pdf'] },
       errors: [
-        { file: 'plans/cu.doc', code: 'INGEST_UNSUPPORTED' },
-        { file: 'plans/cu2.doc', code: 'INGEST_UNSUPPORTED' },
+        { file: 'plans/cu.wpd', code: 'INGEST_UNSUPPORTED' },
+        { file: 'plans/cu2.wpd', code: 'INGEST_UNSUPPORTED' },
         { file: 'plans/scan.pdf', code: 'INGEST_NEEDS_OCR' },
       ],
     });
@@ -132,7 +132,7 @@ describe('reindexSummary', () => {
     expect(text).toMatch(/Thêm mới \(1\)/);
     expect(text).toMatch(/Giữ lại .*\(1\): \/old\/kh-2\.pdf/);
     expect(text).toContain('--prune');
-    expect(text).toContain(`plans/cu.doc: ${USER_MESSAGES.INGEST_UNSUPPORTED}`);
+    expect(text).toContain(`plans/cu.wpd: ${USER_MESSAGES.INGEST_UNSUPPORTED}`);
     expect(text.split(FAILURE_HINTS.INGEST_UNSUPPORTED!)).toHaveLength(2);
     expect(text).toContain(FAILURE_HINTS.INGEST_NEEDS_OCR);
     expect(text).not.toMatch(/unsupported|extension|INGEST_/);
@@ -143,7 +143,7 @@ describe('reindexSummary', () => {
     expect(text).not.toContain('/srv/');
   });
   it('every failure code the pipeline reports has Vietnamese text and a hint', () => {
-    for (const code of ['INGEST_UNSUPPORTED', 'INGEST_UNREADABLE', 'INGEST_ENCRYPTED', 'INGEST_NO_TEXT', 'INGEST_NEEDS_OCR', 'INGEST_TOO_LARGE', 'INGEST_TIMEOUT', 'INGEST_RESOURCE_LIMIT', 'INGEST_INVALID_FRONT_MATTER', 'INDEX_DUPLICATE_DOCUMENT']) {
+    for (const code of ['INGEST_UNSUPPORTED', 'INGEST_CONVERTER_MISSING', 'INGEST_UNREADABLE', 'INGEST_ENCRYPTED', 'INGEST_NO_TEXT', 'INGEST_NEEDS_OCR', 'INGEST_TOO_LARGE', 'INGEST_TIMEOUT', 'INGEST_RESOURCE_LIMIT', 'INGEST_INVALID_FRONT_MATTER', 'INDEX_DUPLICATE_DOCUMENT']) {
       expect(FAILURE_HINTS[code], code).toBeTruthy();
       expect(reindexSummary({ ...base, changes: { added: [], changed: [], removed: [], kept: [] }, errors: [{ file: 'f', code }] })).not.toContain('Không đọc được tệp.\n');
     }

@@ -27,12 +27,12 @@ describe('npm run reindex', () => {
     const extra = path.join(root, 'them');
     mkdirSync(extra);
     cpSync(path.join(repoRoot, 'test/fixtures/unseen/nghean-kh345-2024-giam-ngheo.txt'), path.join(extra, 'kh345.txt'));
-    writeFileSync(path.join(extra, 'cu.doc'), 'not a docx');
+    writeFileSync(path.join(extra, 'cu.wpd'), 'WordPerfect, not read');
     const env = { DATA_DIR: path.join(root, 'data'), KNOWLEDGE_DIR: knowledge, MODEL_DIR: path.join(root, 'models'), EMBEDDING_MODEL: 'none' };
 
     const first = await cli('scripts/reindex.ts', [extra], env);
     expect(first.stdout).toMatch(/Thêm mới \(2\): .*kh345\.txt/);
-    expect(first.stdout.match(/cu\.doc/g)).toHaveLength(2); // its progress line and its one summary line
+    expect(first.stdout.match(/cu\.wpd/g)).toHaveLength(2); // its progress line and its one summary line
     expect(first.stdout).toContain(FAILURE_HINTS.INGEST_UNSUPPORTED);
     expect(first.stdout + first.stderr).not.toMatch(/unsupported extension|"level"/);
 
