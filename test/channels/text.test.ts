@@ -68,12 +68,12 @@ describe('dates and citations', () => {
     expect(displayDate('2024-04-25')).toBe('25/04/2024');
   });
 
-  it('formats a citation with document, date, issuer, section, lines and file', () => {
-    const text = formatCitation(
-      { docId: 'd', document: 'Kế hoạch 27/KH-UBND', title: 'Triển khai Đề án', date: '2024-02-15', issuer: 'UBND tỉnh Quảng Trị', section: 'mục II.1', file: 'kehoach-27.txt', lines: [9, 12] },
-      1,
+  it('formats a citation with document, date, issuer, section and lines; a page link with PUBLIC_URL, never the file', () => {
+    const c = { docId: 'd', document: 'Kế hoạch 27/KH-UBND', title: 'Triển khai Đề án', date: '2024-02-15', issuer: 'UBND tỉnh Quảng Trị', section: 'mục II.1', file: 'kehoach-27.txt', lines: [9, 12] as [number, number] };
+    expect(formatCitation(c, 1)).toBe('1. Kế hoạch 27/KH-UBND ngày 15/02/2024 — UBND tỉnh Quảng Trị\n   Triển khai Đề án\n   mục II.1 (dòng 9–12)');
+    expect(formatCitation(c, 1, 'https://troly.example.gov.vn')).toBe(
+      '1. Kế hoạch 27/KH-UBND ngày 15/02/2024 — UBND tỉnh Quảng Trị\n   Triển khai Đề án\n   mục II.1 (dòng 9–12)\n   Xem: https://troly.example.gov.vn/documents/d?lines=9-12#L9',
     );
-    expect(text).toBe('1. Kế hoạch 27/KH-UBND ngày 15/02/2024 — UBND tỉnh Quảng Trị\n   Triển khai Đề án\n   mục II.1 (dòng 9–12)\n   Tệp: kehoach-27.txt');
   });
 });
 
