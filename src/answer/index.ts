@@ -121,13 +121,13 @@ export class DocumentAssistant implements Assistant {
 
   lookupAgency(text: string, province?: string): AgencyChoice[] {
     const engine = this.ready();
-    const today = localToday();
-    return engine.registry.lookup(text, { ...(province ? { province } : {}), limit: 5 }).map(({ agency, score }) => {
-      // An agency that no longer exists is still choosable (its tasks are listed), said as such.
-      const next = engine.reorganisation.successorOf(agency.id.split('@')[0] ?? '', today);
-      const now = next ? ` (nay là ${engine.registry.template(next.to)?.name ?? next.to})` : '';
-      return { id: agency.id, name: `${agency.name}${now}`, ...(agency.province ? { province: agency.province } : {}), score };
-    });
+    // An agency that no longer exists stays choosable under its own name: its task lists say what it is now.
+    return engine.registry.lookup(text, { ...(province ? { province } : {}), limit: 5 }).map(({ agency, score }) => ({
+      id: agency.id,
+      name: agency.name,
+      ...(agency.province ? { province: agency.province } : {}),
+      score,
+    }));
   }
 
   agencyName(id: string): string | undefined {
