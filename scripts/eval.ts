@@ -13,6 +13,7 @@
  * unless --holdout is given, and then reported apart like the held-out file: it stays untouched while fixing.
  * `doc` may be a file name (matched by base name against the indexed documents, e.g. with --corpus ../shared/corpus-web).
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -38,7 +39,7 @@ const FollowUp = z.object({ after: z.string().min(1).optional() });
 const program = new Command()
   .name('eval')
   .argument('[files...]', 'JSONL question files')
-  .option('--data-dir <dir>', 'evaluation index directory (default: DATA_DIR/eval-index)')
+  .option('--data-dir <dir>', 'evaluation index directory (default: DATA_DIR/eval-index-<hash of the indexed folders>)')
   .option('--corpus <dir...>', 'documents to index besides the knowledge dir (default: ../corpus beside each question file, when present)')
   .option('--out <file>', 'JSON report path (default: DATA_DIR/eval-report.json)')
   .option('--fail-under <x>', 'exit 1 when overall accuracy is below x', parseFloat)
@@ -78,7 +79,10 @@ async function main(): Promise<number> {
   const besides = files.map((f) => path.resolve(path.dirname(f), '..', 'corpus'));
   const corpus =
     opts.corpus ?? [...new Set(besides.map((d) => (existsSync(d) ? d : existsSync(SHARED_CORPUS) ? SHARED_CORPUS : '')).filter((d) => d !== ''))];
-  const dataDir = opts.dataDir ?? path.join(config.DATA_DIR, 'eval-index');
+  // One evaluation index per set of folders: added paths stay registered in an index (npm run reindex keeps them),
+  // so a run over another corpus must not answer from documents a previous run added.
+  const corpusKey = createHash('sha256').update(corpus.map((d) => path.resolve(d)).sort().join('\n')).digest('hex').slice(0, 8);
+  const dataDir = opts.dataDir ?? path.join(config.DATA_DIR, `eval-index-${corpusKey}`);
   mkdirSync(dataDir, { recursive: true });
   if (opts.reindex) {
     const report = await runReindex({ dataDir, knowledgeDir: config.KNOWLEDGE_DIR, paths: corpus, modelDir: config.MODEL_DIR, embeddingModel: config.EMBEDDING_MODEL, logger });
@@ -92,11 +96,11 @@ async function main(): Promise<number> {
   const sourceLines = (p: { citation: { file: string; lines: [number, number] } }): string => {
     let lines = fileCache.get(p.citation.file);
     if (!lines) {
-      try {
-        lines = readFileSync(p.citation.file, 'utf8').split('\n');
-      } catch {
-        lines = [];
-      }
+      // Citations carry public paths ("corpus/kh-114.txt": the folder indexed from, then the file), never
+      // the server's absolute path: look the file up below the parent of each folder this run indexed.
+      const roots = ['', path.dirname(path.resolve(config.KNOWLEDGE_DIR)), ...corpus.map((d) => path.dirname(path.resolve(d)))];
+      const found = roots.map((r) => path.resolve(r, p.citation.file)).find((f) => existsSync(f));
+      lines = found ? readFileSync(found, 'utf8').split('\n') : [];
       fileCache.set(p.citation.file, lines);
     }
     return lines.slice(Math.max(0, p.citation.lines[0] - 1), p.citation.lines[1]).join('\n');
