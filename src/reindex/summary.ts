@@ -87,17 +87,14 @@ export function reindexSummary(r: SummaryInput, options: SummaryOptions = {}): s
   }
   if (added.length + changed.length + removed.length + kept.length === 0 && r.published) lines.push('• Không có tệp nào thay đổi.');
   if (r.errors.length > 0) {
+    // Grouped by cause: each file named once, each cause's hint said once.
     lines.push(`• Lỗi (${r.errors.length} tệp):`);
-    // One line per file, then one hint per code (not repeated for every file with the same problem).
-    const codes: string[] = [];
-    for (const e of r.errors.slice(0, max * 2)) {
-      lines.push(`  - ${name(e.file)}: ${failureText(e.code)}`);
-      if (!codes.includes(e.code)) codes.push(e.code);
-    }
-    if (r.errors.length > max * 2) lines.push(`  … và ${r.errors.length - max * 2} tệp lỗi khác.`);
-    for (const code of codes) {
+    const byCode = new Map<string, string[]>();
+    for (const e of r.errors) byCode.set(e.code, [...(byCode.get(e.code) ?? []), e.file]);
+    for (const [code, files] of byCode) {
+      lines.push(`  - ${failureText(code).replace(/\.$/, '')}: ${list(files)}`);
       const hint = FAILURE_HINTS[code];
-      if (hint) lines.push(`  Cách xử lý (${failureText(code).replace(/\.$/, '').toLowerCase()}): ${hint}`);
+      if (hint) lines.push(`    Cách xử lý: ${hint}`);
     }
   }
   return lines.join('\n');

@@ -132,7 +132,7 @@ describe('reindexSummary', () => {
     expect(text).toMatch(/Thêm mới \(1\)/);
     expect(text).toMatch(/Giữ lại .*\(1\): \/old\/kh-2\.pdf/);
     expect(text).toContain('--prune');
-    expect(text).toContain(`plans/cu.wpd: ${USER_MESSAGES.INGEST_UNSUPPORTED}`);
+    expect(text).toContain(`${USER_MESSAGES.INGEST_UNSUPPORTED.replace(/\.$/, '')}: plans/cu.wpd, plans/cu2.wpd`);
     expect(text.split(FAILURE_HINTS.INGEST_UNSUPPORTED!)).toHaveLength(2);
     expect(text).toContain(FAILURE_HINTS.INGEST_NEEDS_OCR);
     expect(text).not.toMatch(/unsupported|extension|INGEST_/);
