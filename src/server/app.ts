@@ -26,7 +26,11 @@ import type { ChannelName, ChatKey, ParkedItem, Stores } from '../storage/stores
 import { HttpError, createHttpServer, parseJson, readBody, secretMatches, sendJson, sendText, type Route, type RouteContext } from './http.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { InboxIntake } from './intake.js';
-import { InboxQueue } from './queue.js';
+import { InboxQueue, type ReplyJob, type ReplyQueue } from './queue.js';
+import { LeasedInboxQueue } from '../storage/postgres-queue.js';
+import { IndexVersionFollower } from '../storage/postgres-index.js';
+import { isPostgresStores } from '../storage/postgres.js';
+import { currentVersion } from '../index/store.js';
 import { SlidingWindowLimiter, clientAddress, compileTrust } from './rate-limit.js';
 import { WorkerPool } from './worker-pool.js';
 import { createChannelSet, type OutboxTuning, type TelegramClientBounds } from './channels.js';
@@ -50,7 +54,8 @@ export interface AppOptions {
    * Reply jobs running at once (the backlog itself is stored in SQLite). Default: 8. Starts of one
    * update that crashed the process before it is set aside (maxAttempts). Default: 3.
    */
-  queue?: { concurrency?: number; maxAttempts?: number };
+  /** leaseMs: with DATABASE_URL, how long a replica's lease on an update holds without renewal (default 30 s). */
+  queue?: { concurrency?: number; maxAttempts?: number; leaseMs?: number };
   /**
    * Answering worker threads (each loads the index from DATA_DIR). 0 = answer on this thread
    * (tests with an injected assistant). `npm start` uses one per spare core.
@@ -67,7 +72,7 @@ export interface AppOptions {
 export interface App {
   server: http.Server;
   conversation: ConversationService;
-  queue: InboxQueue;
+  queue: ReplyQueue;
   reminders: ReminderScheduler;
   metrics: Metrics;
   telegram?: TelegramChannel;
@@ -85,7 +90,7 @@ export function createApp(options: AppOptions): App {
   const { config, assistant, stores, logger } = options;
   const now = options.now ?? (() => new Date());
   // The queue is built below; the gauge reads its depth when scraped.
-  let queueRef: InboxQueue | undefined;
+  let queueRef: ReplyQueue | undefined;
   const metrics = createMetrics({ defaultMetrics: options.defaultMetrics ?? false, queueDepth: () => queueRef?.depth() });
   // The HTTP process's own channels: Telegram start-up (getMe, commands), reminders, the web
   // gate, and answering itself when no worker threads are asked for (tests, small setups).
@@ -137,7 +142,34 @@ export function createApp(options: AppOptions): App {
       })
     : undefined;
 
-  const queue = new InboxQueue({
+  // With DATABASE_URL the replicas share one queue in PostgreSQL (leases, chat order across
+  // replicas); otherwise the embedded queue over the SQLite inbox.
+  // Replicas (DATABASE_URL): follow the index version any replica published; reload the workers
+  // and this process's assistant when it changes.
+  const indexFollower = config.DATABASE_URL
+    ? new IndexVersionFollower({
+        url: config.DATABASE_URL, dataDir: config.DATA_DIR, logger,
+        onVersion: async (version) => {
+          pool?.reloadAll();
+          await options.onReindexed?.();
+          logger.info({ version }, 'serving the index version another replica published');
+        },
+      })
+    : undefined;
+  const versionField = (): { indexVersion?: string } => {
+    const v = currentVersion(config.DATA_DIR);
+    return v ? { indexVersion: v } : {};
+  };
+  const queueOptions = {
+    handler: pool ? (job: ReplyJob) => pool.run(job) : (job: ReplyJob) => set.handle(job),
+    logger,
+    ...(options.queue?.concurrency ? { concurrency: options.queue.concurrency } : {}),
+    ...(options.queue?.maxAttempts ? { maxAttempts: options.queue.maxAttempts } : {}),
+    onParked: (items: ParkedItem[]) => void reportParked(items),
+  };
+  const queue: ReplyQueue & { start(): void | Promise<void> } = config.DATABASE_URL
+    ? new LeasedInboxQueue({ url: config.DATABASE_URL, ...queueOptions, ...(options.queue?.leaseMs ? { leaseMs: options.queue.leaseMs } : {}) })
+    : new InboxQueue({
     inbox: stores.dedupe,
     handler: pool ? (job) => pool.run(job) : (job) => set.handle(job),
     logger,
@@ -207,7 +239,7 @@ export function createApp(options: AppOptions): App {
   };
 
   const trustProxy = compileTrust(config.TRUSTED_PROXY);
-  const webClientLimiter = new SlidingWindowLimiter(config.WEB_RATE_LIMIT_PER_IP);
+  const webClientLimiter = isPostgresStores(stores) ? stores.rateLimiter(config.WEB_RATE_LIMIT_PER_IP, 'web-client') : new SlidingWindowLimiter(config.WEB_RATE_LIMIT_PER_IP);
 
   const routes: Route[] = [
     {
@@ -300,7 +332,7 @@ export function createApp(options: AppOptions): App {
       method: 'GET', path: '/readyz', channel: 'ops',
       handler: async ({ res }) => {
         const ready = assistant.isReady();
-        sendJson(res, ready ? 200 : 503, { ready, queueDepth: queue.depth() });
+        sendJson(res, ready ? 200 : 503, { ready, queueDepth: queue.depth(), ...versionField() });
       },
     },
     {
@@ -345,7 +377,8 @@ export function createApp(options: AppOptions): App {
       if (pool) await pool.start(telegram?.bot.isInited() ? telegram.bot.botInfo : undefined);
       const pending = stores.dedupe.pendingCount();
       if (pending > 0) logger.info({ count: pending }, 'answering updates received before the last stop');
-      queue.start();
+      await queue.start();
+      await indexFollower?.start();
       // Replies stored but not sent before the last stop (or waiting for a retry) go out now.
       set.outbox.start();
       const pruneOld = () => {
@@ -373,6 +406,7 @@ export function createApp(options: AppOptions): App {
         server.closeIdleConnections();
       });
       await reminders.stop();
+      await indexFollower?.stop();
       await queue.drain();
       await pool?.close();
       await set.outbox.stop();

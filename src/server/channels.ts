@@ -17,6 +17,7 @@ import type { Metrics } from './metrics.js';
 import { Outbox, type OutboxOptions } from './outbox.js';
 import type { ReplyJob } from './queue.js';
 import { SlidingWindowLimiter } from './rate-limit.js';
+import { isPostgresStores } from '../storage/postgres.js';
 
 export type TelegramClientBounds = Pick<
   TelegramChannelOptions,
@@ -60,7 +61,8 @@ export function createChannelSet(options: ChannelSetOptions): ChannelSet {
     stores,
     logger,
     ...(metrics ? { metrics } : {}),
-    rateLimiter: new SlidingWindowLimiter(config.RATE_LIMIT_PER_MINUTE),
+    // Replicas on PostgreSQL count a chat's messages together; one server counts in memory.
+    rateLimiter: isPostgresStores(stores) ? stores.rateLimiter(config.RATE_LIMIT_PER_MINUTE) : new SlidingWindowLimiter(config.RATE_LIMIT_PER_MINUTE),
     admins: { telegram: config.TELEGRAM_ADMIN_IDS, zalo: config.ZALO_ADMIN_IDS },
     timezone: config.TIMEZONE,
     now,

@@ -117,6 +117,11 @@ export class WorkerPool {
   }
 
   /** Call after the queue drained: workers close their database and end. */
+  /** Every worker reloads the live index (a version another replica published, already swapped in). */
+  reloadAll(): void {
+    for (const slot of this.slots) slot.worker.postMessage({ type: 'reload' } satisfies ToWorker);
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     await Promise.all(

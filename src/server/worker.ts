@@ -6,12 +6,11 @@
  * and answers the jobs the HTTP process dispatches to it. Protocol: src/server/worker-pool.ts.
  */
 import os from 'node:os';
-import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Answer, AnswerContext } from '../domain/answer.js';
 import type { AgencyChoice, AgencyTaskQuery, AgencyTasks, Assistant, ReindexSummary } from '../answer/assistant.js';
 import { DocumentAssistant } from '../answer/index.js';
-import { openSqliteStores } from '../storage/sqlite.js';
+import { openStores } from '../storage/postgres.js';
 import { assistantOptions, loggerFor } from './bootstrap.js';
 import { createChannelSet } from './channels.js';
 import { createMetrics } from './metrics.js';
@@ -62,7 +61,8 @@ try {
 }
 const { config } = init;
 const logger = loggerFor(config).child({ worker: init.index });
-const stores = openSqliteStores({ file: path.join(config.DATA_DIR, 'app.db') });
+// PostgreSQL with DATABASE_URL (a small pool per thread), else DATA_DIR/app.db.
+const stores = openStores({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: 2 });
 const metrics = createMetrics();
 const inner = new DocumentAssistant({
   ...assistantOptions(config, logger),
