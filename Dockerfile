@@ -9,9 +9,11 @@ RUN npm ci --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim
 WORKDIR /app
-# OCR of scanned plans happens on the box: Tesseract with Vietnamese data, poppler for pdftoppm.
+# OCR of scanned plans happens on the box: Tesseract with Vietnamese data, poppler for pdftoppm;
+# LibreOffice headless converts .doc/.odt/.rtf documents to .docx before reading.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-vie poppler-utils ca-certificates tini \
+    libreoffice-writer-nogui \
  && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
