@@ -3,7 +3,7 @@
  * the platform confirmed it; one that could not be sent (429, 5xx, connection refused, timeout)
  * waits and is tried again — honouring retry_after, else with doubling backoff — by the pump
  * that runs in the HTTP process, across restarts, for up to DELIVERY_MAX_HOURS (default 6 h).
- * Only past that bound is the reply given up and an apology tried once. A refusal that retrying
+ * Only past that bound is the reply given up and an apology sent (a few quick tries). A refusal that retrying
  * cannot fix (400/403: chat gone, bot blocked) is given up at once, logged.
  *
  * One chat's replies go out in the order they were stored: a reply waits while an earlier one of
@@ -45,6 +45,8 @@ export interface OutboxOptions {
 }
 
 export const OUTBOX_DEFAULTS = { maxAgeMs: 6 * 3_600_000, baseDelayMs: 5_000, maxDelayMs: 300_000, leaseMs: 300_000, pollMs: 1_000 } as const;
+
+const APOLOGY_ATTEMPTS = 3;
 
 /** Sent once, best effort, when a reply could not be delivered within the bound. */
 export const DELIVERY_APOLOGY = 'Xin lỗi, câu trả lời cho tin nhắn trước của bạn không gửi được do lỗi kết nối kéo dài. Vui lòng hỏi lại.';
@@ -107,6 +109,27 @@ export class Outbox {
     }
   }
 
+  /**
+   * The apology is best effort but must not be lost to one transient fault (a keep-alive socket
+   * the server closed during the backoff answers "socket hang up"): a few quick tries, bounded.
+   */
+  private async apologise(sender: ReplySender, chatId: string, log: Logger): Promise<void> {
+    for (let attempt = 1; attempt <= APOLOGY_ATTEMPTS; attempt++) {
+      try {
+        await sender.send(chatId, { text: DELIVERY_APOLOGY });
+        return;
+      } catch (err) {
+        const verdict = sender.classify(err);
+        if (!verdict.retry || attempt === APOLOGY_ATTEMPTS || this.stopped) {
+          log.warn({ reason: verdict.reason, attempt }, 'apology not delivered either');
+          return;
+        }
+        const waitMs = Math.min(verdict.retryAfterMs ?? this.o.baseDelayMs, this.o.baseDelayMs);
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
+    }
+  }
+
   private async attempt(item: OutboxItem): Promise<void> {
     const { store, logger } = this.options;
     const log = logger.child({ channel: item.channel, outboxId: item.id, ...(item.source ? { updateId: item.source } : {}) });
@@ -134,7 +157,7 @@ export class Outbox {
       if (next.getTime() - item.createdAt.getTime() > this.o.maxAgeMs) {
         store.failed(item.id, now, `not delivered within ${Math.round(this.o.maxAgeMs / 60_000)} min: ${verdict.reason}`);
         log.error({ attempts: item.attempts, reason: verdict.reason }, 'reply not delivered within the bound; given up, apology tried once');
-        await sender.send(item.chatId, { text: DELIVERY_APOLOGY }).catch(() => undefined);
+        await this.apologise(sender, item.chatId, log);
         return;
       }
       store.retry(item.id, next, verdict.reason);

@@ -86,7 +86,7 @@ async function startApp(dataDir: string, env: Record<string, string>): Promise<R
     RATE_LIMIT_PER_MINUTE: '100000',
     ...env,
   });
-  const logger = createLogger({ level: 'silent' });
+  const logger = createLogger({ level: process.env.DEBUG_LOG ? 'debug' : 'silent' });
   const stores = openSqliteStores({ file: path.join(dataDir, 'app.db'), logger });
   const app = createApp({
     config, assistant: new TransportAssistant(), stores, logger, telegramBotInfo: BOT_INFO, reminders: false,
