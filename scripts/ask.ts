@@ -7,6 +7,7 @@
 import { createInterface } from 'node:readline';
 import { Command } from 'commander';
 import { createAssistant, nextContext } from '../src/answer/index.js';
+import { runReindex } from '../src/reindex/pipeline.js';
 import { loadSession, saveSession } from '../src/channels/cli/session.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 import type { AnswerContext } from '../src/domain/answer.js';
@@ -40,7 +41,7 @@ async function main(): Promise<number> {
   const dataDir = opts.dataDir ?? config.DATA_DIR;
   // Logs go to stderr so stdout stays the answer (or JSON).
   const logger = createLogger({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, destination: process.stderr as never });
-  const assistant = await createAssistant({
+  const assistant = await createAssistant({ reindex: runReindex,
     dataDir,
     knowledgeDir: config.KNOWLEDGE_DIR,
     modelDir: config.MODEL_DIR,

@@ -9,7 +9,6 @@ import type { Logger } from 'pino';
 import type { Answer, AnswerContext } from '../domain/answer.js';
 import { AgencyRegistry } from '../extract/agencies.js';
 import { KnowledgeIndex } from '../index/search.js';
-import { runReindex } from '../reindex/pipeline.js';
 import { isAppError } from '../errors.js';
 import type { AgencyChoice, AgencyTaskQuery, AgencyTasks, Assistant, DocumentView, ReindexSummary } from './assistant.js';
 import { taskListText } from './compose.js';
@@ -30,7 +29,27 @@ export interface AssistantOptions {
   autoIndex?: boolean;
   /** DATABASE_URL: /reindex takes the replicas' lock and publishes the version to the others. */
   databaseUrl?: string;
+  /**
+   * Builds and publishes a new index (src/reindex's runReindex, injected by the composition root:
+   * answering never imports the indexing pipeline). Without it /reindex and the first-start build
+   * are unavailable and a missing index is an error.
+   */
+  reindex?: Reindexer;
 }
+
+/** What a reindex needs; the pipeline's options are a superset. */
+export interface ReindexRequest {
+  dataDir: string;
+  knowledgeDir: string;
+  paths: string[];
+  modelDir: string;
+  embeddingModel: string;
+  logger: Logger;
+  databaseUrl?: string;
+}
+
+/** The pipeline's report carries more; the assistant reads the summary's fields. */
+export type Reindexer = (request: ReindexRequest) => Promise<ReindexSummary>;
 
 function registryFor(knowledgeDir: string): AgencyRegistry {
   const file = path.join(knowledgeDir, 'agencies.json');
@@ -60,7 +79,7 @@ export class DocumentAssistant implements Assistant {
     try {
       index = await KnowledgeIndex.load(dataDir, { modelDir, embeddingModel, logger, allowRemoteModels: this.options.allowRemoteModels ?? false });
     } catch (err) {
-      if (!isAppError(err, 'INDEX_MISSING') || this.options.autoIndex === false) throw err;
+      if (!isAppError(err, 'INDEX_MISSING') || this.options.autoIndex === false || !this.options.reindex) throw err;
       logger.info({ dataDir }, 'no index yet: building it from the knowledge dir');
       await this.reindex();
       return;
@@ -189,7 +208,8 @@ export class DocumentAssistant implements Assistant {
   }
 
   private async runReindex(): Promise<ReindexSummary> {
-    const { dataDir, knowledgeDir, modelDir, embeddingModel, logger } = this.options;
+    const { dataDir, knowledgeDir, modelDir, embeddingModel, logger, reindex: runReindex } = this.options;
+    if (!runReindex) throw new Error('reindex is not available in this process (no reindex function was given to the assistant)');
     const report = await runReindex({ dataDir, knowledgeDir, paths: [], modelDir, embeddingModel, logger, ...(this.options.databaseUrl ? { databaseUrl: this.options.databaseUrl } : {}) });
     const index = await KnowledgeIndex.load(dataDir, { modelDir, embeddingModel, logger, allowRemoteModels: this.options.allowRemoteModels ?? false });
     this.engine = new AnswerEngine({ index, registry: registryFor(knowledgeDir), reorganisation: reorganisationFor(knowledgeDir), logger });

@@ -10,11 +10,9 @@ import type { TaskStatusPort } from '../board/chat.js';
 import { nextContext } from '../answer/context.js';
 import type { Answer, AnswerContext, Citation } from '../domain/answer.js';
 import { userMessage } from '../errors.js';
-import type { Metrics } from '../server/metrics.js';
-import type { RateLimiter } from '../server/rate-limit.js';
+import type { AnswerMetrics, RateLimiter, ReindexSummaryText } from './ports.js';
 import type { ChatKey, ConversationState, PendingOption, Stores } from '../storage/stores.js';
 import { fold } from '../text/normalize.js';
-import { reindexSummary } from '../reindex/summary.js';
 import { documentLink, sourceLinks } from '../answer/cite.js';
 
 /** Longest message processed (USER_MESSAGES.MESSAGE_TOO_LONG says 2000). */
@@ -90,8 +88,10 @@ export interface ConversationServiceOptions {
   assistant: Assistant;
   stores: Stores;
   logger: Logger;
-  metrics?: Metrics;
+  metrics?: AnswerMetrics;
   rateLimiter: RateLimiter;
+  /** Text of a /reindex summary (src/reindex/summary.ts, given by the server). */
+  reindexText: ReindexSummaryText;
   /** Admin user/chat ids per channel. */
   admins: { telegram: readonly string[]; zalo: readonly string[] };
   /** IANA time zone for "today". Default: Asia/Ho_Chi_Minh. */
@@ -450,7 +450,7 @@ export class ConversationService {
       const s = await this.options.assistant.reindex();
       log.info({ summary: { ...s, errors: s.errors.length } }, 'reindex done');
       // The same Vietnamese summary as the CLI (added, changed, removed, kept, failed + hints), file names only.
-      await send({ text: reindexSummary(s, { names: 'basename', pruneHint: 'Muốn gỡ hẳn: chạy npm run reindex -- --prune trên máy chủ.' }) });
+      await send({ text: this.options.reindexText(s) });
     } catch (err) {
       log.error({ err }, 'reindex failed');
       const code = (err as { code?: unknown }).code === 'REINDEX_LOCKED' ? 'REINDEX_LOCKED' : 'INTERNAL';

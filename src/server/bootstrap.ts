@@ -5,7 +5,7 @@
  */
 import type { Assistant } from '../answer/assistant.js';
 import { createAssistant, type AssistantOptions } from '../answer/index.js';
-import { logOcrAvailability } from '../reindex/pipeline.js';
+import { logOcrAvailability, runReindex } from '../reindex/pipeline.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { createLogger, type Logger } from '../logging.js';
 import { databasePassword, openStores } from '../storage/postgres.js';
@@ -41,6 +41,8 @@ export function assistantOptions(config: Config, logger: Logger): AssistantOptio
     embeddingModel: config.EMBEDDING_MODEL,
     allowRemoteModels: config.ALLOW_REMOTE_MODELS,
     logger,
+    // The composition root gives the assistant its reindex function (answer never imports reindex).
+    reindex: runReindex,
     ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}),
   };
 }

@@ -18,6 +18,7 @@ import { Outbox, type OutboxOptions } from './outbox.js';
 import type { ReplyJob } from './queue.js';
 import { SlidingWindowLimiter } from './rate-limit.js';
 import { isPostgresStores } from '../storage/postgres.js';
+import { reindexSummary } from '../reindex/summary.js';
 
 export type TelegramClientBounds = Pick<
   TelegramChannelOptions,
@@ -63,6 +64,8 @@ export function createChannelSet(options: ChannelSetOptions): ChannelSet {
     ...(metrics ? { metrics } : {}),
     // Replicas on PostgreSQL count a chat's messages together; one server counts in memory.
     rateLimiter: isPostgresStores(stores) ? stores.rateLimiter(config.RATE_LIMIT_PER_MINUTE) : new SlidingWindowLimiter(config.RATE_LIMIT_PER_MINUTE),
+    // The same Vietnamese summary as the CLI (added, changed, removed, kept, failed + hints), file names only.
+    reindexText: (s) => reindexSummary(s, { names: 'basename', pruneHint: 'Muốn gỡ hẳn: chạy npm run reindex -- --prune trên máy chủ.' }),
     admins: { telegram: config.TELEGRAM_ADMIN_IDS, zalo: config.ZALO_ADMIN_IDS },
     timezone: config.TIMEZONE,
     now,

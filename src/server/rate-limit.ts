@@ -4,11 +4,9 @@
  */
 import type http from 'node:http';
 import proxyaddr from 'proxy-addr';
+import type { RateLimiter } from '../channels/ports.js';
 
-export interface RateLimiter {
-  /** 'ok' to process; 'limited' the first time in a window (reply politely); 'silent' afterwards. */
-  hit(key: string, now: number): 'ok' | 'limited' | 'silent';
-}
+export type { RateLimiter };
 
 export class SlidingWindowLimiter implements RateLimiter {
   private readonly hits = new Map<string, { times: number[]; warned: boolean }>();

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { createAssistant } from '../../src/answer/index.js';
+import { runReindex } from '../../src/reindex/pipeline.js';
 import type { Assistant } from '../../src/answer/assistant.js';
 import { hashPassword } from '../../src/board/auth.js';
 import { boardDbFile } from '../../src/board/index.js';
@@ -15,7 +16,7 @@ import { postTelegram, repoRoot, startHarness, tempDir, tgTextUpdate, type Harne
 export const boardKnowledge = path.join(repoRoot, 'test/fixtures/board/knowledge');
 
 export async function boardAssistant(knowledgeDir = boardKnowledge, dataDir = tempDir('troly-board-')): Promise<{ assistant: Assistant; dataDir: string }> {
-  const assistant = await createAssistant({
+  const assistant = await createAssistant({ reindex: runReindex,
     dataDir,
     knowledgeDir,
     modelDir: path.join(dataDir, 'no-models'),

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAssistant } from '../../src/answer/index.js';
+import { runReindex } from '../../src/reindex/pipeline.js';
 import { createLogger } from '../../src/logging.js';
 import { openSqliteStores } from '../../src/storage/sqlite.js';
 import { fakeTelegram, fakeZalo, type FakeBotApi } from '../fakes/bot-api.js';
@@ -48,7 +49,7 @@ beforeAll(async () => {
     renderPlan({ province: 'Thanh Hóa', number: 77, day: due.day, month: due.month, year: due.year, quarter: 'IV', percent: 90, marker: 'nhắc việc' }),
   );
   // Precondition, through the same assistant the server builds: the agency has a task due soon.
-  const assistant = await createAssistant({ dataDir: path.join(root, 'probe'), knowledgeDir, modelDir: path.join(root, 'no-models'), embeddingModel: 'none', logger });
+  const assistant = await createAssistant({ reindex: runReindex, dataDir: path.join(root, 'probe'), knowledgeDir, modelDir: path.join(root, 'no-models'), embeddingModel: 'none', logger });
   const choice = assistant.lookupAgency('Văn phòng UBND tỉnh', 'Thanh Hóa')[0];
   expect(choice, 'registry knows Văn phòng UBND tỉnh').toBeDefined();
   agencyId = choice!.id;

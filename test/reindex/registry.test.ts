@@ -55,7 +55,7 @@ describe('documents added by path', () => {
     expect(await docIds()).toContainEqual(expect.stringMatching(/kh77-du-lich\.txt$/));
 
     // The admin's /reindex goes through the assistant with no paths: the plan is still answerable.
-    const assistant = new DocumentAssistant({ dataDir, knowledgeDir, modelDir: base.modelDir, embeddingModel: 'none', logger });
+    const assistant = new DocumentAssistant({ reindex: runReindex, dataDir, knowledgeDir, modelDir: base.modelDir, embeddingModel: 'none', logger });
     const summary = await assistant.reindex();
     expect(summary.documents).toBe(first.documents);
     const answer = await assistant.answer('Ai chủ trì xây dựng bản đồ số các điểm du lịch cộng đồng?');

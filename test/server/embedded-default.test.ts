@@ -8,6 +8,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Assistant } from '../../src/answer/assistant.js';
 import { createAssistant } from '../../src/answer/index.js';
+import { runReindex } from '../../src/reindex/pipeline.js';
 import { WEB_CHAT_HTML } from '../../src/channels/web/page.js';
 import { createLogger } from '../../src/logging.js';
 import { repoRoot, tempDir } from './harness.js';
@@ -17,7 +18,7 @@ let assistant: Assistant;
 
 beforeAll(async () => {
   const dataDir = tempDir('troly-default-');
-  assistant = await createAssistant({
+  assistant = await createAssistant({ reindex: runReindex,
     dataDir,
     knowledgeDir: knowledge,
     modelDir: path.join(dataDir, 'no-models'),
