@@ -6,6 +6,7 @@
  */
 import { Deadline, type Recurrence } from '../domain/records.js';
 import { cleanText, fold, squash } from '../text/normalize.js';
+import { endOfMonth, isoDate, ocrQuarterEnd, parsePeriod, type Period } from '../text/periods.js';
 
 export interface DeadlineContext {
   /** Year of the document, used when a deadline omits it ("trước ngày 15 tháng 12"). */
@@ -23,21 +24,27 @@ export interface DeadlineMention {
   parenthetical?: boolean;
 }
 
-const pad = (n: number): string => String(n).padStart(2, '0');
 const lastDay = (y: number, m: number): number => new Date(Date.UTC(y, m, 0)).getUTCDate();
-const iso = (y: number, m: number, d: number): string => `${y}-${pad(m)}-${pad(d)}`;
-const endOfMonth = (y: number, m: number): string => iso(y, m, lastDay(y, m));
+const iso = isoDate;
 
-function validDate(y: number, m: number, d: number): boolean {
-  return y >= 1900 && y <= 2200 && m >= 1 && m <= 12 && d >= 1 && d <= lastDay(y, m);
+/** A period of the shared grammar as a deadline: its last day due; quarters, spans and dated years keep their start. */
+function deadlineOf(p: Period): Pick<Deadline, 'kind' | 'due' | 'start'> {
+  switch (p.kind) {
+    case 'date':
+      return { kind: 'date', due: p.end };
+    // A half-year is due at its last month's end, as a month deadline.
+    case 'month':
+    case 'half':
+      return { kind: 'month', due: p.end };
+    case 'quarter':
+    case 'range':
+      return { kind: p.kind, due: p.end, ...(p.start ? { start: p.start } : {}) };
+    case 'year':
+      return { kind: 'year', due: p.end, ...(p.start ? { start: p.start } : {}) };
+  }
 }
 
 /** Fold each character separately so offsets in the folded text equal offsets in the original. */
-/** OCR reads "cuối quý" as "cuốt quý", "cuỗi quý"…: fold those back (same length, offsets stay aligned). */
-function ocrQuarterEnd(folded: string): string {
-  return folded.replace(/\bcu[o0][a-z](?=\s+quy\b)/g, 'cuoi');
-}
-
 function foldAligned(text: string): string {
   let out = '';
   for (const ch of text) {
@@ -47,21 +54,8 @@ function foldAligned(text: string): string {
   return out;
 }
 
-/** Roman quarter with OCR slips: "11" → II, "111" → III, "1V" → IV, "l" → I. Arabic 1–4 too. */
-function quarterNumber(token: string): number | undefined {
-  const t = token.toLowerCase();
-  if (/^[1-4]$/.test(t) && t !== '1') return Number(t);
-  const roman = t.replace(/[1l|]/g, 'i');
-  return ({ i: 1, ii: 2, iii: 3, iv: 4 } as Record<string, number>)[roman];
-}
-
 const CONDITIONAL_LEAD =
   /^(?:sau khi|khi co|khi duoc|ngay sau khi|theo (?:ke hoach|huong dan|tien do|lo trinh|quyet dinh|yeu cau|chi dao|thoi gian)|thuc hien (?:du an )?theo|trien khai (?:du an )?theo|cac don vi chu dong|can cu|tuy thuoc|phu hop voi tien do)/;
-
-function yearOf(f: string, context: DeadlineContext): number | undefined {
-  const m = /(?:^|\D)((?:19|20)\d{2})(?!\d)/.exec(f);
-  return m ? Number(m[1]) : context.docYear;
-}
 
 function recurrenceOf(f: string): Recurrence | undefined {
   const day = /ngay\s+(\d{1,2})/.exec(f);
@@ -137,65 +131,14 @@ export function parseDeadline(raw: string, context: DeadlineContext = {}): Deadl
   const periods = periodList(f, context);
   if (periods) return { ...base, ...periods };
 
-  // Exact dates: 15/5/2022, ngày 20 tháng 5 năm 2022, ngày 15 tháng 12 (document year).
-  const numeric = /(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*((?:19|20)\d{2})/.exec(f);
-  const spelled = /ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})(?:\s+nam\s+((?:19|20)\d{2}))?/.exec(f);
-  // "ngày 15/12", and "trước 31/12" without "ngày" (the document's year).
-  const short = /(?:ngay|truoc|han|den)\s+(\d{1,2})\s*\/\s*(\d{1,2})(?!\s*\/|\d)/.exec(f);
-  for (const m of [numeric, spelled, short]) {
-    if (!m) continue;
-    const y = m[3] ? Number(m[3]) : context.docYear;
-    const mo = Number(m[2]);
-    const d = Number(m[1]);
-    if (y !== undefined && validDate(y, mo, d)) return { ...base, kind: 'date', due: iso(y, mo, d) };
-  }
-
-  // Months: "Tháng 11 năm 2022", "tháng 10/2022", "trước tháng 02 năm 2023" (= by the end of January).
-  const month = /(truoc\s+)?thang\s+(\d{1,2})(?:\s*(?:nam\s+|[/-]\s*)((?:19|20)\d{2}))?/.exec(f);
-  if (month && !/thang cuoi/.test(f)) {
-    let y = month[3] ? Number(month[3]) : context.docYear;
-    let mo = Number(month[2]);
-    if (y !== undefined && mo >= 1 && mo <= 12) {
-      if (month[1]) {
-        mo -= 1;
-        if (mo === 0) {
-          mo = 12;
-          y -= 1;
-        }
-      }
-      return { ...base, kind: 'month', due: endOfMonth(y, mo) };
-    }
-  }
-  const halfYear = /6 thang (dau|cuoi) nam\s*((?:19|20)\d{2})?/.exec(f);
-  if (halfYear) {
-    const y = halfYear[2] ? Number(halfYear[2]) : context.docYear;
-    if (y !== undefined) return { ...base, kind: 'month', due: halfYear[1] === 'dau' ? endOfMonth(y, 6) : endOfMonth(y, 12) };
-  }
-
-  // Quarters: "Quý II/2019", "Quý 11/2019" (OCR), "quý IV năm 2019".
-  const quarter = /quy\s*([ivxl1|]{1,4}|[1-4])(?![a-z])(?:\s*(?:nam\s+|[/-]\s*)((?:19|20)\d{2}))?/.exec(f);
-  if (quarter) {
-    const q = quarterNumber(quarter[1]!);
-    const y = quarter[2] ? Number(quarter[2]) : context.docYear;
-    if (q && y !== undefined) return { ...base, kind: 'quarter', due: endOfMonth(y, q * 3), start: iso(y, q * 3 - 2, 1) };
-  }
-
-  const range = /((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})/.exec(f);
-  if (range && Number(range[2]) >= Number(range[1])) {
-    return { ...base, kind: 'range', start: iso(Number(range[1]), 1, 1), due: endOfMonth(Number(range[2]), 12) };
-  }
+  // Dates, months, halves, quarters, spans of years, years: the shared period grammar, read as a
+  // deadline cell ("Tháng 11 năm 2022", "trước tháng 02 năm 2023" = by the end of January).
+  const period = parsePeriod(text, { phrase: true, ...(context.docYear !== undefined ? { year: context.docYear } : {}) });
+  if (period && period.kind !== 'year') return { ...base, ...deadlineOf(period) };
   if (/sau khi|khi co huong dan|theo ke hoach|theo huong dan|theo tien do/.test(f)) {
     return { ...base, kind: 'conditional', condition: text };
   }
-  const year = /(?:^|\D)((?:19|20)\d{2})(?!\d)/.exec(f);
-  if (year) {
-    const y = Number(year[1]);
-    if (/cuoi nam|nam|^\s*\d{4}\s*$|truoc|den|trong/.test(f)) return { ...base, kind: 'year', due: endOfMonth(y, 12), start: iso(y, 1, 1) };
-  }
-  if (/cuoi nam/.test(f)) {
-    const y = yearOf(f, context);
-    if (y !== undefined) return { ...base, kind: 'year', due: endOfMonth(y, 12) };
-  }
+  if (period) return { ...base, ...deadlineOf(period) };
   if (/^(?:theo|thuc hien theo)\b/.test(f)) return { ...base, kind: 'conditional', condition: text };
   return { ...base, kind: 'unspecified' };
 }
