@@ -5,7 +5,7 @@
  * npm run users -- passwd <login>
  * npm run users -- link <login> telegram:<chat id>|zalo:<user id>
  *
- * Accounts of the task board (/board, /api/tasks) in DATA_DIR/app.db. Passwords are read from
+ * Accounts of the task board (/board, /api/tasks) in DATA_DIR/app.db (in PostgreSQL with DATABASE_URL). Passwords are read from
  * standard input (first line; typed without echo on a terminal), never from arguments, and stored
  * as argon2id hashes. `link` lets a leader's chat use /tonghop.
  */
@@ -15,6 +15,7 @@ import { hashPassword } from '../src/board/auth.js';
 import { boardDbFile, boardRegistry } from '../src/board/index.js';
 import { loadConfig } from '../src/config.js';
 import { BoardStore, Role } from '../src/storage/board.js';
+import { openPostgresStores } from '../src/storage/postgres.js';
 import { exitWhenFlushed } from './exit.js';
 
 const LOGIN = /^[a-z0-9][a-z0-9._-]{1,63}$/;
@@ -44,8 +45,14 @@ async function readPassword(prompt: string): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
 }
 
+/** PostgreSQL's board with DATABASE_URL (the one the replicas share), else DATA_DIR/app.db. */
 function openStore(dataDir: string | undefined): BoardStore {
-  return BoardStore.open(boardDbFile(dataDir ?? loadConfig().DATA_DIR));
+  const config = loadConfig();
+  if (config.DATABASE_URL) {
+    const stores = openPostgresStores({ url: config.DATABASE_URL });
+    return new Proxy(stores.board, { get: (board, key) => (key === 'close' ? () => stores.close() : Reflect.get(board, key)) });
+  }
+  return BoardStore.open(boardDbFile(dataDir ?? config.DATA_DIR));
 }
 
 const fail = (message: string): never => {

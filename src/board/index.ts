@@ -1,5 +1,6 @@
 /**
- * Builds the task board over DATA_DIR (the live index's task records, the board tables in app.db)
+ * Builds the task board over DATA_DIR (the live index's task records, the board tables in app.db,
+ * or the given store: PostgreSQL's with DATABASE_URL)
  * and KNOWLEDGE_DIR (the agency registry), for the HTTP process, answering workers and the CLI.
  */
 import { existsSync } from 'node:fs';
@@ -43,7 +44,7 @@ export function openTaskBoard(options: { dataDir: string; knowledgeDir: string; 
 }
 
 /** The chat side of the board over DATA_DIR (answering workers build their own). */
-export function openChatBoard(options: { dataDir: string; knowledgeDir: string; now: () => Date; publicUrl?: string; opened?: OpenedBoard }): { port: ChatBoard; close(): void } {
+export function openChatBoard(options: { dataDir: string; knowledgeDir: string; now: () => Date; publicUrl?: string; opened?: OpenedBoard; store?: BoardStore }): { port: ChatBoard; close(): void } {
   const opened = options.opened ?? openTaskBoard(options);
   const port = new ChatBoard(opened.board, opened.store, { now: options.now, ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) });
   return { port, close: () => (options.opened ? undefined : opened.close()) };

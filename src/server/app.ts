@@ -95,7 +95,8 @@ export function createApp(options: AppOptions): App {
   // The HTTP process's own channels: Telegram start-up (getMe, commands), reminders, the web
   // gate, and answering itself when no worker threads are asked for (tests, small setups).
   // Task board (accounts, sessions, reported status) in DATA_DIR/app.db beside the stores.
-  const taskBoard = openTaskBoard({ dataDir: config.DATA_DIR, knowledgeDir: config.KNOWLEDGE_DIR });
+  // With DATABASE_URL the board's tables live in PostgreSQL too: one board for every replica.
+  const taskBoard = openTaskBoard({ dataDir: config.DATA_DIR, knowledgeDir: config.KNOWLEDGE_DIR, ...(isPostgresStores(stores) ? { store: stores.board } : {}) });
   const chatBoard = openChatBoard({ dataDir: config.DATA_DIR, knowledgeDir: config.KNOWLEDGE_DIR, now, opened: taskBoard, ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}) }).port;
   const set = createChannelSet({
     config, assistant, stores, logger, metrics, now, board: chatBoard,

@@ -56,7 +56,11 @@ export interface ChannelSet {
 
 export function createChannelSet(options: ChannelSetOptions): ChannelSet {
   const { config, assistant, stores, logger, metrics, now } = options;
-  const board = options.board ?? openChatBoard({ dataDir: config.DATA_DIR, knowledgeDir: config.KNOWLEDGE_DIR, now, ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}) }).port;
+  const board = options.board ?? openChatBoard({
+    dataDir: config.DATA_DIR, knowledgeDir: config.KNOWLEDGE_DIR, now,
+    ...(isPostgresStores(stores) ? { store: stores.board } : {}),
+    ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
+  }).port;
   const conversation = new ConversationService({
     assistant,
     stores,

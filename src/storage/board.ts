@@ -1,11 +1,13 @@
 /**
- * State of the task board in the same SQLite file as the rest of the server state (DATA_DIR/app.db,
+ * State of the task board: the BoardStore interface, and its embedded implementation in the same SQLite file as the rest of the server state (DATA_DIR/app.db,
  * its own connection; WAL lets it sit beside the stores' connection): board accounts, login
  * sessions, task status reported by agencies with its full history, the numbered task list a chat
  * was last shown (for /baocao <số>) and chats linked to accounts (for /tonghop).
  *
  * Its tables carry their own migration numbers (board_schema), so they never collide with the
- * numbered migrations of src/storage/sqlite.ts.
+ * numbered migrations of src/storage/sqlite.ts. With DATABASE_URL the same interface lives in
+ * PostgreSQL (src/storage/postgres-board.ts, shared by replicas; migration 5 of
+ * src/storage/migrations/postgres.ts); both pass test/storage/board-contract.test.ts.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -87,37 +89,78 @@ const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
   },
 ];
 
-const ListedTasks = z.array(z.object({ key: z.string(), recordId: z.string(), docId: z.string(), title: z.string(), leads: z.array(z.string()) }));
-
-interface UserRow {
-  login: string; password_hash: string; role: string; agency_id: string | null; agency_name: string | null;
-  province: string | null; disabled: number; created_at: string;
+/** Board accounts, sessions, task status with history, chat lists and chat links. Synchronous, like the other stores. */
+export interface BoardStore {
+  addUser(user: Omit<BoardUser, 'disabled' | 'createdAt'> & { passwordHash: string }, at: Date): void;
+  user(login: string): BoardUser | undefined;
+  /** Hash of an enabled account's password. */
+  passwordHash(login: string): string | undefined;
+  users(): BoardUser[];
+  /** Disabling also ends the account's sessions. False when there is no such account. */
+  setDisabled(login: string, disabled: boolean, at: Date): boolean;
+  /** A new password ends the account's sessions. False when there is no such account. */
+  setPasswordHash(login: string, hash: string, at: Date): boolean;
+  createSession(tokenHash: string, login: string, at: Date, expires: Date): void;
+  /** The enabled account a live session belongs to. */
+  sessionUser(tokenHash: string, at: Date): BoardUser | undefined;
+  deleteSession(tokenHash: string): void;
+  /** Every stored status (a few thousand rows at most: one per task ever reported). */
+  statuses(): StoredStatus[];
+  status(key: string): StoredStatus | undefined;
+  /**
+   * Sets a task's status and appends the change to its history, in one transaction. `replaces`
+   * names stored statuses of an earlier text of the same task (flagged for review): confirming the
+   * new text retires them.
+   */
+  setStatus(change: StatusChange, replaces?: readonly string[]): void;
+  /** Changes of one task, oldest first. */
+  history(key: string): StatusChange[];
+  setChatList(channel: string, chatId: string, tasks: ListedTask[], at: Date): void;
+  chatList(channel: string, chatId: string): ListedTask[];
+  /** Throws when there is no such account. */
+  linkChat(channel: string, chatId: string, login: string): void;
+  /** The enabled account a chat is linked to. */
+  chatUser(channel: string, chatId: string): BoardUser | undefined;
+  close(): void;
 }
-interface StatusRow {
+
+/** The embedded board store (the default when no DATABASE_URL is set). */
+export const BoardStore = {
+  /** Opens (creating when needed) the board tables in `file` (DATA_DIR/app.db, or ':memory:'). */
+  open: (file: string): BoardStore => SqliteBoardStore.open(file),
+};
+
+export const ListedTasks = z.array(z.object({ key: z.string(), recordId: z.string(), docId: z.string(), title: z.string(), leads: z.array(z.string()) }));
+
+/** An account row; `disabled` is 0/1 in SQLite and a boolean in PostgreSQL. */
+export interface UserRow {
+  login: string; password_hash: string; role: string; agency_id: string | null; agency_name: string | null;
+  province: string | null; disabled: number | boolean; created_at: string;
+}
+export interface StatusRow {
   task_key: string; record_id: string; doc_id: string; title: string; status: string; note: string | null;
   updated_by: string; updated_at: string;
 }
 
-const toUser = (r: UserRow): BoardUser => ({
+export const toUser = (r: UserRow): BoardUser => ({
   login: r.login,
   role: Role.parse(r.role),
   ...(r.agency_id ? { agencyId: r.agency_id } : {}),
   ...(r.agency_name ? { agencyName: r.agency_name } : {}),
   ...(r.province ? { province: r.province } : {}),
-  disabled: r.disabled === 1,
+  disabled: r.disabled === 1 || r.disabled === true,
   createdAt: r.created_at,
 });
 
-const toStatus = (r: StatusRow): StoredStatus => ({
+export const toStatus = (r: StatusRow): StoredStatus => ({
   key: r.task_key, recordId: r.record_id, docId: r.doc_id, title: r.title, status: TaskStatus.parse(r.status),
   ...(r.note ? { note: r.note } : {}), by: r.updated_by, at: r.updated_at,
 });
 
-export class BoardStore {
+export class SqliteBoardStore implements BoardStore {
   private constructor(private readonly db: Database.Database) {}
 
-  /** Opens (creating when needed) the board tables in `file` (DATA_DIR/app.db, or ':memory:'). */
-  static open(file: string): BoardStore {
+  static open(file: string): SqliteBoardStore {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
     const db = new Database(file);
     db.pragma('journal_mode = WAL');
@@ -125,7 +168,7 @@ export class BoardStore {
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     migrate(db);
-    return new BoardStore(db);
+    return new SqliteBoardStore(db);
   }
 
   close(): void {

@@ -16,6 +16,7 @@ import {
   migratePostgres,
 } from './postgres-stores.js';
 import type { StoreCall, StoreReply } from './postgres.js';
+import { PgBoard } from './postgres-board.js';
 
 const { url, flag, port, poolSize, statementTimeoutMs } = workerData as {
   url: string;
@@ -42,6 +43,7 @@ const targets: Record<string, object> = {
   dedupe: new PgDedupe(pool),
   outbox: new PgOutbox(pool),
   rateLimits: new PgRateLimits(pool),
+  board: new PgBoard(pool),
 };
 
 async function run(call: StoreCall): Promise<unknown> {

@@ -16,6 +16,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import type { Logger } from 'pino';
 import { openSqliteStores } from './sqlite.js';
 import type { Stores } from './stores.js';
+import type { BoardStore } from './board.js';
 
 export interface StoreCall {
   id: number;
@@ -123,6 +124,12 @@ function remote<T extends object>(thread: StoreThread, target: string): T {
   });
 }
 
+/** The board over the stores' thread; its close() is the stores' (one thread, one pool). */
+function boardOf(thread: StoreThread): BoardStore {
+  const calls = remote<BoardStore>(thread, 'board');
+  return new Proxy(calls, { get: (target, method) => (method === 'close' ? () => undefined : Reflect.get(target, method)) });
+}
+
 /** Rate limits shared by replicas: the same answers as the in-memory SlidingWindowLimiter. */
 export interface SharedRateLimiter {
   hit(key: string, now: number): 'ok' | 'limited' | 'silent';
@@ -135,6 +142,8 @@ export interface PostgresStores extends Stores {
    * `scope` keeps limiters apart (per chat, per web client address) in the one table.
    */
   rateLimiter(perMinute: number, scope?: string): SharedRateLimiter;
+  /** The task board's tables in the same database (one board for every replica). Closed with the stores. */
+  board: BoardStore;
 }
 
 /** True for stores that live in PostgreSQL (shared by replicas). */
@@ -166,6 +175,7 @@ export function openPostgresStores(options: PostgresStoresOptions): PostgresStor
     reminders: remote(thread, 'reminders'),
     dedupe: remote(thread, 'dedupe'),
     outbox: remote(thread, 'outbox'),
+    board: boardOf(thread),
     rateLimiter: (perMinute, scope = 'chat') => ({
       hit: (key, now) => thread.call<'ok' | 'limited' | 'silent'>('rateLimits', 'hit', [`${scope}|${key}`, now, perMinute, 60_000]),
     }),

@@ -107,4 +107,37 @@ export const PG_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE INDEX rate_limits_updated_at ON rate_limits (updated_at);
     `,
   },
+  {
+    // The task board (src/storage/postgres-board.ts): accounts, login sessions, reported task
+    // status with its full history, the list a chat was last shown, chats linked to accounts —
+    // the same tables as the SQLite board (src/storage/board.ts), so every replica sees one board.
+    // Times are ISO text as in SQLite: the store compares them as the embedded one does.
+    version: 5,
+    sql: `
+      CREATE TABLE board_users (
+        login TEXT PRIMARY KEY, password_hash TEXT NOT NULL, role TEXT NOT NULL,
+        agency_id TEXT, agency_name TEXT, province TEXT,
+        disabled BOOLEAN NOT NULL DEFAULT FALSE, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+      CREATE TABLE board_sessions (
+        token_hash TEXT PRIMARY KEY, login TEXT NOT NULL REFERENCES board_users(login),
+        created_at TEXT NOT NULL, expires_at TEXT NOT NULL);
+      CREATE INDEX board_sessions_login ON board_sessions (login);
+      CREATE INDEX board_sessions_expires ON board_sessions (expires_at);
+      CREATE TABLE board_status (
+        task_key TEXT PRIMARY KEY, record_id TEXT NOT NULL, doc_id TEXT NOT NULL, title TEXT NOT NULL,
+        status TEXT NOT NULL, note TEXT, updated_by TEXT NOT NULL, updated_at TEXT NOT NULL);
+      CREATE INDEX board_status_record ON board_status (record_id);
+      CREATE TABLE board_status_history (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        task_key TEXT NOT NULL, record_id TEXT NOT NULL, doc_id TEXT NOT NULL, title TEXT NOT NULL,
+        status TEXT NOT NULL, note TEXT, changed_by TEXT NOT NULL, changed_at TEXT NOT NULL, via TEXT NOT NULL);
+      CREATE INDEX board_status_history_key ON board_status_history (task_key);
+      CREATE TABLE board_chat_lists (
+        channel TEXT NOT NULL, chat_id TEXT NOT NULL, tasks TEXT NOT NULL, listed_at TEXT NOT NULL,
+        PRIMARY KEY (channel, chat_id));
+      CREATE TABLE board_chat_links (
+        channel TEXT NOT NULL, chat_id TEXT NOT NULL, login TEXT NOT NULL REFERENCES board_users(login),
+        PRIMARY KEY (channel, chat_id));
+    `,
+  },
 ];
