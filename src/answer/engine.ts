@@ -22,7 +22,8 @@ import {
   type TaskAspect,
 } from './compose.js';
 import { TermStats, countedNoun, coverage, figureBeside, hasDateExpression, hasFigure, hasPersonName, periodWeight, queryTerms, sentenceParts, yearsIn, type QueryTerms } from './evidence.js';
-import { isThanks, understand, type QuestionFrame } from './intent.js';
+import { isThanks, parseQuestion, slotsRecord, withPrevious, type QuestionFrame } from './question.js';
+import { defaultQuestionLexicon, type CompiledLexicon } from './question-lexicon.js';
 import { answerProcedure, defaultProcedureVocabulary } from './procedures.js';
 import { Provinces } from '../text/provinces.js';
 import { OVERDUE_LOOKBACK_DAYS, annotateTask, baseId, changeNotes, effectiveDue, reorganisationNotes, tasksDue, tasksFor, type DueWindow, type ResolvedTasks } from './task-query.js';
@@ -60,6 +61,8 @@ export interface EngineDeps {
   provinces?: Provinces;
   /** Agency successions, province mergers, the end of the district level (knowledge/reorganisation.json). */
   reorganisation?: Reorganisation;
+  /** Cue phrases, stop words, period and list words (knowledge/question-lexicon.json). */
+  lexicon?: CompiledLexicon;
   logger?: Logger;
 }
 
@@ -143,6 +146,7 @@ export class AnswerEngine {
   readonly registry: AgencyRegistry;
   readonly reorganisation: Reorganisation;
   private readonly provinces: Provinces;
+  private readonly lexicon: CompiledLexicon;
   private readonly logger?: Logger;
   private readonly stats = new TermStats();
   private readonly tasksById = new Map<string, Task>();
@@ -158,6 +162,7 @@ export class AnswerEngine {
     this.registry = deps.registry;
     this.provinces = deps.provinces ?? Provinces.load();
     this.reorganisation = deps.reorganisation ?? defaultReorganisation();
+    this.lexicon = deps.lexicon ?? defaultQuestionLexicon();
     this.logger = deps.logger;
     for (const chunk of this.index.chunks) this.stats.add(chunk.text);
     for (const t of this.index.tasks) {
@@ -190,6 +195,11 @@ export class AnswerEngine {
     return notes.size > 0 ? `\nGhi chú: ${[...notes.values()].join('; ')} — mỗi nhiệm vụ chỉ nêu một lần.` : '';
   }
 
+  /** The question model with this engine's province table and lexicon. */
+  parse(text: string, today: string): QuestionFrame {
+    return parseQuestion(text, { today, lexicon: this.lexicon, provinces: (t) => this.provinces.find(t) });
+  }
+
   provincesIndexed(): string[] {
     return this.docProvinces;
   }
@@ -204,31 +214,21 @@ export class AnswerEngine {
 
     // Chat shorthand ("dc", "j", "bn") read as words; `question` stays as typed for the answer.
     const typed = expandChatSpelling(question);
-    let frame = understand(typed, today);
+    let frame = this.parse(typed, today);
     frame = { ...frame, raw: question };
     let effective = typed;
     const previousTasks = context.taskIds.map((id) => this.tasksById.get(id)).filter((t): t is Task => !!t);
 
-    // Follow-ups: reuse the previous question's subject.
+    // Follow-ups: the slots the question leaves out come from its subject's slots.
     const subject = context.subjectQuestion ?? context.previousQuestion;
     if (frame.followUp && subject) {
-      const named = this.provinces.find(typed);
-      if (named.length > 0) {
-        // "thế còn Sơn La?" — same subject, other province.
-        const prevNamed = this.provinces.find(subject);
-        let q = subject;
-        for (const p of prevNamed) q = q.replace(new RegExp(p, 'giu'), ' ');
-        effective = `${q} ${named.join(' ')}`.replace(/\s+/g, ' ').trim();
-        const reframed = understand(effective, today);
-        frame = { ...reframed, raw: question };
-      } else if (previousTasks.length > 0 && (frame.intent === 'who_leads' || frame.intent === 'who_cooperates' || frame.intent === 'deadline')) {
-        return this.answerTasks(question, frame.intent, [{ kind: 'task', tasks: previousTasks, score: 1 }], frame, today);
-      } else {
-        effective = `${subject} ${typed}`;
-        const merged = understand(effective, today);
-        const intent = frame.intent === 'fact' ? (context.previousIntent ?? merged.intent) : frame.intent;
-        frame = { ...merged, intent, raw: question };
+      if (frame.slots.province.length === 0 && previousTasks.length > 0 && frame.kind === 'task_aspect') {
+        return this.answerTasks(question, frame.intent as TaskAspect, [{ kind: 'task', tasks: previousTasks, score: 1 }], frame, today);
       }
+      const previous = context.subjectSlots ?? slotsRecord(this.parse(expandChatSpelling(subject), today).slots);
+      frame = withPrevious(frame, previous, context.previousIntent);
+      // Retrieval reads the merged topic; the province and number narrow through the scope.
+      effective = [...frame.slots.terms, ...frame.slots.docNumbers, ...frame.slots.province].join(' ');
     }
 
     switch (frame.intent) {
@@ -241,7 +241,7 @@ export class AnswerEngine {
         break;
     }
 
-    const scope = this.scope(effective, frame, today);
+    const scope = this.scope(frame, today);
     if (scope.absent) {
       return this.refuse(
         question,
@@ -429,8 +429,8 @@ export class AnswerEngine {
    * province is "not indexed" only when no document is of it and no indexed text names it.
    * As of `today`, a province formed by the 2025 merger covers the provinces merged into it.
    */
-  private scope(question: string, frame: QuestionFrame, today: string): Scope {
-    const named = this.provinces.find(question);
+  private scope(frame: QuestionFrame, today: string): Scope {
+    const named = frame.slots.province;
     const all = this.index.documents;
     let docs = all;
     let preferred: typeof all | undefined;
@@ -741,7 +741,7 @@ export class AnswerEngine {
       let body = taskGroupAnswer({ tasks }, intent, this.nextDue(today));
       // "… hàng quý vào ngày nào?": a schedule stated inside the task's words ("hàng quý (ngày 15
       // tháng cuối quý) báo cáo …") answers it, not the one-off deadline of the record.
-      const periodic = intent === 'deadline' && PERIODIC_QUESTION.test(frame.folded) ? periodicStatements(tasks) : [];
+      const periodic = intent === 'deadline' && frame.periodic ? periodicStatements(tasks) : [];
       if (body && periodic.length > 0) body = `${periodic.join('\n')}\n${body}`;
       const first = c.tasks[0]!;
       const cite = citeTask(first);
@@ -858,7 +858,7 @@ export class AnswerEngine {
       [resolved.agency.name, ...resolved.predecessors.map((p) => this.registry.template(p.id)?.name ?? ''), ...scope.covered, ...mentioned, ...titles, agencyText]
         .flatMap((n) => this.registry.key(n).split(' ').concat(fold(n).split(/[^\p{L}\p{N}]+/u))),
     );
-    const topic = queryTerms(q.unigrams.filter((t) => !agencyWords.has(t) && !AGENCY_LIST_WORDS.has(t) && !/^\d+$/.test(t)));
+    const topic = queryTerms(q.unigrams.filter((t) => !agencyWords.has(t) && !this.lexicon.listWords.agency.has(t) && !/^\d+$/.test(t)));
     let topicNote = '';
     if (!window && topic.unigrams.length > 0 && own.length > 1) {
       const onTopic = (t: Task): boolean => coverage(topic, taskText(t), this.stats).score >= ENGINE_DEFAULTS.sentenceThreshold;
@@ -991,7 +991,7 @@ export class AnswerEngine {
     const where = province ? ` ở tỉnh ${province}` : '';
     const phrase = windowPhrase(window, today);
     // What the question says beyond the period and the list words.
-    const topic = queryTerms(q.unigrams.filter((t) => !PERIOD_WORDS.has(t) && !/^\d+$/.test(t)));
+    const topic = queryTerms(q.unigrams.filter((t) => !this.lexicon.listWords.period.has(t) && !/^\d+$/.test(t)));
     let note = '';
     if (topic.unigrams.length > 0 && due.length > 0) {
       // The task's own words: every task of a plan on vocational training shares its title.
@@ -1043,14 +1043,14 @@ export class AnswerEngine {
     if (frame.docNumbers.length === 0 || !scope.docIds || frame.window || frame.followUp) return undefined;
 
     if (frame.intent === 'who_leads' || frame.intent === 'who_cooperates' || frame.intent === 'deadline' || frame.intent === 'procedure') return undefined;
-    if (!DOCUMENT_TASK_LIST.test(frame.folded)) return undefined;
+    if (!frame.documentList) return undefined;
     const where = scope.named[0] ? { province: scope.named[0] } : {};
     if (this.registry.findMentions(question, where).some((m) => m.agencyId)) return undefined;
     const named = scope.preferred ?? scope.docIds;
     let tasks = withoutTwins(this.tasksIn(scope).filter((t) => named.has(t.doc.docId)));
     if (tasks.length === 0) return undefined;
     const provinceWords = new Set(scope.named.flatMap((p) => fold(p).split(/\s+/)));
-    const topic = queryTerms(q.unigrams.filter((t) => !DOCUMENT_LIST_WORDS.has(t) && !provinceWords.has(t) && !/\d/.test(t)));
+    const topic = queryTerms(q.unigrams.filter((t) => !this.lexicon.listWords.document.has(t) && !provinceWords.has(t) && !/\d/.test(t)));
     if (topic.unigrams.length > 0) {
       tasks = tasks.filter((t) => coverage(topic, taskText(t), this.stats).score >= ENGINE_DEFAULTS.sentenceThreshold);
       if (tasks.length === 0) return undefined;
@@ -1265,7 +1265,6 @@ export class AnswerEngine {
 }
 
 /** A question about a recurring schedule ("hàng quý vào ngày nào", "định kỳ báo cáo khi nào"). */
-const PERIODIC_QUESTION = /\b(?:hang|moi) (?:quy|thang|nam|tuan)\b|\bdinh ky\b/;
 
 /** "hàng quý (ngày 15 tháng cuối quý)", "định kỳ hằng tháng, trước ngày 20": a schedule within a task's words. */
 const PERIODIC_PHRASE = /(?:định kỳ\s+)?(?:hàng|hằng)\s+(?:quý|tháng|năm|tuần)\s*(?:\([^)]*ngày[^)]*\)|,?\s*(?:vào\s+|trước\s+)?ngày\s+\d{1,2}(?:\s+tháng\s+cuối\s+quý)?)/iu;
@@ -1288,10 +1287,6 @@ function listVi(items: string[]): string {
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} và ${items[items.length - 1]}`;
 }
 
-/** What an agency-task question says besides its agency and its topic. */
-const AGENCY_LIST_WORDS = new Set(
-  fold('phải làm gì những việc nhiệm vụ công việc được giao giao có cần thực hiện về các của trong tỉnh thành phố đơn vị sở ban ngành nào hiện nay nay là đang theo kế hoạch quyết định văn bản liên quan đến kh qđ nq ct bc tb cv số').split(/\s+/),
-);
 
 /** Hits of documents kept in scope only because their province/number is unknown weigh this much. */
 const UNKNOWN_FIELD_WEIGHT = 0.8;
@@ -1299,17 +1294,7 @@ const UNKNOWN_FIELD_WEIGHT = 0.8;
 /** A period list names at most this many documents in full. */
 const MAX_LISTED_DOCUMENTS = 4;
 
-/** Words of a period and of "which tasks" questions: not the topic of a period list. */
-/** "bao nhiêu / mấy / những / các nhiệm vụ", "nhiệm vụ gì / nào", "liệt kê", "danh sách nhiệm vụ". */
-const DOCUMENT_TASK_LIST = /\b(?:(?:bao nhieu|may|nhung|cac|danh sach)(?: (?:nhiem vu|cong viec|viec))|(?:nhiem vu|cong viec|viec) (?:gi|nao)|liet ke)\b/;
-/** What a document task-list question says besides its topic. */
-const DOCUMENT_LIST_WORDS = new Set(
-  fold('kế hoạch quyết định báo cáo công văn kh qđ bc cv số ubnd tỉnh thành phố của trong có gồm bao nhiêu mấy những các gì nào nhiệm vụ công việc việc liệt kê danh sách được giao đề ra nêu tại theo văn bản là').split(/\s+/),
-);
 
-const PERIOD_WORDS = new Set(
-  fold('quý quy i ii iii iv tháng đầu cuối nửa sáu nay trước đến hết hạn chậm nhất ngày những các gì nào xong phải hoàn thành làm việc nhiệm vụ có danh sách liệt kê cần kỳ thời').split(/\s+/),
-);
 
 /** The task filter a question's time window asks for. */
 function dueWindow(window: TimeWindow | undefined, today: string): DueWindow {

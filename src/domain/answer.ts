@@ -60,11 +60,32 @@ export const Answer = z.object({
 });
 export type Answer = z.infer<typeof Answer>;
 
+/** A question's slots as carried to the next turn, so a follow-up fills what it leaves out from them. */
+export const QuestionSlotsRecord = z.object({
+  province: z.array(z.string()).default([]),
+  agency: z.string().optional(),
+  period: z
+    .union([
+      z.object({ kind: z.literal('before'), date: z.string(), from: z.string().optional(), label: z.string().optional() }),
+      z.object({ kind: z.literal('upcoming'), days: z.number() }),
+      z.object({ kind: z.literal('overdue') }),
+      z.object({ kind: z.literal('year'), year: z.number() }),
+    ])
+    .optional(),
+  docNumbers: z.array(z.string()).default([]),
+  aspect: z.string().optional(),
+  mine: z.boolean().default(false),
+  terms: z.array(z.string()).default([]),
+});
+export type QuestionSlotsRecord = z.infer<typeof QuestionSlotsRecord>;
+
 /** Conversation state carried between turns (CLI session file, chat profile). */
 export const AnswerContext = z.object({
   previousQuestion: z.string().optional(),
   /** The last question that had a subject of its own (follow-ups like "ai phối hợp?" keep it). */
   subjectQuestion: z.string().optional(),
+  /** The slots of that question (province, period, document, agency, topic terms). */
+  subjectSlots: QuestionSlotsRecord.optional(),
   previousAnswer: z.string().optional(),
   previousIntent: Intent.optional(),
   /** Task ids / doc ids the previous answer was about. */
