@@ -6,7 +6,7 @@
  */
 import type { SourceBlock } from '../../domain/document.js';
 import { groupLines, lineMetrics, type LineMetrics } from './lines.js';
-import { fixOcrSpacing } from './spacing.js';
+import { fixOcrQuarters, fixOcrSpacing } from './spacing.js';
 import { findTables } from './tables.js';
 import { meanConf, type PageWords, type VisualLine, type WordBox } from './words.js';
 
@@ -83,6 +83,9 @@ function pageItems(page: PageWords): { items: PageItem[]; metrics: LineMetrics }
   const vlines = groupLines(words, metrics);
   const tables = findTables(vlines, metrics, { hRules: (page.hRules ?? []).map((r) => r.y) });
   const items: PageItem[] = [];
+  // Text-level OCR repairs need a word's neighbours in reading order, i.e. within a line or cell.
+  const ocr = words.some((w) => w.conf !== undefined);
+  const fix = (text: string): string => (ocr ? fixOcrQuarters(text) : text);
   let t = 0;
   for (let k = 0; k < vlines.length; k++) {
     const table = tables[t];
@@ -91,14 +94,14 @@ function pageItems(page: PageWords): { items: PageItem[]; metrics: LineMetrics }
         kind: 'table',
         ...(table.header ? { header: table.header } : {}),
         ...(table.headerConfidence !== undefined ? { headerConfidence: table.headerConfidence } : {}),
-        rows: table.rows,
+        rows: table.rows.map((r) => ({ ...r, cells: r.cells.map(fix) })),
       });
       k = table.to;
       t++;
       continue;
     }
     const line = vlines[k]!;
-    items.push({ kind: 'line', line, text: line.segments.map((s) => s.text).join(SEGMENT_SEPARATOR) });
+    items.push({ kind: 'line', line, text: fix(line.segments.map((s) => s.text).join(SEGMENT_SEPARATOR)) });
   }
   return { items, metrics };
 }

@@ -36,3 +36,15 @@ export function fixOcrSpacing(token: string): string {
   }
   return token;
 }
+
+/**
+ * Quarter numbers after "Quý" are roman ("Quý IV/2024"); tesseract reads their I as J, l, | or !
+ * ("Quý JV/2024"). Only those letter look-alikes are mapped — an arabic "Quý 1/2024" stays.
+ */
+export function fixOcrQuarters(text: string): string {
+  return text.replace(/(\bQuý\s+)([IVJl|!]{1,4})(?=\/|[\s.,;:)]|$)/giu, (all, lead: string, num: string) => {
+    if (!/[Jl|!]/u.test(num)) return all;
+    const roman = num.replace(/[Jl|!]/gu, 'I');
+    return /^(I{1,3}|IV)$/u.test(roman) ? lead + roman : all;
+  });
+}

@@ -137,7 +137,9 @@ function tableInRun(
   const used = new Set(cellsPerLine.flatMap((cells) => cells.flatMap((c, idx) => (c.length ? [idx] : []))));
   if (used.size < minColumns) return undefined;
 
-  const rowStarts = rowBreaks(tableLines, cellsPerLine, hRules, metrics);
+  // Group rows are rows of their own whatever the spacing around them says.
+  const groupLines = new Set(tableLines.flatMap((l, k) => (k > 0 && isGroupRow(l, rivers, metrics) ? [k] : [])));
+  const rowStarts = [...new Set([...rowBreaks(tableLines, cellsPerLine, hRules, metrics), ...[...groupLines].flatMap((k) => (k + 1 < tableLines.length ? [k, k + 1] : [k]))])].sort((a, b) => a - b);
   const rows: Array<{ cells: string[]; confidence?: number }> = [];
   for (let r = 0; r < rowStarts.length; r++) {
     const a = rowStarts[r]!;
@@ -154,13 +156,21 @@ function tableInRun(
   }
   const first = rows[0];
   const hasHeader = first !== undefined && rows.length >= 2 && !isOrdinal(first.cells[0] ?? '') && first.cells.filter(Boolean).length >= 2;
+  // The header repeated inside the table (after a group row, or on a page the table continues on)
+  // is not a data row.
+  const headerKey = hasHeader ? cellsKey(first.cells) : '';
+  const body = hasHeader ? rows.slice(1).filter((r) => cellsKey(r.cells) !== headerKey) : rows;
   return {
     ...(hasHeader ? { header: first.cells } : {}),
     ...(hasHeader && first.confidence !== undefined ? { headerConfidence: first.confidence } : {}),
-    rows: hasHeader ? rows.slice(1) : rows,
+    rows: body,
     from: best.from,
     to: best.to,
   };
+}
+
+function cellsKey(cells: readonly string[]): string {
+  return cells.map((c) => c.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '')).join('|');
 }
 
 /** x ranges that (almost) no seed line covers, between the leftmost and rightmost text. */
@@ -203,9 +213,23 @@ function crosses(x0: number, x1: number, r: River, tol: number): boolean {
   return x0 < r.x0 - tol && x1 > r.x1 + tol;
 }
 
+/**
+ * A group row spanning the whole table ("I. Nhóm nhiệm vụ về hạ tầng thương mại", a gridSpan cell):
+ * one segment that opens with an ordinal in the first column and runs across the column gaps.
+ */
+function isGroupRow(line: VisualLine, rivers: readonly River[], metrics: LineMetrics): boolean {
+  const segs = line.segments;
+  if (segs.length !== 1 || rivers.length === 0) return false;
+  const s = segs[0]!;
+  const tol = metrics.charWidth * 0.5;
+  const first = s.words[0]?.text.split(/\s+/u)[0] ?? '';
+  return isOrdinal(first) && /^[IVXLC\d]/u.test(first) && columnOf(s.x0 + tol, rivers) === 0 && rivers.some((r) => crosses(s.x0, s.x1, r, tol));
+}
+
 function compatible(line: VisualLine, rivers: readonly River[], metrics: LineMetrics): boolean {
   const tol = metrics.charWidth * 0.5;
   const segs = line.segments;
+  if (isGroupRow(line, rivers, metrics)) return true;
   return segs.every((s, idx) => {
     if (!rivers.some((r) => crosses(s.x0, s.x1, r, tol))) return true;
     // Group row: an ordinal in the first column, its label running across the others.
@@ -257,10 +281,14 @@ function rowBreaks(lines: readonly VisualLine[], cells: readonly WordBox[][][], 
     return starts;
   }
   // Evenly spaced lines: a numbered first column starts each row; otherwise one line per row.
+  // Word and LibreOffice tables with tight cell padding leave row gaps a fraction of a point wider
+  // than line gaps, so the STT column is what is left: an ordinal, a column-number cell "(1)", a
+  // group row's "I." or the header's first cell repeated starts a row.
   const firstCol = cells.map((c) => (c[0] ?? []).map((w) => w.text).join(' '));
+  const starter = (t: string): boolean => isOrdinal(t) || /^\(\d{1,2}\)$/u.test(t) || /^(?:[IVXLC]{1,6}|\d{1,3})[.)]$/u.test(t.split(/\s+/u)[0] ?? '') || t === firstCol[0];
   const filled = firstCol.filter(Boolean);
-  if (filled.length >= 2 && filled.filter(isOrdinal).length / filled.length >= 0.6) {
-    for (let k = 1; k < lines.length; k++) if (firstCol[k] && isOrdinal(firstCol[k]!)) starts.push(k);
+  if (filled.length >= 2 && filled.filter(starter).length / filled.length >= 0.6) {
+    for (let k = 1; k < lines.length; k++) if (firstCol[k] && starter(firstCol[k]!)) starts.push(k);
     return starts;
   }
   for (let k = 1; k < lines.length; k++) starts.push(k);
