@@ -123,8 +123,21 @@ export function looksHardWrapped(lines: readonly string[]): boolean {
   return medium / filled.length >= 0.6;
 }
 
+/**
+ * The width a hard-wrapping export broke its lines at: the 90th percentile of line lengths. A line
+ * near it that does not end a sentence was broken by the width, not by the author.
+ */
+export function wrapWidth(lines: readonly string[]): number {
+  const lens = lines.map((l) => squash(l).length).filter((n) => n > 0).sort((a, b) => a - b);
+  if (lens.length < 3) return 0;
+  return lens[Math.min(lens.length - 1, Math.floor(lens.length * 0.9))]!;
+}
+
 export function buildTree(blocks: readonly SourceBlock[], options: TreeOptions = {}): DocNode[] {
   const join = options.join ?? 'all';
+  const width = join === 'lowercase' ? wrapWidth(blocks.flatMap((b) => (b.kind === 'line' ? [b.text] : []))) : 0;
+  /** In one-paragraph-per-line text, a line filled to the export's width still continues. */
+  const nearWidth = (len: number): boolean => width >= 40 && len >= width * 0.85 && len <= width * 1.1;
   /** Length of the previous raw line: a wrapped line fills most of the width. */
   let prevLen = 0;
   const root: DocNode[] = [];
@@ -287,9 +300,13 @@ export function buildTree(blocks: readonly SourceBlock[], options: TreeOptions =
     }
     // Continuation of a wrapped heading.
     const top = stack[stack.length - 1];
+    // A line that starts in lower case continues the previous one unless that one ended a sentence
+    // (also in 'none': Word/HTML exports break titles and bullets with hard line breaks).
     const continues = (prev: string) =>
-      join !== 'none' &&
-      (/^\p{Ll}/u.test(t) || (join === 'all' && lenBefore >= 55 && !endsSentence(prev) && !isUpperLine(prev) && !isUpperLine(t)));
+      join === 'none'
+        ? /^\p{Ll}/u.test(t) && !endsSentence(prev)
+        : /^\p{Ll}/u.test(t) ||
+          ((join === 'all' ? lenBefore >= 55 : nearWidth(lenBefore)) && !endsSentence(prev) && !isUpperLine(prev) && !isUpperLine(t));
     if (!para && top && top.headingOpen && top.node.children.length === 0 && top.node.lines[1] === lastLineBefore(b.line) && continues(top.node.heading)) {
       top.node.heading = `${top.node.heading} ${t}`;
       top.headingOpen = true;
