@@ -423,9 +423,8 @@ export function extractMetadata(input: MetadataInput): ExtractedMeta {
     const named = provincesAfterMarkers(body, provinces);
     if (named.length === 1) add('province', named[0], 'body-mention');
     if (input.fileName) {
-      const token = fold(input.fileName).split(/[^a-z]+/)[0] ?? '';
-      const hit = token.length >= 4 ? (provinceNames ?? loadProvinceNames()).find((p) => letters(p) === token) : undefined;
-      if (hit) add('province', provinces.canonical(hit), 'file-name');
+      const hit = provinceInFileName(input.fileName);
+      if (hit) add('province', provinces.canonical(hit) ?? hit, 'file-name');
     }
   } else {
     cands.push({ field: 'issuer', value: centralBody, source: 'central-issuer', confidence: SOURCE_CONFIDENCE['central-issuer'] });
@@ -530,6 +529,27 @@ export function extractMetadata(input: MetadataInput): ExtractedMeta {
     provenance,
     fieldsNotFound,
   };
+}
+
+/**
+ * A province spelled in the file name, wherever it sits: "angiang-ct11-….txt", "…-le-hoi-cap-xa-longan.txt",
+ * "ke-hoach-quang-nam-2024.docx". Runs of up to four slug tokens are compared, without diacritics
+ * and spaces, with every province name; only a single distinct match counts (a weak signal).
+ */
+export function provinceInFileName(fileName: string): string | undefined {
+  const stem = fileName.replace(/\.[a-z0-9]{1,5}$/iu, '');
+  const tokens = fold(stem).split(/[^a-z]+/u).filter(Boolean);
+  const byLetters = new Map((provinceNames ?? loadProvinceNames()).map((p) => [letters(p), p] as const));
+  const hits = new Set<string>();
+  for (let i = 0; i < tokens.length; i++) {
+    for (let n = 1; n <= 4 && i + n <= tokens.length; n++) {
+      const key = tokens.slice(i, i + n).join('');
+      if (key.length < 4) continue;
+      const hit = byLetters.get(key);
+      if (hit) hits.add(hit);
+    }
+  }
+  return hits.size === 1 ? [...hits][0] : undefined;
 }
 
 function loadProvinceNames(): string[] {
