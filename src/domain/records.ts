@@ -96,7 +96,8 @@ export const DeadlineKind = z.enum([
 export type DeadlineKind = z.infer<typeof DeadlineKind>;
 
 export const Recurrence = z.object({
-  every: z.enum(['year', 'quarter', 'month', 'week']),
+  /** 'half-year': "định kỳ 6 tháng", due at the end of June and of December. */
+  every: z.enum(['year', 'half-year', 'quarter', 'month', 'week']),
   /** Day of month for monthly/quarterly recurrences (e.g. 15). */
   day: z.number().int().min(1).max(31).optional(),
   /** For quarterly: which month of the quarter (3 = last month). */
@@ -134,9 +135,20 @@ export const Task = z.object({
   action: z.string().optional(),
   lead: z.array(AgencyRef),
   cooperating: z.array(AgencyRef),
+  /**
+   * Where `cooperating` came from: 'task-text' when the task's shape (a column, a "phối hợp" line) gave
+   * none and the agencies named after a partner cue in the task's own words were taken; absent otherwise.
+   */
+  cooperatingSource: z.enum(['task-text']).optional(),
   /** Supervising body ("Đơn vị chỉ đạo") when a table names one. */
   directing: z.array(AgencyRef).default([]),
   deadline: Deadline,
+  /**
+   * Recurring schedules the task's own words state ("hàng quý (ngày 15 tháng cuối quý)", "định kỳ 6
+   * tháng", "trước ngày 15/12 hằng năm"), each a 'recurring' Deadline whose raw is the phrase as written.
+   * When the task has no other deadline, the first one is its deadline too. Absent when none.
+   */
+  schedules: z.array(Deadline).optional(),
   note: z.string().optional(),
   source: TaskSource,
   lines: LineSpan,

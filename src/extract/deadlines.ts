@@ -57,10 +57,13 @@ function foldAligned(text: string): string {
 const CONDITIONAL_LEAD =
   /^(?:sau khi|khi co|khi duoc|ngay sau khi|theo (?:ke hoach|huong dan|tien do|lo trinh|quyet dinh|yeu cau|chi dao|thoi gian)|thuc hien (?:du an )?theo|trien khai (?:du an )?theo|cac don vi chu dong|can cu|tuy thuoc|phu hop voi tien do)/;
 
+const HALF_YEARLY = /dinh ky\s+(?:6|sau)\s+thang|(?:6|sau)\s+thang\s+(?:mot lan|\/\s*lan)|(?:hang|moi)\s+nua\s+nam/;
+
 function recurrenceOf(f: string): Recurrence | undefined {
   const day = /ngay\s+(\d{1,2})/.exec(f);
   const dayN = day ? Number(day[1]) : undefined;
   const dayPart = dayN && dayN <= 31 ? { day: dayN } : {};
+  if (HALF_YEARLY.test(f)) return { every: 'half-year', ...dayPart };
   if (/thang cuoi (?:cua )?(?:moi )?quy|(?:hang|moi|dinh ky(?: hang)?|tung) quy|cuoi (?:moi )?quy|bao cao quy/.test(f)) {
     return { every: 'quarter', ...dayPart, ...(/thang cuoi/.test(f) || dayN ? { monthOfPeriod: 3 } : {}) };
   }
@@ -185,6 +188,9 @@ export function nextOccurrence(deadline: Deadline, afterIsoDate: string): string
         candidates.push(clampDay(y0 + Math.floor(idx / 12), (idx % 12) + 1, r.day));
       }
       break;
+    case 'half-year':
+      for (let k = 0; k < 3; k++) candidates.push(clampDay(y0 + Math.floor(k / 2), k % 2 === 0 ? 6 : 12, r.day));
+      break;
     case 'year':
       for (let k = 0; k < 2; k++) candidates.push(clampDay(y0 + k, r.monthOfPeriod ?? 12, r.day));
       break;
@@ -258,4 +264,35 @@ export function findDeadlines(text: string, context: DeadlineContext = {}): Dead
     mention.parenthetical = depth > 0;
   }
   return out.sort((a, b) => a.start - b.start);
+}
+
+/** A schedule inside a task's words: "hàng quý (ngày 15 tháng cuối quý)", "định kỳ hằng tháng, trước ngày 20", "trước ngày 15/12 hằng năm", "định kỳ 6 tháng". */
+const SCHEDULE = new RegExp(
+  [
+    '(?:dinh ky\\s+)?(?:hang|moi)\\s+(?:quy|thang|nam|tuan)(?![a-z])(?:\\s*\\([^)]{0,80}\\)|,?\\s*(?:(?:vao|truoc|cham nhat(?:\\s+vao)?)\\s+)?ngay\\s+\\d{1,2}(?:\\s*\\/\\s*\\d{1,2}|\\s+(?:cua\\s+)?thang\\s+(?:cuoi\\s+quy|\\d{1,2}))?)?',
+    '(?:(?:vao|truoc|cham nhat(?:\\s+vao)?)\\s+)?ngay\\s+\\d{1,2}(?:\\s*\\/\\s*\\d{1,2}|\\s+thang\\s+\\d{1,2})\\s+(?:hang|moi)\\s+nam',
+    '(?:(?:vao|truoc|cham nhat(?:\\s+vao)?)\\s+)?ngay\\s+\\d{1,2}\\s+(?:cua\\s+)?thang\\s+cuoi\\s+quy',
+    'dinh ky\\s+(?:6|sau)\\s+thang(?:\\s+(?:mot lan|\\/\\s*lan))?|(?:hang|moi)\\s+nua\\s+nam',
+  ].join('|'),
+  'g',
+);
+
+/**
+ * The recurring schedules a text states, each as a 'recurring' Deadline with the phrase as written,
+ * in order, without repeats: read once at index time so the answer side never re-detects them.
+ */
+export function findSchedules(text: string, context: DeadlineContext = {}): Deadline[] {
+  const source = cleanText(text);
+  const f = ocrQuarterEnd(foldAligned(source).toLowerCase());
+  const out: Deadline[] = [];
+  let last = -1;
+  for (const m of f.matchAll(SCHEDULE)) {
+    if (m.index! < last) continue;
+    last = m.index! + m[0].length;
+    const raw = squash(source.slice(m.index!, last)).replace(/[\s,;]+$/, '');
+    const d = parseDeadline(raw, context);
+    if (d.kind !== 'recurring' || out.some((o) => o.raw === d.raw)) continue;
+    out.push(d);
+  }
+  return out;
 }

@@ -7,7 +7,8 @@ import type { AgencyRef, Deadline, DocRef, Task, TaskSource } from '../../domain
 import { fold, shorten, squash } from '../../text/normalize.js';
 import { docRef } from '../chunks.js';
 import type { AgencyRegistry } from '../agencies.js';
-import { findDeadlines, type DeadlineContext } from '../deadlines.js';
+import { findDeadlines, findSchedules, type DeadlineContext } from '../deadlines.js';
+import { loadCues } from './cues.js';
 
 export interface ExtractContext {
   doc: Document;
@@ -139,23 +140,37 @@ export function leadingAgencies(ctx: ExtractContext, text: string): Leading {
   return { refs, rest: refs.length ? text.slice(pos).replace(/^[\s,:;-]+/, '') : text };
 }
 
-/** Agencies named right after "phối hợp với" / "phối hợp cùng" in a sentence. */
+/**
+ * Agencies named right after a partner cue ("phối hợp với", "phối hợp chặt chẽ cùng", "phối hợp" —
+ * knowledge/letter-cues.json) in a sentence: "A, B và các C" up to the first word that is not a
+ * separator.
+ */
 export function cooperatingIn(ctx: ExtractContext, text: string): AgencyRef[] {
   const f = foldKeepLength(text);
   const out: AgencyRef[] = [];
   const spans = ctx.registry.findMentionSpans(text, ctx.province ? { province: ctx.province } : undefined);
-  for (const m of f.matchAll(/phoi hop(?:\s+chat che)?\s+(?:voi|cung)\s+/g)) {
+  for (const m of f.matchAll(loadCues().partner)) {
     let pos = m.index! + m[0].length;
     for (const s of spans) {
-      if (s.start < pos) continue;
-      const gap = f.slice(pos, s.start);
-      if (!/^[\s,;]*(?:va|cac|cung)?[\s,;]*(?:cac\s+)?$/.test(gap)) break;
+      // The registry may count the cue itself as part of a mention ("phối hợp Sở Tư pháp").
+      if (s.end <= pos) continue;
+      const gap = s.start < pos ? '' : f.slice(pos, s.start);
+      if (!/^[\s,;&]*(?:va|cac|cung)?[\s,;&]*(?:cac\s+)?$/.test(gap)) break;
       const { start: _s, end: _e, ...ref } = s;
       out.push(ref);
       pos = s.end;
     }
   }
   return dedupeRefs(out);
+}
+
+/**
+ * Partners a task's own words state when its shape gave none ("chủ động …; phối hợp với Sở Thông
+ * tin và Truyền thông bảo đảm an toàn thông tin"): registry agencies only, never a lead.
+ */
+export function statedPartners(ctx: ExtractContext, d: Pick<TaskDraft, 'action' | 'title' | 'lead'>): AgencyRef[] {
+  const text = squash(`${d.action ?? ''} ${d.title}`);
+  return cooperatingIn(ctx, text).filter((r) => r.agencyId && !d.lead.some((l) => l.agencyId === r.agencyId));
 }
 
 export function foldKeepLength(text: string): string {
@@ -223,6 +238,12 @@ export function confidenceOf(d: TaskDraft, base: number): number {
 }
 
 export function toTask(ctx: ExtractContext, d: TaskDraft, index: number, base: number): Task {
+  // Read once here so answers never re-detect them: partners named in the task's own words when its
+  // shape gave none, and the recurring schedules it states.
+  const stated = d.cooperating.length === 0 ? statedPartners(ctx, d) : [];
+  const schedules = findSchedules(`${d.title} ${d.action ?? ''} ${d.note ?? ''}`, ctx.deadlineContext);
+  const deadline = d.deadline && d.deadline.kind !== 'unspecified' ? d.deadline : (schedules[0] ?? d.deadline);
+  const draft: TaskDraft = { ...d, ...(stated.length ? { cooperating: stated } : {}), ...(deadline ? { deadline } : {}) };
   return {
     id: `${ctx.doc.meta.id}#task-${index + 1}`,
     doc: ctx.docRef,
@@ -231,15 +252,17 @@ export function toTask(ctx: ExtractContext, d: TaskDraft, index: number, base: n
     title: squash(d.title),
     ...(d.action ? { action: squash(d.action) } : {}),
     lead: d.lead,
-    cooperating: d.cooperating,
+    cooperating: draft.cooperating,
+    ...(stated.length ? { cooperatingSource: 'task-text' as const } : {}),
     directing: d.directing ?? [],
-    deadline: d.deadline ?? { raw: '', kind: 'unspecified' },
+    deadline: draft.deadline ?? { raw: '', kind: 'unspecified' },
+    ...(schedules.length ? { schedules } : {}),
     ...(d.note ? { note: squash(d.note) } : {}),
     source: d.source,
     lines: d.lines,
     ...(d.page !== undefined ? { page: d.page } : {}),
     ...(d.row ? { row: d.row } : {}),
-    confidence: confidenceOf(d, base),
+    confidence: confidenceOf(draft, base),
     unresolved: d.unresolved ?? [],
   };
 }

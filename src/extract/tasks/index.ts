@@ -16,7 +16,7 @@ import { tableTasks } from './tables.js';
 import { sectionTargets } from './targets.js';
 
 /** Bump when extraction output changes, so indexes rebuild (the reindex cache is keyed on it). */
-export const TASK_EXTRACTOR_VERSION = 3;
+export const TASK_EXTRACTOR_VERSION = 4;
 
 /** Base confidence per source before per-record penalties. */
 const BASE_CONFIDENCE: Record<Task['source'], number> = {

@@ -5,57 +5,13 @@
  * an assignment needs a known agency right after a hand-over cue (or opening the sentence) and either
  * "chủ trì" or an action verb right after it. Paragraphs that other shapes already read are skipped.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
 import type { DocNode, LineSpan, ParagraphNode, SectionNode } from '../../domain/document.js';
 import type { AgencyRef } from '../../domain/records.js';
 import { fold, shorten, squash } from '../../text/normalize.js';
+import { compileCues, LetterCues, loadCues, type CompiledCues } from './cues.js';
 import { cooperatingIn, dedupeRefs, foldKeepLength, inNonTaskPart, inlineDeadline, sectionTitleOf, type ExtractContext, type TaskDraft } from './context.js';
 
-export const LetterCues = z.object({
-  schemaVersion: z.literal(1),
-  description: z.string().optional(),
-  handover: z.array(z.string().min(2)).min(1),
-  lead: z.array(z.string().min(2)).min(1),
-  pastMarkers: z.array(z.string().min(2)),
-  actionVerbs: z.array(z.string().min(2)).min(1),
-  procedureHeadings: z.array(z.string().min(2)).default([]),
-});
-export type LetterCues = z.infer<typeof LetterCues>;
-
-const BUNDLED = fileURLToPath(new URL('../../../knowledge/letter-cues.json', import.meta.url));
-let cached: CompiledCues | undefined;
-
-interface CompiledCues {
-  /** Text before the first agency of an assignment: a hand-over cue, or nothing but a sentence start. */
-  before: RegExp;
-  lead: RegExp;
-  past: RegExp;
-  action: RegExp;
-  procedureHeading: RegExp | undefined;
-}
-
-const alt = (words: string[]): string =>
-  words
-    .map((w) => fold(w).replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .sort((a, b) => b.length - a.length)
-    .join('|');
-
-export function compileCues(cues: LetterCues): CompiledCues {
-  return {
-    before: new RegExp(`(?:^|[:;.]|\\b(?:${alt(cues.handover)}))[\\s\\-+*•,]*$`),
-    lead: new RegExp(`^[\\s,]*(?:${alt(cues.lead)})\\b`),
-    past: new RegExp(`\\b(?:${alt(cues.pastMarkers)})\\s*$`),
-    action: new RegExp(`^[\\s,:]*(?:${alt(cues.actionVerbs)})\\b`),
-    procedureHeading: cues.procedureHeadings.length ? new RegExp(`^[\\s\\d.+\\-*•]*(?:${alt(cues.procedureHeadings)})\\b`) : undefined,
-  };
-}
-
-function loadCues(): CompiledCues {
-  cached ??= compileCues(LetterCues.parse(JSON.parse(readFileSync(BUNDLED, 'utf8'))));
-  return cached;
-}
+export { compileCues, LetterCues };
 
 /** Sentences of a paragraph, split after ". " before a capital; "TP. Hồ Chí Minh" stays whole. */
 function sentences(text: string): string[] {

@@ -1,0 +1,59 @@
+/**
+ * Cue phrases of task text, kept as data in knowledge/letter-cues.json (zod-checked): the hand-over,
+ * lead and action words of assignments in running text, and the partner cues ("phối hợp với …")
+ * after which the agencies named are cooperating agencies — in a plan's prose, a letter or a task's
+ * own words alike.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { fold } from '../../text/normalize.js';
+
+export const LetterCues = z.object({
+  schemaVersion: z.literal(1),
+  description: z.string().optional(),
+  handover: z.array(z.string().min(2)).min(1),
+  lead: z.array(z.string().min(2)).min(1),
+  pastMarkers: z.array(z.string().min(2)),
+  actionVerbs: z.array(z.string().min(2)).min(1),
+  procedureHeadings: z.array(z.string().min(2)).default([]),
+  /** Words right before the agencies that cooperate ("phối hợp với", "phối hợp chặt chẽ cùng", "phối hợp"). */
+  partners: z.array(z.string().min(2)).min(1).default(['phối hợp với', 'phối hợp cùng']),
+});
+export type LetterCues = z.infer<typeof LetterCues>;
+
+const BUNDLED = fileURLToPath(new URL('../../../knowledge/letter-cues.json', import.meta.url));
+
+export interface CompiledCues {
+  /** Text before the first agency of an assignment: a hand-over cue, or nothing but a sentence start. */
+  before: RegExp;
+  lead: RegExp;
+  past: RegExp;
+  action: RegExp;
+  procedureHeading: RegExp | undefined;
+  /** A partner cue in folded text (global): the cooperating agencies start right after it. */
+  partner: RegExp;
+}
+
+const alt = (words: string[]): string =>
+  words
+    .map((w) => fold(w).replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+'))
+    .sort((a, b) => b.length - a.length)
+    .join('|');
+
+export function compileCues(cues: LetterCues): CompiledCues {
+  return {
+    before: new RegExp(`(?:^|[:;.]|\\b(?:${alt(cues.handover)}))[\\s\\-+*•,]*$`),
+    lead: new RegExp(`^[\\s,]*(?:${alt(cues.lead)})\\b`),
+    past: new RegExp(`\\b(?:${alt(cues.pastMarkers)})\\s*$`),
+    action: new RegExp(`^[\\s,:]*(?:${alt(cues.actionVerbs)})\\b`),
+    procedureHeading: cues.procedureHeadings.length ? new RegExp(`^[\\s\\d.+\\-*•]*(?:${alt(cues.procedureHeadings)})\\b`) : undefined,
+    partner: new RegExp(`\\b(?:${alt(cues.partners)})\\b[.,:]?\\s*`, 'g'),
+  };
+}
+
+let cached: CompiledCues | undefined;
+export function loadCues(): CompiledCues {
+  cached ??= compileCues(LetterCues.parse(JSON.parse(readFileSync(BUNDLED, 'utf8'))));
+  return cached;
+}
