@@ -144,15 +144,18 @@ export function parseQuestion(question: string, options: ParseOptions): Question
   const mine = k.mine.test(folded);
   const procedureWords = k.procedure.test(folded);
   // A citizen's "quá hạn" about a card or licence is an expired paper, not overdue tasks.
-  const citizenExpiry = k.overdue.test(folded) && !planWords && !mine && k.citizenPapers.test(folded);
+  const citizenExpiry = k.overdue.test(folded) && !planWords && k.citizenPapers.test(folded);
   const window = citizenExpiry ? undefined : parsePeriod(folded, options.today, lex);
   const listed = k.taskList.test(folded) && !citizenExpiry;
   const deadlineCue = k.deadline.test(folded);
+  const fact = lex.facts.find(([, re]) => re.test(folded))?.[0];
 
   let intent: Intent;
   if ((k.procedureSubject.test(folded) && !planWords) || citizenExpiry) intent = 'procedure';
   else if (lex.greeting.test(folded) || lex.thanks.test(folded)) intent = 'greeting';
   else if (lex.help.test(folded) || lex.aboutBot.test(folded) || lex.commands.has(folded)) intent = 'help';
+  // A fact of the document itself ("do ai ký", "gửi cho những đơn vị nào"), not of one of its tasks.
+  else if (fact) intent = 'fact';
   else if (k.partners.test(folded)) intent = 'who_cooperates';
   // "ai phải báo cáo …", "… là việc của đơn vị nào": the lead, though list words are present.
   else if (k.leadFirst.test(folded) && !deadlineCue) intent = 'who_leads';
@@ -174,7 +177,6 @@ export function parseQuestion(question: string, options: ParseOptions): Question
 
   const provinces = options.provinces?.(question) ?? [];
   const provinceTokens = new Set(provinces.flatMap((p) => fold(p).split(/[^\p{L}\p{N}]+/u)));
-  const fact = lex.facts.find(([, re]) => re.test(folded))?.[0];
   const aspect: Aspect | undefined =
     intent === 'who_leads' ? 'lead' : intent === 'who_cooperates' ? 'partners' : intent === 'deadline' ? 'deadline' : intent === 'fact' ? fact : undefined;
   const agency = options.agency?.(question);

@@ -55,7 +55,9 @@ describe('periods in questions', () => {
   it('reads "trước/đến hết" a period as its end, and leaves a bare year (a plan\'s name) alone', () => {
     expect(understand('Việc nào phải xong trước Quý III/2024?', today).window).toEqual({ kind: 'before', date: '2024-09-30' });
     expect(understand('Nhiệm vụ nào phải hoàn thành trước ngày 31/7/2024?', today).window).toEqual({ kind: 'before', date: '2024-07-31' });
-    expect(understand('Sở TT&TT phải làm gì trước tháng 11?', today).window).toEqual({ kind: 'before', date: '2024-11-30' });
+    // One grammar with deadline cells: "trước tháng 11" is by the end of October, "đến hết tháng 11" by its end.
+    expect(understand('Sở TT&TT phải làm gì trước tháng 11?', today).window).toEqual({ kind: 'before', date: '2024-10-31' });
+    expect(understand('Sở TT&TT phải làm gì đến hết tháng 11?', today).window).toEqual({ kind: 'before', date: '2024-11-30' });
     expect(understand('Kế hoạch chuyển đổi số năm 2024 giao những nhiệm vụ gì?', today).window).toBeUndefined();
   });
 });
