@@ -310,7 +310,7 @@ function docxBody(): string {
   return parts.join('');
 }
 
-async function buildDocx(): Promise<Buffer> {
+async function buildDocx(body: string = docxBody()): Promise<Buffer> {
   const zip = new JSZip();
   zip.file(
     '[Content_Types].xml',
@@ -340,7 +340,7 @@ async function buildDocx(): Promise<Buffer> {
   zip.file(
     'word/document.xml',
     `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${docxBody()}<w:sectPr/></w:body></w:document>`,
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${body}<w:sectPr/></w:body></w:document>`,
   );
   return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
 }
@@ -624,4 +624,92 @@ async function buildOnePagePdf(mergedLead: boolean): Promise<Uint8Array> {
     page.drawLine({ start: { x: vx, y: top }, end: { x: vx, y }, thickness: 0.8, color: rgb(0, 0, 0) });
   }
   return doc.save();
+}
+
+// ---------------------------------------------------------------------------------------------
+// .docx: Bình Thuận, a Sở's plan in another house style
+
+/**
+ * Sở Y tế Bình Thuận, Kế hoạch 1245/KH-SYT (.docx): the header block as a 2×2 borderless table
+ * (issuer | quốc hiệu, then "Số: …" | place and date on a row of their own), prose sections with
+ * hand-typed labels (no Word numbering), and a "Phụ lục" task table TT | Nhiệm vụ | Cơ quan chủ trì |
+ * Cơ quan phối hợp | Thời gian hoàn thành | Sản phẩm whose group rows put the roman numeral in the
+ * TT cell and merge the other five cells for the group title; a lead cell is merged over two rows.
+ * Converted to .pdf, .odt, .doc and a scan by the format parity test.
+ */
+export async function ensureSecondPlanDocx(): Promise<string> {
+  mkdirSync(UNSEEN_DIR, { recursive: true });
+  const out = path.join(UNSEEN_DIR, 'binhthuan-kh1245-2024-y-te-so.docx');
+  const stamp = path.join(UNSEEN_DIR, 'SECOND_VERSION');
+  if (existsSync(out) && existsSync(stamp) && readFileSync(stamp, 'utf8') === SECOND_VERSION) return out;
+  writeFileSync(out, await buildDocx(secondPlanBody()));
+  writeFileSync(stamp, SECOND_VERSION);
+  return out;
+}
+
+const SECOND_VERSION = '1';
+
+function secondPlanBody(): string {
+  const C = (text: string, bold = true): Para => t(text, { bold, center: true });
+  const parts: string[] = [];
+  parts.push(
+    table(
+      [
+        { cells: [{ paras: [C('UBND TỈNH BÌNH THUẬN', false), C('SỞ Y TẾ')] }, { paras: [C('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'), C('Độc lập - Tự do - Hạnh phúc')] }] },
+        { cells: [{ paras: [C('Số: 1245/KH-SYT', false)] }, { paras: [t('Bình Thuận, ngày 20 tháng 8 năm 2024', { center: true })] }] },
+      ],
+      [3800, 5600],
+      false,
+    ),
+  );
+  const body: Para[] = [
+    C('KẾ HOẠCH'),
+    C('Triển khai chuyển đổi số ngành y tế tỉnh Bình Thuận năm 2024 – 2025'),
+    t('Căn cứ Kế hoạch số 3071/KH-UBND ngày 12/7/2024 của UBND tỉnh về chuyển đổi số năm 2024, Sở Y tế xây dựng Kế hoạch triển khai chuyển đổi số ngành y tế như sau:'),
+    t('I. MỤC ĐÍCH, YÊU CẦU', { bold: true }),
+    t('1. Ứng dụng công nghệ số trong khám bệnh, chữa bệnh, giảm thủ tục giấy tờ cho người bệnh.'),
+    t('2. Phân công rõ cơ quan chủ trì, cơ quan phối hợp và thời hạn hoàn thành từng nhiệm vụ.'),
+    t('II. NHIỆM VỤ', { bold: true }),
+    t('Các nhiệm vụ cụ thể tại Phụ lục kèm theo Kế hoạch này.'),
+    t('III. TỔ CHỨC THỰC HIỆN', { bold: true }),
+    t('1. Văn phòng Sở: Theo dõi, đôn đốc các đơn vị; tổng hợp, báo cáo Giám đốc Sở kết quả thực hiện trước ngày 10/12/2024.'),
+    t('2. Phòng Kế hoạch - Tài chính: Tham mưu bố trí kinh phí thực hiện Kế hoạch từ nguồn chi thường xuyên của ngành.'),
+    t('3. Các đơn vị trực thuộc: Xây dựng kế hoạch chi tiết của đơn vị, gửi Văn phòng Sở trước ngày 15/9/2024./.'),
+  ];
+  parts.push(...body.map(para));
+  parts.push(
+    table(
+      [
+        {
+          cells: [
+            { paras: [t('Nơi nhận:', { bold: true }), t('- UBND tỉnh (b/c);'), t('- Các đơn vị trực thuộc;'), t('- Lưu: VT, VP.')] },
+            { paras: [C('GIÁM ĐỐC'), C('Trần Thị Mai')] },
+          ],
+        },
+      ],
+      [4600, 4800],
+      false,
+    ),
+  );
+  parts.push(...[C('Phụ lục'), C('DANH MỤC NHIỆM VỤ CHUYỂN ĐỔI SỐ NGÀNH Y TẾ'), t('(Kèm theo Kế hoạch số 1245/KH-SYT ngày 20/8/2024 của Sở Y tế)', { center: true })].map(para));
+  const header = ['TT', 'Nhiệm vụ', 'Cơ quan chủ trì', 'Cơ quan phối hợp', 'Thời gian hoàn thành', 'Sản phẩm'];
+  const group = (roman: string, title: string) => ({ cells: [c1(roman), c1(title, { span: 5 })] });
+  const row = (cells: Cell[]) => ({ cells });
+  parts.push(
+    table(
+      [
+        { header: true, cells: header.map((h) => ({ paras: [C(h)] })) },
+        group('I', 'Hạ tầng và nền tảng số'),
+        row([c1('1'), c1('Triển khai bệnh án điện tử tại Bệnh viện Đa khoa tỉnh'), c1('Bệnh viện Đa khoa tỉnh'), { paras: [t('Phòng Nghiệp vụ Y;'), t('Trung tâm Kiểm soát bệnh tật tỉnh')] }, c1('Quý II/2025'), c1('Bệnh án điện tử được công nhận')]),
+        row([c1('2'), c1('Kết nối dữ liệu khám bệnh, chữa bệnh với hệ thống giám định của Bảo hiểm xã hội'), c1('Văn phòng Sở'), c1('Bảo hiểm xã hội tỉnh'), c1('Tháng 10/2024'), c1('Dữ liệu được liên thông')]),
+        group('II', 'Dịch vụ y tế số'),
+        row([c1('3'), c1('Triển khai thanh toán viện phí không dùng tiền mặt'), c1('Phòng Kế hoạch - Tài chính'), { paras: [t('Các bệnh viện tuyến tỉnh;', { breaks: ['Ngân hàng Nhà nước chi nhánh tỉnh'] })] }, c1('Trước 30/9/2024'), c1('100% bệnh viện áp dụng')]),
+        row([c1('4'), c1('Cấp giấy chứng sinh, giấy báo tử điện tử'), c1('Phòng Nghiệp vụ Y', { vMerge: 'restart' }), c1('Sở Tư pháp; Công an tỉnh'), c1('Quý IV/2024'), c1('Giấy chứng sinh, giấy báo tử điện tử')]),
+        row([c1('5'), c1('Tập huấn kỹ năng số cho nhân viên y tế tuyến xã'), { paras: [], vMerge: 'continue' }, c1('Trung tâm Y tế các huyện, thị xã, thành phố'), c1('Hằng năm'), c1('Lớp tập huấn')]),
+      ],
+      [600, 3000, 1700, 2000, 1300, 1400],
+      true,
+    ),
+  );
+  return parts.join('');
 }
