@@ -41,6 +41,28 @@ export const MetaProvenance = z.object({
 });
 export type MetaProvenance = z.infer<typeof MetaProvenance>;
 
+/** Facts of a document read once at index time (src/extract/facts.ts), so answers read them instead of re-reading text. */
+export const DocumentFacts = z.object({
+  /** Who signed: the web export's "Người ký", else the name under the signing title at the end ("KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / …"). */
+  signer: z
+    .object({
+      name: z.string(),
+      /** The signing title right above the name ("PHÓ CHỦ TỊCH"), when read from the signature block. */
+      title: z.string().optional(),
+      source: z.enum(['web-meta', 'signature']),
+      /** Line of the name (1-based) when read from the signature block. */
+      line: z.number().int().positive().optional(),
+    })
+    .optional(),
+  /** Addressees after "Kính gửi:", as written. */
+  recipients: z.array(z.string()).optional(),
+  /** The "Nơi nhận:" distribution list, as written ("Lưu: VT" left out). */
+  distribution: z.array(z.string()).optional(),
+  /** Who proposed it ("Theo đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số …" → "Giám đốc Sở Nội vụ"). */
+  proposedBy: z.array(z.string()).optional(),
+});
+export type DocumentFacts = z.infer<typeof DocumentFacts>;
+
 export const DocumentMeta = z.object({
   /** Stable id derived from the file path relative to its root (not from content). */
   id: z.string(),
@@ -67,6 +89,8 @@ export const DocumentMeta = z.object({
   fieldsNotFound: z.array(z.string()).optional(),
   /** A date whose day was left blank ("ngày    tháng 4 năm 2022"): "2022-04"; `date` stays unset. */
   datePartial: z.string().optional(),
+  /** Signer, recipients, proposer: read at index time by src/extract/facts.ts. */
+  facts: DocumentFacts.optional(),
 });
 export type DocumentMeta = z.infer<typeof DocumentMeta>;
 

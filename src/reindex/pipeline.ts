@@ -15,6 +15,7 @@ import type { Logger } from 'pino';
 import type { DocNode, Document, DocumentMeta } from '../domain/document.js';
 import type { Chunk, Procedure, Target, Task } from '../domain/records.js';
 import type { AgencyRegistry } from '../extract/agencies.js';
+import { documentFacts } from '../extract/facts.js';
 import { Embedder } from '../index/dense/embedder.js';
 import { VectorIndex } from '../index/dense/vectors.js';
 import { LexicalIndex } from '../index/lexical.js';
@@ -625,7 +626,9 @@ export async function extractFile(
       ({ tasks, targets } = stages.extractTasks(doc, registry));
       procedures = stages.extractProcedures(doc);
     }
-    const meta: DocumentMeta = doc.meta;
+    // Signer, addressees, proposer: read once here, so answers read the record (issue 14).
+    const facts = documentFacts(doc);
+    const meta: DocumentMeta = facts ? { ...doc.meta, facts } : doc.meta;
     const allChunks = [...chunks, ...tasks.map(taskChunk), ...procedures.map(procedureChunk)];
     const tables = countTables(doc.children);
     entry.docId = meta.id;

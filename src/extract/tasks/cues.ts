@@ -19,6 +19,15 @@ export const LetterCues = z.object({
   procedureHeadings: z.array(z.string().min(2)).default([]),
   /** Words right before the agencies that cooperate ("phối hợp với", "phối hợp chặt chẽ cùng", "phối hợp"). */
   partners: z.array(z.string().min(2)).min(1).default(['phối hợp với', 'phối hợp cùng']),
+  /** Cues of the facts read once per document (src/extract/facts.ts). */
+  documentFacts: z
+    .object({
+      signingTitles: z.array(z.string().min(2)).min(1),
+      recipients: z.array(z.string().min(2)).min(1),
+      distribution: z.array(z.string().min(2)).min(1),
+      proposal: z.array(z.string().min(2)).min(1),
+    })
+    .default({ signingTitles: ['CHỦ TỊCH', 'PHÓ CHỦ TỊCH', 'GIÁM ĐỐC', 'PHÓ GIÁM ĐỐC'], recipients: ['Kính gửi'], distribution: ['Nơi nhận'], proposal: ['theo đề nghị của'] }),
 });
 export type LetterCues = z.infer<typeof LetterCues>;
 
@@ -52,8 +61,14 @@ export function compileCues(cues: LetterCues): CompiledCues {
   };
 }
 
+let table: LetterCues | undefined;
 let cached: CompiledCues | undefined;
+/** The bundled table, parsed once. */
+export function cueTable(): LetterCues {
+  table ??= LetterCues.parse(JSON.parse(readFileSync(BUNDLED, 'utf8')));
+  return table;
+}
 export function loadCues(): CompiledCues {
-  cached ??= compileCues(LetterCues.parse(JSON.parse(readFileSync(BUNDLED, 'utf8'))));
+  cached ??= compileCues(cueTable());
   return cached;
 }
