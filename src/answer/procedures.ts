@@ -7,7 +7,7 @@
 import type { Citation } from '../domain/answer.js';
 import type { Procedure } from '../domain/records.js';
 import { aspectText, citationFor, withFooter } from './procedures/compose.js';
-import { MATCH_DEFAULTS, rankProcedures, variantsOf, type ProcedureMatch } from './procedures/match.js';
+import { MATCH_DEFAULTS, distinguishingWords, rankProcedures, rareWordOwners, variantsOf, type ProcedureMatch } from './procedures/match.js';
 import { fold } from '../text/normalize.js';
 import { Provinces } from '../text/provinces.js';
 import { defaultProcedureVocabulary, type ProcedureAspect, type ProcedureVocabulary } from './procedures/vocabulary.js';
@@ -34,6 +34,49 @@ export interface ProcedureAnswerOptions {
   today?: string;
   /** Synonym table. Default: knowledge/synonyms.json. */
   vocabulary?: ProcedureVocabulary;
+  /** The previous turn's procedure slots, so a follow-up naming only an aspect keeps its procedure. */
+  previous?: PreviousProcedureSlots;
+}
+
+/** What a follow-up needs from the previous turn (kept by the question model between turns). */
+export interface PreviousProcedureSlots {
+  /** `Procedure.id` answered about. */
+  procedureId?: string;
+  aspect?: ProcedureAspect;
+}
+
+/**
+ * What a question says about procedures, parsed once: which procedure (from the indexed records'
+ * names), which variant, which aspect. `procedure` is set when one fits; `candidates` when the
+ * question fits several equally (the answer asks which one).
+ */
+export interface ProcedureSlots {
+  procedure?: Procedure;
+  /** Close candidates when the question does not settle on one (empty when `procedure` is set). */
+  candidates: Procedure[];
+  /** The variant the question names ("cấp lại", "có yếu tố nước ngoài"), by its name in knowledge/synonyms.json. */
+  variant?: string;
+  /** True when the question names a variant that no indexed procedure close to it has. */
+  variantMissing: boolean;
+  /** Aspects asked, in the order asked; empty when none (a summary). */
+  aspects: ProcedureAspect[];
+  /** First aspect asked, or 'summary'. */
+  aspect: ProcedureAspect;
+  /** Match score of `procedure` (or of the best candidate); comparable within one call only. */
+  score: number;
+  /** True when the procedure was taken from the previous turn's slots. */
+  carried: boolean;
+  /** Procedure nouns the question has ("cccd", "giấy phép"), from knowledge/synonyms.json. */
+  nouns: string[];
+  /**
+   * True when the question reads as a citizen's procedure question: it names an indexed procedure,
+   * or a procedure noun together with an aspect or a variant ("CCCD quá hạn", "giấy phép hết hạn").
+   */
+  signal: boolean;
+  /** The same guide in other files (a page saved as .txt and .docx), cited too when it says the same. */
+  twins: Procedure[];
+  /** Guides whose names extend the answered one's ("… có yếu tố nước ngoài"), offered as choices. */
+  related: Procedure[];
 }
 
 /** Procedures the question names, best first, with a score comparable within this call only. */
@@ -109,56 +152,163 @@ function distinctByName(ranked: ProcedureMatch[], named: string[] = [], twins: T
   return [...byName.values()].sort((a, b) => b.score - a.score);
 }
 
+/** The names of a procedure, for variant checks. */
+const namesOf = (p: Procedure): string[] => [p.ten, ...p.ten_goi_khac];
+
+/**
+ * Parses what a question says about procedures. Names come from the records (`ten`,
+ * `ten_goi_khac`) and knowledge/synonyms.json; nothing here lists procedures by hand.
+ */
+export function procedureSlots(question: string, procedures: Procedure[], options: Omit<ProcedureAnswerOptions, 'today'> = {}): ProcedureSlots {
+  const vocabulary = options.vocabulary ?? defaultProcedureVocabulary();
+  const { hits, rest } = vocabulary.aspects(question);
+  const nouns = vocabulary.nouns(question);
+  const followUp = vocabulary.isFollowUp(question);
+  let aspects: ProcedureAspect[] = hits.map((h) => h.aspect);
+  const variants = vocabulary.variants(rest);
+  const empty: ProcedureSlots = {
+    candidates: [],
+    variantMissing: false,
+    aspects,
+    aspect: aspects[0] ?? 'summary',
+    score: 0,
+    carried: false,
+    nouns,
+    signal: nouns.length > 0 && (aspects.length > 0 || variants.length > 0),
+    twins: [],
+    related: [],
+    ...(variants[0] ? { variant: variants[0].name } : {}),
+  };
+  const previous = options.previous?.procedureId ? procedures.find((p) => p.id === options.previous?.procedureId) : undefined;
+
+  const twins: Twins = new Map();
+  let ranked = distinctByName(rankProcedures(rest, procedures, vocabulary), namedProvinces(question), twins);
+  let carried = false;
+  if (ranked.length === 0 && previous) {
+    // "còn lệ phí?", "cấp lại thì sao?": the previous procedure, with this question's aspect and variant.
+    ranked = distinctByName(rankProcedures(`${vocabulary.aspects(previous.ten).rest} ${rest}`, procedures, vocabulary), namedProvinces(question), twins);
+    carried = ranked.length > 0;
+  }
+  if (aspects.length === 0 && followUp && options.previous?.aspect && options.previous.aspect !== 'summary' && (carried || previous)) {
+    // "thế còn đăng ký kết hôn?" after "khai sinh cần giấy tờ gì": the same aspect of the new procedure.
+    aspects = [options.previous.aspect];
+  }
+  const best = ranked[0];
+  if (!best) {
+    // "giấy phép karaoke …": a rare word names a family of guides without saying which; ask.
+    // Only for a question that reads as a procedure question (a paper or an aspect): "Sở Tài chính" is not "điều chỉnh".
+    const asksProcedure = nouns.length > 0 || aspects.length > 0;
+    const family = asksProcedure ? [...new Map(rareWordOwners(rest, procedures, vocabulary).map((p) => [fold(p.ten), p])).values()] : [];
+    const fitting = variants.length > 0 ? family.filter((p) => variants.every((v) => namesOf(p).some((n) => vocabulary.nameFits(n, v)))) : family;
+    if (fitting.length === 1) return { ...empty, aspects, aspect: aspects[0] ?? 'summary', procedure: fitting[0]!, signal: true };
+    if (fitting.length > 1 && fitting.length <= 4) return { ...empty, aspects, aspect: aspects[0] ?? 'summary', candidates: fitting, signal: true };
+    if (family.length > 0 && variants.length > 0) {
+      return { ...empty, aspects, aspect: aspects[0] ?? 'summary', variantMissing: true, candidates: [family[0]!], signal: true };
+    }
+    return { ...empty, aspects, aspect: aspects[0] ?? 'summary' };
+  }
+  const base = { ...empty, aspects, aspect: aspects[0] ?? 'summary', carried, signal: true };
+
+  // A variant the question names: only candidates whose names fit it ("cấp lại" is not "cấp").
+  let pool = ranked;
+  if (variants.length > 0) {
+    const fits = (m: ProcedureMatch) => variants.every((v) => namesOf(m.procedure).some((n) => vocabulary.nameFits(n, v)));
+    const fitting = ranked.filter((m) => fits(m) && m.score >= best.score * VARIANT_BASE_RATIO);
+    if (fitting.length === 0) {
+      return { ...base, variantMissing: true, candidates: [best.procedure], score: best.score };
+    }
+    pool = fitting;
+  }
+  const top = pool[0]!;
+  let close = pool.filter((m) => m.score >= top.score * MATCH_DEFAULTS.closeRatio);
+  if (close.length > 1) {
+    // A tie settled by words one name has and the others lack ("karaoke"); else ask.
+    const own = distinguishingWords(close, procedures, vocabulary, carried && previous ? `${previous.ten} ${rest}` : rest);
+    const most = Math.max(...close.map((m) => own.get(m)?.length ?? 0));
+    const leaders = close.filter((m) => (own.get(m)?.length ?? 0) === most);
+    if (most > 0 && leaders.length === 1) close = leaders;
+  }
+  if (close.length > 1) {
+    return { ...base, candidates: close.slice(0, 4).map((m) => m.procedure), score: top.score };
+  }
+  const chosen = close[0]!;
+  return {
+    ...base,
+    procedure: chosen.procedure,
+    score: chosen.score,
+    twins: (twins.get(chosen) ?? []).map((t) => t.procedure),
+    related: variants.length > 0 ? [] : variantsOf(chosen, procedures, vocabulary),
+  };
+}
+
+/** A candidate fits a named variant only if it is still about the same thing as the best match. */
+const VARIANT_BASE_RATIO = 0.5;
+
+/** The chat answer for parsed slots; undefined when the slots name no procedure. */
+export function answerProcedureSlots(slots: ProcedureSlots, options: ProcedureAnswerOptions = {}): ProcedureAnswer | undefined {
+  const vocabulary = options.vocabulary ?? defaultProcedureVocabulary();
+  const aspects: ProcedureAspect[] = slots.aspects.length > 0 ? slots.aspects : ['summary'];
+  const primary = aspects[0]!;
+
+  if (slots.variantMissing && slots.candidates[0]) {
+    const nearest = slots.candidates[0];
+    return {
+      text:
+        `Tôi chưa có hướng dẫn cho trường hợp “${slots.variant ?? ''}” của thủ tục này. ` +
+        `Hướng dẫn gần nhất đang có là thủ tục “${nearest.ten}” — có thể khác với trường hợp của bạn.\n` +
+        `Bạn muốn xem hướng dẫn “${nearest.ten}” không? Hoặc hỏi Bộ phận một cửa nơi nộp hồ sơ.`,
+      aspect: primary,
+      citations: [],
+      choices: [{ label: nearest.ten, query: choiceQuery(nearest, primary, vocabulary) }],
+      refused: true,
+      reason: 'procedure_variant_not_found',
+    };
+  }
+  if (!slots.procedure) {
+    if (slots.candidates.length === 0) return undefined;
+    const options = slots.candidates;
+    return {
+      text:
+        `Có ${options.length} thủ tục gần với câu hỏi của bạn. Bạn hỏi về thủ tục nào?\n` +
+        options.map((p, i) => `${i + 1}. ${p.ten}`).join('\n'),
+      aspect: primary,
+      citations: [],
+      choices: options.map((p) => ({ label: p.ten, query: choiceQuery(p, primary, vocabulary) })),
+      refused: false,
+    };
+  }
+
+  const p = slots.procedure;
+  const parts = aspects.map((a) => aspectText(p, a, vocabulary));
+  const missing = parts.every((part) => part.missing);
+  let body = parts.map((part) => part.text).join('\n\n');
+  if (slots.related.length > 0) {
+    body += `\n\nNếu trường hợp của bạn khác, xem thêm: ${slots.related.map((r) => `“${r.ten}”`).join(', ')}.`;
+  }
+  const fields = [...new Set(parts.flatMap((part) => (part.missing ? [] : part.fields)))];
+  // The same guide in another file (a page saved as .txt and as .docx) that says the same: cite it too.
+  const same = slots.twins.filter(
+    (t) => !missing && aspects.every((a) => aspectText(t, a, vocabulary).text === aspectText(p, a, vocabulary).text),
+  );
+  if (same.length > 0) body += `\n\n(Cùng nội dung trong ${same.length + 1} tệp: ${[p, ...same].map((x) => x.doc.file.split(/[\\/]/).pop()).join(', ')}.)`;
+  // A guide that does not state the field asked is cited at that field's place (its heading), never by another field's text.
+  const cited = fields.length > 0 ? fields : missing ? [...new Set(parts.flatMap((part) => part.fields))] : (['ten'] as const);
+  return {
+    text: withFooter(body, p, options.today, fields),
+    aspect: primary,
+    procedure: p,
+    citations: [p, ...same].flatMap((x) => cited.map((f) => citationFor(x, f))),
+    choices: slots.related.map((r) => ({ label: r.ten, query: choiceQuery(r, primary, vocabulary) })),
+    refused: missing,
+    ...(missing ? { reason: 'procedure_field_missing' } : {}),
+  };
+}
+
+/** Parses and answers in one call (the entry point the engine uses today). */
 export function answerProcedure(
   question: string,
   procedures: Procedure[],
   options: ProcedureAnswerOptions = {},
 ): ProcedureAnswer | undefined {
-  const vocabulary = options.vocabulary ?? defaultProcedureVocabulary();
-  const { hits, rest } = vocabulary.aspects(question);
-  const twins: Twins = new Map();
-  const ranked = distinctByName(rankProcedures(rest, procedures, vocabulary), namedProvinces(question), twins);
-  const best = ranked[0];
-  if (!best) return undefined;
-  const aspects: ProcedureAspect[] = hits.length > 0 ? hits.map((h) => h.aspect) : ['summary'];
-  const primary = aspects[0]!;
-
-  const close = ranked.filter((m) => m.score >= best.score * MATCH_DEFAULTS.closeRatio);
-  if (close.length > 1) {
-    const options = close.slice(0, 4);
-    return {
-      text:
-        `Có ${options.length} thủ tục gần với câu hỏi của bạn. Bạn hỏi về thủ tục nào?\n` +
-        options.map((m, i) => `${i + 1}. ${m.procedure.ten}`).join('\n'),
-      aspect: primary,
-      citations: [],
-      choices: options.map((m) => ({ label: m.procedure.ten, query: choiceQuery(m.procedure, primary, vocabulary) })),
-      refused: false,
-    };
-  }
-
-  const p = best.procedure;
-  const parts = aspects.map((a) => aspectText(p, a, vocabulary));
-  const missing = parts.every((part) => part.missing);
-  const related = variantsOf(best, procedures, vocabulary);
-  let body = parts.map((part) => part.text).join('\n\n');
-  if (related.length > 0) {
-    body += `\n\nNếu trường hợp của bạn khác, xem thêm: ${related.map((r) => `“${r.ten}”`).join(', ')}.`;
-  }
-  const fields = [...new Set(parts.flatMap((part) => (part.missing ? [] : part.fields)))];
-  // The same guide in another file (a page saved as .txt and as .docx) that says the same: cite it too.
-  const same = (twins.get(best) ?? []).filter(
-    (t) => !missing && aspects.every((a) => aspectText(t.procedure, a, vocabulary).text === aspectText(p, a, vocabulary).text),
-  );
-  if (same.length > 0) body += `\n\n(Cùng nội dung trong ${same.length + 1} tệp: ${[p, ...same.map((t) => t.procedure)].map((x) => x.doc.file.split(/[\\/]/).pop()).join(', ')}.)`;
-  const cited = fields.length > 0 ? fields : (['ten'] as const);
-  return {
-    text: withFooter(body, p, options.today, fields),
-    aspect: primary,
-    procedure: p,
-    citations: [p, ...same.map((t) => t.procedure)].flatMap((x) => cited.map((f) => citationFor(x, f))),
-    choices: related.map((r) => ({ label: r.ten, query: choiceQuery(r, primary, vocabulary) })),
-    refused: missing,
-    ...(missing ? { reason: 'procedure_field_missing' } : {}),
-  };
+  return answerProcedureSlots(procedureSlots(question, procedures, options), options);
 }

@@ -104,6 +104,16 @@ function onlyChannels(p: Procedure): boolean {
   return p.noi_nop.length > 0 && p.noi_nop.every((s) => labels.channel(s)?.rest === '');
 }
 
+/** A field kept in the prose as "Heading: value" ("Kết quả thực hiện: Giấy phép …"), by its label in knowledge/procedure-fields.json. */
+function proseField(p: Procedure, field: 'ket_qua' | 'yeu_cau'): string | undefined {
+  const labels = defaultProcedureLabels();
+  for (const line of p.mo_ta.split('\n')) {
+    const hit = labels.match(line.trim());
+    if (hit?.field === field && hit.inline.trim() && !labels.isEmptyValue(hit.inline.trim())) return hit.inline.trim();
+  }
+  return undefined;
+}
+
 export function aspectText(p: Procedure, aspect: ProcedureAspect, vocabulary: ProcedureVocabulary): AspectText {
   switch (aspect) {
     case 'documents':
@@ -144,6 +154,28 @@ export function aspectText(p: Procedure, aspect: ProcedureAspect, vocabulary: Pr
             (other.length > 0 ? `\nNgoài ra có thể nộp:\n${bulleted(other)}` : '')
           : `Hướng dẫn thủ tục “${p.ten}” không nêu cách nộp trực tuyến. Các cách nộp được nêu:\n${bulleted(p.noi_nop)}`;
       return { text, fields: ['noi_nop'], missing: false };
+    }
+    case 'how': {
+      // "nộp bằng cách nào": the channels (cách thức thực hiện), not the documents or the office alone.
+      if (p.noi_nop.length === 0) return fromSteps(p, 'where', 'cách thức thực hiện') ?? notStated(p, 'cách thức thực hiện (nộp trực tiếp, trực tuyến hay qua bưu chính)', 'noi_nop');
+      return { text: `Cách thức thực hiện thủ tục “${p.ten}”:\n${bulleted(p.noi_nop)}`, fields: ['noi_nop'], missing: false };
+    }
+    case 'conditions': {
+      const stated = proseField(p, 'yeu_cau');
+      if (stated) return { text: `Yêu cầu, điều kiện của thủ tục “${p.ten}”: ${stated}`, fields: ['yeu_cau'], missing: false };
+      if (p.doi_tuong) {
+        return {
+          text: `Hướng dẫn thủ tục “${p.ten}” không có mục yêu cầu, điều kiện riêng; phần đối tượng thực hiện nêu: ${p.doi_tuong}`,
+          fields: ['doi_tuong'],
+          missing: false,
+        };
+      }
+      return notStated(p, 'yêu cầu, điều kiện thực hiện', 'yeu_cau');
+    }
+    case 'result': {
+      const stated = proseField(p, 'ket_qua');
+      if (!stated) return notStated(p, 'kết quả thực hiện', 'ket_qua');
+      return { text: `Kết quả thực hiện thủ tục “${p.ten}”: ${stated}`, fields: ['ket_qua'], missing: false };
     }
     case 'time':
       if (!p.thoi_han_giai_quyet) return fromSteps(p, 'time', 'thời hạn giải quyết') ?? notStated(p, 'thời hạn giải quyết', 'thoi_han_giai_quyet');
@@ -207,8 +239,7 @@ function summary(p: Procedure): AspectText {
   add('thoi_han_giai_quyet', 'Thời hạn', p.thoi_han_giai_quyet);
   add('le_phi', 'Lệ phí', p.le_phi);
   // What the applicant gets back, kept in the prose of a guide read from a page ("Kết quả thực hiện: …").
-  const result = p.mo_ta.split('\n').find((l) => /^ket qua\b/.test(fold(l)));
-  add('mo_ta', 'Kết quả', result?.replace(/^[^:]*:\s*/, ''));
+  add('ket_qua', 'Kết quả', proseField(p, 'ket_qua'));
   const absent = [
     !p.thoi_han_giai_quyet ? 'thời hạn' : undefined,
     !p.le_phi ? 'lệ phí' : undefined,

@@ -19,6 +19,13 @@ export const MATCH_DEFAULTS = {
   minCoverage: 0.5,
   /** Candidates within this ratio of the best are "close" and make the answer ask which one. Default: 0.8. */
   closeRatio: 0.8,
+  /**
+   * A name with a rare word ("karaoke", in the names of at most `rareOwners` procedures) that the
+   * question has needs only this share of its weight: long portal names are rarely typed in full. Default: 0.3.
+   */
+  distinctCoverage: 0.3,
+  /** A syllable in the names of at most this many procedures is rare. Default: 2 (a procedure and its variant). */
+  rareOwners: 2,
 } as const;
 
 function units(text: string): string[] {
@@ -36,6 +43,8 @@ interface NameUnits {
 interface Prepared {
   names: NameUnits[][];
   idf: Map<string, number>;
+  /** Rare syllables: found in the names of at most two procedures (the same name in two files counts once). */
+  distinct: Set<string>;
 }
 
 const cache = new WeakMap<Procedure[], WeakMap<ProcedureVocabulary, Prepared>>();
@@ -57,7 +66,16 @@ function prepare(procedures: Procedure[], vocabulary: ProcedureVocabulary): Prep
   }
   const idf = new Map<string, number>();
   for (const [u, count] of df) idf.set(u, Math.log(1 + procedures.length / count));
-  const prepared = { names, idf };
+  const owners = new Map<string, Set<string>>();
+  procedures.forEach((p, i) => {
+    const key = fold(p.ten).replace(/\s+/g, ' ').trim();
+    for (const u of new Set((names[i] ?? []).flatMap((n) => n.units))) {
+      if (u.includes(' ')) continue;
+      owners.set(u, (owners.get(u) ?? new Set()).add(key));
+    }
+  });
+  const distinct = new Set([...owners].filter(([, o]) => o.size <= MATCH_DEFAULTS.rareOwners).map(([u]) => u));
+  const prepared = { names, idf, distinct };
   if (!byVocab) {
     byVocab = new WeakMap();
     cache.set(procedures, byVocab);
@@ -83,7 +101,7 @@ export interface ProcedureMatch {
  */
 export function rankProcedures(text: string, procedures: Procedure[], vocabulary: ProcedureVocabulary): ProcedureMatch[] {
   if (procedures.length === 0) return [];
-  const { names, idf } = prepare(procedures, vocabulary);
+  const { names, idf, distinct } = prepare(procedures, vocabulary);
   const query = new Set(units(vocabulary.rewrite(text)));
   const out: ProcedureMatch[] = [];
   procedures.forEach((procedure, i) => {
@@ -102,7 +120,12 @@ export function rankProcedures(text: string, procedures: Procedure[], vocabulary
       }
       if (total === 0 || got === 0) continue;
       const coverage = got / total;
-      if (coverage < MATCH_DEFAULTS.minCoverage) continue;
+      // Relaxed only with phrase evidence: a rare word, three words and a word pair of the name ("Tài chính" is not "điều chỉnh").
+      const own =
+        matched.some((u) => distinct.has(u) && u.length >= 4) &&
+        matched.filter((u) => !u.includes(' ')).length >= 3 &&
+        matched.some((u) => u.includes(' '));
+      if (coverage < (own ? MATCH_DEFAULTS.distinctCoverage : MATCH_DEFAULTS.minCoverage)) continue;
       // At least one whole syllable beyond the most common ones must match ("đăng ký" alone is not a name).
       if (!matched.some((u) => !u.includes(' ') && (idf.get(u) ?? 0) > Math.log(1 + 1.5))) {
         if (procedures.length > 2) continue;
@@ -136,4 +159,41 @@ export function variantsOf(best: ProcedureMatch, procedures: Procedure[], vocabu
     if (own.some(isVariant) && !own.some((n) => n.units.filter((u) => !u.includes(' ')).join(' ') === words.join(' '))) out.push(procedure);
   });
   return out;
+}
+
+/**
+ * Of several close candidates, the words of each name that none of the others' names has and
+ * that the question has ("karaoke" against "hộ kinh doanh"). Used to settle a tie, else to ask.
+ */
+export function distinguishingWords(
+  close: ProcedureMatch[],
+  procedures: Procedure[],
+  vocabulary: ProcedureVocabulary,
+  text: string,
+): Map<ProcedureMatch, string[]> {
+  const { names } = prepare(procedures, vocabulary);
+  const query = new Set(units(vocabulary.rewrite(text)));
+  const syllablesOf = (m: ProcedureMatch) => {
+    const i = procedures.indexOf(m.procedure);
+    return new Set((names[i] ?? []).flatMap((n) => n.units.filter((u) => !u.includes(' '))));
+  };
+  const sets = close.map(syllablesOf);
+  const out = new Map<ProcedureMatch, string[]>();
+  close.forEach((m, i) => {
+    const others = new Set(sets.flatMap((set, j) => (j === i ? [] : [...set])));
+    out.set(m, [...(sets[i] ?? [])].filter((u) => query.has(u) && !others.has(u)));
+  });
+  return out;
+}
+
+/**
+ * Procedures whose names hold a rare word of the question ("karaoke", in at most `rareOwners`
+ * names) when no name is covered enough: the question names that family without saying which one.
+ */
+export function rareWordOwners(text: string, procedures: Procedure[], vocabulary: ProcedureVocabulary): Procedure[] {
+  if (procedures.length === 0) return [];
+  const { names, distinct } = prepare(procedures, vocabulary);
+  const query = new Set(units(vocabulary.rewrite(text)).filter((u) => !u.includes(' ') && u.length >= 4 && distinct.has(u)));
+  if (query.size === 0) return [];
+  return procedures.filter((_, i) => (names[i] ?? []).some((n) => n.units.some((u) => query.has(u))));
 }

@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { fold, squash } from '../../text/normalize.js';
 
-export const PROCEDURE_ASPECTS = ['documents', 'where', 'online', 'time', 'fee', 'steps', 'who', 'legal'] as const;
+export const PROCEDURE_ASPECTS = ['documents', 'where', 'online', 'how', 'time', 'fee', 'steps', 'who', 'legal', 'conditions', 'result'] as const;
+/** Aspects a table written before they existed may leave out (read as no words). */
+const LATER_ASPECTS: ReadonlySet<string> = new Set(['how', 'conditions', 'result']);
 export type ProcedureAspect = (typeof PROCEDURE_ASPECTS)[number] | 'summary';
 
 const Phrase = z.string().trim().min(1);
@@ -21,10 +23,9 @@ export const SynonymTable = z
     phrases: z.array(z.object({ canonical: Phrase, forms: z.array(Phrase).min(1) }).strict()).min(1),
     /** Question-aspect words, per aspect. The first phrase of each list is used to rebuild follow-up queries. */
     aspects: z.object(
-      Object.fromEntries(PROCEDURE_ASPECTS.map((a) => [a, z.array(Phrase).min(1)])) as Record<
-        (typeof PROCEDURE_ASPECTS)[number],
-        z.ZodArray<typeof Phrase>
-      >,
+      Object.fromEntries(
+        PROCEDURE_ASPECTS.map((a) => [a, LATER_ASPECTS.has(a) ? z.array(Phrase).default([]) : z.array(Phrase).min(1)]),
+      ) as Record<(typeof PROCEDURE_ASPECTS)[number], z.ZodDefault<z.ZodArray<typeof Phrase>>>,
     ),
     /** Words marking a `noi_nop` entry as an online channel ("trực tuyến", "VNeID"). */
     onlineChannelWords: z.array(Phrase).min(1),
@@ -38,9 +39,34 @@ export const SynonymTable = z
       )
       .strict()
       .optional(),
+    /**
+     * Words naming a variant of a procedure ("cấp lại", "có yếu tố nước ngoài", "cấp huyện"). A name fits
+     * the variant when it has one of `inNames`; a `default` variant of a group also fits a name that
+     * carries no other variant of its group ("cấp mới" fits "Cấp giấy phép …", not "Cấp lại …").
+     */
+    variants: z
+      .array(
+        z
+          .object({
+            group: Phrase,
+            name: Phrase,
+            forms: z.array(Phrase).min(1),
+            inNames: z.array(Phrase).min(1),
+            default: z.boolean().optional(),
+            /** The variant counts only when the question also has one of these words ("CCCD quá hạn", not "khai tử quá hạn"). */
+            withWords: z.array(Phrase).optional(),
+          })
+          .strict(),
+      )
+      .default([]),
+    /** Papers and words that make a question a citizen procedure question ("CCCD", "giấy phép"). */
+    procedureNouns: z.array(Phrase).default([]),
+    /** Words marking a question as a follow-up of the previous one ("còn", "thế còn", "thì sao"). */
+    followUpWords: z.array(Phrase).default([]),
   })
   .strict();
 export type SynonymTable = z.infer<typeof SynonymTable>;
+export type VariantEntry = SynonymTable['variants'][number];
 
 /** Path of the table bundled with the app. */
 export const BUNDLED_SYNONYMS = fileURLToPath(new URL('../../../knowledge/synonyms.json', import.meta.url));
@@ -71,6 +97,10 @@ export class ProcedureVocabulary {
   private readonly weakRe: RegExp | undefined;
   private readonly onlineRe: RegExp | undefined;
   private readonly weakOf = new Map<string, (typeof PROCEDURE_ASPECTS)[number]>();
+  private readonly variantRe: RegExp | undefined;
+  private readonly variantOf = new Map<string, VariantEntry>();
+  private readonly nounRe: RegExp | undefined;
+  private readonly followRe: RegExp | undefined;
 
   constructor(readonly table: SynonymTable) {
     const forms: string[] = [];
@@ -86,7 +116,7 @@ export class ProcedureVocabulary {
     this.phraseRe = alternation(forms);
     const aspectPhrases: string[] = [];
     for (const aspect of PROCEDURE_ASPECTS) {
-      for (const phrase of table.aspects[aspect]) {
+      for (const phrase of table.aspects[aspect] ?? []) {
         const key = squash(fold(phrase));
         if (!this.aspectOf.has(key)) this.aspectOf.set(key, aspect);
         aspectPhrases.push(phrase);
@@ -103,6 +133,62 @@ export class ProcedureVocabulary {
     }
     this.weakRe = alternation(weakPhrases);
     this.onlineRe = alternation(table.onlineChannelWords);
+    const variantForms: string[] = [];
+    for (const entry of table.variants ?? []) {
+      for (const form of entry.forms) {
+        // Forms are looked for in rewritten text, so rewrite them the same way.
+        const key = this.rewrite(form);
+        if (!this.variantOf.has(key)) this.variantOf.set(key, entry);
+        variantForms.push(key);
+      }
+    }
+    this.variantRe = alternation(variantForms);
+    this.nounRe = alternation(table.procedureNouns ?? []);
+    this.followRe = alternation(table.followUpWords ?? []);
+  }
+
+  /** Variants a question names (on text already stripped of aspect words), at most one per group. */
+  variants(text: string): VariantEntry[] {
+    const out: VariantEntry[] = [];
+    if (!this.variantRe) return out;
+    for (const m of this.rewrite(text).matchAll(this.variantRe)) {
+      const entry = this.variantOf.get(squash(m[0]));
+      if (!entry || out.some((e) => e.group === entry.group)) continue;
+      if (entry.withWords && !this.hasAny(text, entry.withWords)) continue;
+      out.push(entry);
+    }
+    return out;
+  }
+
+  private readonly anyCache = new Map<string[], RegExp | undefined>();
+  private hasAny(text: string, phrases: string[]): boolean {
+    if (!this.anyCache.has(phrases)) this.anyCache.set(phrases, alternation(phrases));
+    const re = this.anyCache.get(phrases);
+    if (!re) return false;
+    re.lastIndex = 0;
+    return re.test(squash(fold(text)));
+  }
+
+  /** True when a procedure name (rewritten) fits a variant; see `variants` in the table. */
+  nameFits(name: string, variant: VariantEntry): boolean {
+    const text = ` ${this.rewrite(name).replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
+    const has = (phrase: string) => text.includes(` ${this.rewrite(phrase)} `);
+    if (variant.inNames.some(has)) return true;
+    if (!variant.default) return false;
+    return !(this.table.variants ?? []).some((other) => other.group === variant.group && other !== variant && other.inNames.some(has));
+  }
+
+  /** Procedure nouns the question has ("cccd", "giấy phép"), folded. */
+  nouns(text: string): string[] {
+    if (!this.nounRe) return [];
+    return [...new Set([...squash(fold(text)).matchAll(this.nounRe)].map((m) => squash(m[0])))];
+  }
+
+  /** True when the question reads as a follow-up of the previous one ("còn lệ phí?", "thế còn kết hôn?"). */
+  isFollowUp(text: string): boolean {
+    if (!this.followRe) return false;
+    this.followRe.lastIndex = 0;
+    return this.followRe.test(squash(fold(text)));
   }
 
   /** True when a submission channel ("Nộp trực tuyến trên Cổng Dịch vụ công quốc gia") is online. */
@@ -152,7 +238,7 @@ export class ProcedureVocabulary {
 
   /** A short phrase asking about an aspect, for the follow-up query of a choice. */
   aspectPhrase(aspect: ProcedureAspect): string {
-    return aspect === 'summary' ? '' : (this.table.aspects[aspect][0] ?? '');
+    return aspect === 'summary' ? '' : (this.table.aspects[aspect]?.[0] ?? '');
   }
 }
 

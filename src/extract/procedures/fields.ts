@@ -22,7 +22,8 @@ export const PROCEDURE_FIELDS = [
   'cap_nhat',
   'luu_y',
 ] as const;
-export type ProcedureField = (typeof PROCEDURE_FIELDS)[number] | 'mo_ta';
+/** `ket_qua` and `yeu_cau` are kept in the prose (mo_ta) as "Heading: value"; their line spans are cited by name. */
+export type ProcedureField = (typeof PROCEDURE_FIELDS)[number] | 'mo_ta' | 'ket_qua' | 'yeu_cau';
 
 /** Heading shown in citations ("mục Thành phần hồ sơ"). */
 export const FIELD_HEADINGS: Record<ProcedureField, string> = {
@@ -43,4 +44,6 @@ export const FIELD_HEADINGS: Record<ProcedureField, string> = {
   cap_nhat: 'Ngày cập nhật',
   luu_y: 'Lưu ý',
   mo_ta: 'Mô tả',
+  ket_qua: 'Kết quả thực hiện',
+  yeu_cau: 'Yêu cầu, điều kiện',
 };

@@ -146,6 +146,8 @@ function fieldTexts(field: ProcedureField, fm: ProcedureFrontMatter): string[] {
     case 'can_cu_phap_ly':
       return fm[field];
     case 'mo_ta':
+    case 'ket_qua':
+    case 'yeu_cau':
       return [];
     default: {
       const value = fm[field];

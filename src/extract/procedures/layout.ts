@@ -392,6 +392,10 @@ function toProcedure(draft: ProcedureDraft, doc: Document, index: number, labels
   }
   const proseField = draft.fields.find((f) => PROSE.has(f.field) && f.items.some((t) => !isEmptyValue(t, labels)));
   if (proseField) fieldLines['mo_ta'] = proseField.lines;
+  // Results and conditions live in the prose; their own spans let an answer cite the field by name.
+  for (const f of draft.fields) {
+    if ((f.field === 'ket_qua' || f.field === 'yeu_cau') && !fieldLines[f.field] && f.items.some((t) => !isEmptyValue(t, labels))) fieldLines[f.field] = f.lines;
+  }
   if (channels && !scalar('thoi_han_giai_quyet') && draft.channelTimes.length > 0) fieldLines['thoi_han_giai_quyet'] = channels.lines;
   if (channels && !scalar('le_phi') && draft.channelFees.length > 0) fieldLines['le_phi'] = channels.lines;
   const end = Math.max(draft.start, ...draft.fields.map((f) => f.lines[1]));
