@@ -40,6 +40,24 @@ export const AgencyTemplate = z.object({
   members: GroupMembers.optional(),
   /** Id of the agency that took over this one in the 2025 reorganisation, for information. */
   mergedInto: z.string().optional(),
+  /**
+   * A group written as a list of its nouns in any order and case ("Sở, Ban, Ngành cấp tỉnh", "sở, ngành
+   * liên quan", "các ban, sở, ngành"): one collective, never several agencies named "Sở", "Ban", "Ngành".
+   */
+  collective: z
+    .object({
+      /** The nouns of the list ("sở", "ban", "ngành", "đoàn thể", "đơn vị"). */
+      nouns: z.array(z.string().min(2)).min(2),
+      /** At least one of these must be among them ("sở", "ngành"), so "các ban, đơn vị" stays unread. */
+      anyOf: z.array(z.string().min(2)).default([]),
+      /** How many different nouns make a collective. */
+      minNouns: z.number().int().min(2).default(2),
+      /** Words before the list that change nothing ("các", "thủ trưởng các"). */
+      prefixes: z.array(z.string().min(2)).default([]),
+      /** Words after it that change nothing ("tỉnh", "cấp tỉnh", "có liên quan", "thuộc UBND tỉnh"). */
+      suffixes: z.array(z.string().min(2)).default([]),
+    })
+    .optional(),
   note: z.string().optional(),
 });
 export type AgencyTemplate = z.infer<typeof AgencyTemplate>;
@@ -148,6 +166,8 @@ export class AgencyRegistry {
   /** Candidates by key length, so edit-distance search only visits keys of a possible length. */
   private readonly byLength = new Map<Candidate[], Map<number, Candidate[]>>();
   private readonly provinceNames: Array<{ folded: string; name: string }>;
+  /** Collective rules, as regexes over keys, with the nouns they must contain. */
+  private readonly collectives: Array<{ template: AgencyTemplate; re: RegExp; nouns: string[]; anyOf: string[]; min: number }> = [];
   private readonly provinceBySlug = new Map<string, string>();
 
   constructor(
@@ -183,6 +203,24 @@ export class AgencyRegistry {
           this.firstWords.add(key.split(' ')[0]!);
         }
       }
+    }
+    for (const t of table.agencies) {
+      const c = t.collective;
+      if (!c) continue;
+      const k = (w: string): string => this.key(w);
+      const alt = (ws: string[]): string => ws.map(k).filter(Boolean).sort((a, b) => b.length - a.length).join('|');
+      const nouns = c.nouns.map(k);
+      const noun = `(?:${alt(c.nouns)})`;
+      const pre = c.prefixes.length ? `(?:(?:${alt(c.prefixes)}) )?` : '';
+      const post = c.suffixes.length ? `(?: (?:${alt(c.suffixes)}))*` : '';
+      this.collectives.push({ template: t, re: new RegExp(`^${pre}(${noun}(?: (?:va )?${noun})+)${post}(?: ${PROVINCE_MARK})?$`), nouns, anyOf: c.anyOf.map(k), min: c.minNouns });
+      for (const w of [...c.prefixes, ...c.nouns]) this.firstWords.add(k(w).split(' ')[0]!);
+      for (const w of [...c.nouns, ...c.suffixes]) {
+        const words = k(w).split(' ');
+        this.lastWords.add(words[words.length - 1]!);
+        for (const x of words) this.vocabulary.add(x);
+      }
+      for (const w of c.prefixes) for (const x of k(w).split(' ')) this.vocabulary.add(x);
     }
     for (const prefix of ROLE_PREFIXES) {
       this.firstWords.add(prefix.split(' ')[0]!);
@@ -303,11 +341,32 @@ export class AgencyRegistry {
     return city ? this.exactKeyOnce(`${key.slice(0, city.index)}${city[1]}tinh${city[2] ?? ''}`) : undefined;
   }
 
+  /** The collective a key writes as a list of its nouns, if any. */
+  private collectiveKey(key: string): AgencyTemplate | undefined {
+    for (const c of this.collectives) {
+      const m = c.re.exec(key);
+      if (!m) continue;
+      // Which nouns the list names: longest first, so "doan the" is not read as two words.
+      let list = ` ${m[1]!} `;
+      const named = new Set<string>();
+      for (const n of [...c.nouns].sort((a, b) => b.length - a.length)) {
+        if (list.includes(` ${n} `)) {
+          named.add(n);
+          list = list.split(` ${n} `).join('  ');
+        }
+      }
+      if (named.size >= c.min && (c.anyOf.length === 0 || c.anyOf.some((n) => named.has(n)))) return c.template;
+    }
+    return undefined;
+  }
+
   private exactKeyOnce(key: string): { template: AgencyTemplate; stripped: boolean } | undefined {
     for (const k of this.variants(key)) {
       const t = this.exact.get(k);
       if (t) return { template: t, stripped: false };
     }
+    const collective = this.collectiveKey(key);
+    if (collective) return { template: collective, stripped: false };
     // "Bảo hiểm xã hội tỉnh Nghệ An": the province's name after a "… tỉnh" name adds nothing.
     if (key.endsWith(` tinh ${PROVINCE_MARK}`)) {
       const t = this.exact.get(key.slice(0, -PROVINCE_MARK.length - 1));

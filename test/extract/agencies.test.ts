@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AgencyRef } from '../../src/domain/records.js';
-import { AgencyRegistry } from '../../src/extract/agencies.js';
+import { AgencyRegistry, AgencyTable } from '../../src/extract/agencies.js';
 
 const registry = AgencyRegistry.load();
 const TH = { province: 'Thanh Hóa' };
@@ -170,5 +170,27 @@ describe('other provinces and centrally-run cities', () => {
     expect(ids(registry.parseList('Sở Công Thương\nCục Hải quan tỉnh'))).toEqual(['so-cong-thuong', 'hai-quan']);
     expect(ids(registry.parseList('- Sở Nông nghiệp và Phát triển nông thôn;\n- Hội Nông dân tỉnh.'))).toEqual(['so-nnptnt', 'hoi-nong-dan-tinh']);
     expect(ids(registry.parseList('Sở Kế hoạch và\nĐầu tư'))).toEqual(['so-khdt']);
+  });
+});
+
+describe('collectives written as a list of their nouns (knowledge/agencies.json "collective")', () => {
+  const reg = AgencyRegistry.load();
+  const ids = (text: string) => reg.parseList(text, { province: 'Ninh Thuận' }).map((r) => r.agencyId ?? `?${r.surface}`);
+  it('reads "Sở, Ban, Ngành cấp tỉnh" and "sở, ngành liên quan" as the one group, in any case and order', () => {
+    expect(ids('Sở, Ban, Ngành cấp tỉnh')).toEqual(['cac-so-ban-nganh@ninh-thuan']);
+    expect(ids('sở, ngành liên quan')).toEqual(['cac-so-ban-nganh@ninh-thuan']);
+    expect(ids('các ban, sở, ngành có liên quan; UBND cấp huyện')).toEqual(['cac-so-ban-nganh@ninh-thuan', 'ubnd-cap-huyen@ninh-thuan']);
+    const spans = reg.findMentionSpans('phối hợp với các Sở, Ban, Ngành cấp tỉnh và UBND cấp huyện', { province: 'Ninh Thuận' });
+    expect(spans.map((s) => s.agencyId)).toEqual(['cac-so-ban-nganh@ninh-thuan', 'ubnd-cap-huyen@ninh-thuan']);
+  });
+
+  it('keeps named agencies apart and does not make a collective without "sở" or "ngành"', () => {
+    expect(ids('Sở Tài chính, Sở Nội vụ')).toEqual(['so-tai-chinh@ninh-thuan', 'so-noi-vu@ninh-thuan']);
+    expect(ids('Các ban, đơn vị').some((id) => id.startsWith('cac-so-ban-nganh'))).toBe(false);
+  });
+
+  it('rejects a collective rule of one noun', () => {
+    const bad = { schemaVersion: 1, agencies: [{ id: 'g', name: 'Nhóm', kind: 'group', level: 'tỉnh', scope: 'province', collective: { nouns: ['sở'] } }] };
+    expect(AgencyTable.safeParse(bad).success).toBe(false);
   });
 });
