@@ -50,10 +50,11 @@ import { procedureChunk, taskChunk } from './records.js';
 import { defaultStages, type ReindexStages } from './stages.js';
 
 /** Bump whenever chunking or extraction output changes: it forces a full rebuild. */
-export const EXTRACTOR_VERSION = '2026-11-24.1';
+export const EXTRACTOR_VERSION = '2026-12-04.1';
 
 /** Source folders whose code decides what a file turns into (relative to src/). */
-const EXTRACTION_SOURCES = ['ingest', 'extract', 'text', 'index/tokenize.ts', 'reindex/records.ts'];
+// The cue table of letters, partners and document facts is read by extraction too: editing it rebuilds (issue 14).
+const EXTRACTION_SOURCES = ['ingest', 'extract', 'text', 'index/tokenize.ts', 'reindex/records.ts', '../knowledge/letter-cues.json'];
 
 let fingerprint: string | undefined;
 /**
