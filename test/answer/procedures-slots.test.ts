@@ -130,3 +130,14 @@ describe('extractProcedures: result and conditions keep their own lines', () => 
     expect(answerProcedure('giấy phép bán lẻ sản phẩm rượu lệ phí bao nhiêu', [p!])).toMatchObject({ refused: true, reason: 'procedure_field_missing' });
   });
 });
+
+describe('extractProcedures: a page with no title is named after its file, without where it came from', () => {
+  it('drops a trailing province slug or source tag, so the same procedure of two provinces is one name', () => {
+    const text = 'Bước 1: Đơn vị tổ chức nộp hồ sơ đến Bộ phận tiếp nhận và trả kết quả UBND cấp xã.\nBước 2: Xử lý hồ sơ, trả kết quả trong 15 ngày.\n';
+    const name = (file: string) => extractProcedures(plainDocument(file, text, { title: path.basename(file, '.txt') }))[0]?.ten;
+    expect(name('/x/thu-tuc-thong-bao-to-chuc-le-hoi-cap-xa-longan.txt')).toBe('Thong bao to chuc le hoi cap xa');
+    expect(name('/x/thu-tuc-dang-ky-hoat-dong-tin-nguong-ninhbinh-dvcqg.txt')).toBe('Dang ky hoat dong tin nguong');
+    // A last word that is no province stays ("cap xa").
+    expect(name('/x/thu-tuc-thong-bao-to-chuc-le-hoi-cap-xa.txt')).toBe('Thong bao to chuc le hoi cap xa');
+  });
+});

@@ -54,6 +54,8 @@ export const ProcedureFieldTable = z
     stepAnswers: z.object({ where: z.array(Phrase).optional(), time: z.array(Phrase).optional(), fee: z.array(Phrase).optional() }).strict().default({}),
     /** A long name is also known by its words before the first of these (" trong ", " đối với "). */
     shortNameBefore: z.array(z.string().min(1)).default([]),
+    /** Source tags at the end of a file name ("…-dvcqg.txt", "…-byt.txt"), dropped when a page is named after its file. */
+    fileNameTags: z.array(Phrase).default([]),
   })
   .strict();
 export type ProcedureFieldTable = z.infer<typeof ProcedureFieldTable>;

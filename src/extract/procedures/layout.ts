@@ -17,6 +17,7 @@ import path from 'node:path';
 import type { DocNode, Document, LineSpan } from '../../domain/document.js';
 import type { DocRef, Procedure, ProcedureDocumentItem } from '../../domain/records.js';
 import { cleanText, fold, squash } from '../../text/normalize.js';
+import { Provinces } from '../../text/provinces.js';
 import { defaultProcedureLabels, foldLabel, type LayoutField, type ProcedureLabels } from './labels.js';
 
 /** Fields whose presence marks a procedure guide. */
@@ -150,10 +151,38 @@ function capitalise(text: string): string {
   return text.charAt(0).toLocaleUpperCase('vi') + text.slice(1);
 }
 
-/** "thu-tuc-dang-ky-hoat-dong-tin-nguong-ninhbinh" → "Dang ky hoat dong tin nguong ninhbinh" (matching folds anyway). */
-function nameFromFile(file: string): string {
-  const base = path.basename(file, path.extname(file)).replace(/[-_.]+/g, ' ').trim();
-  return capitalise(base.replace(/^thu tuc\s+/i, ''));
+let provinceTable: Provinces | undefined;
+
+/** "longan" → "Long An", "ninhbinh" → "Ninh Bình": a province slug written without spaces, else undefined. */
+function provinceSlug(token: string): string | undefined {
+  provinceTable ??= Provinces.load();
+  const table = provinceTable;
+  if (token.length < 4 || token.length > 24 || !/^[a-z]+$/.test(token)) return undefined;
+  for (let i = 1; i < token.length; i++) {
+    const two = table.canonical(`${token.slice(0, i)} ${token.slice(i)}`);
+    if (two) return two;
+    for (let j = i + 1; j < token.length; j++) {
+      const three = table.canonical(`${token.slice(0, i)} ${token.slice(i, j)} ${token.slice(j)}`);
+      if (three) return three;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * "thu-tuc-dang-ky-hoat-dong-tin-nguong-ninhbinh" → "Dang ky hoat dong tin nguong" (matching folds
+ * anyway): a trailing province slug or source tag ("dvcqg") is where the page came from, not its name.
+ */
+function nameFromFile(file: string, labels: ProcedureLabels): string {
+  const words = path.basename(file, path.extname(file)).split(/[-_.\s]+/).filter(Boolean);
+  if (fold(words[0] ?? '') === 'thu' && fold(words[1] ?? '') === 'tuc') words.splice(0, 2);
+  const tags = new Set(labels.table.fileNameTags.map((t) => fold(t)));
+  while (words.length > 2) {
+    const last = fold(words[words.length - 1]!);
+    if (!tags.has(last) && !provinceSlug(last)) break;
+    words.pop();
+  }
+  return capitalise(words.join(' '));
 }
 
 /** A top-level heading of the surrounding document ("III. TỔ CHỨC THỰC HIỆN") ends a guide. */
@@ -413,7 +442,7 @@ function toProcedure(draft: ProcedureDraft, doc: Document, index: number, labels
   const named = scalar('ten');
   // A page with no title of its own is named after its file ("thu-tuc-…-longan.txt"), never after "Lĩnh vực".
   const fileBase = path.basename(doc.meta.file, path.extname(doc.meta.file));
-  const title = !draft.named && draft.title === fileBase ? nameFromFile(doc.meta.file) : draft.title;
+  const title = !draft.named && draft.title === fileBase ? nameFromFile(doc.meta.file, labels) : draft.title;
   const ten = named ? capitalise(cleanName(named)) : title;
   const short = labels.shortNames(ten);
   return {
