@@ -9,8 +9,8 @@ import type { Assistant } from '../answer/assistant.js';
 import { openChatBoard, type TaskStatusPort } from '../board/index.js';
 import type { Config } from '../config.js';
 import { ConversationService } from '../channels/conversation.js';
-import { TelegramChannel, classifyTelegramError, type TelegramChannelOptions } from '../channels/telegram/channel.js';
-import { ZaloClient, classifyZaloError, type ZaloClientOptions } from '../channels/zalo/client.js';
+import { TELEGRAM_CLIENT_DEFAULTS, TelegramChannel, classifyTelegramError, type TelegramChannelOptions } from '../channels/telegram/channel.js';
+import { ZALO_CLIENT_DEFAULTS, ZaloClient, classifyZaloError, type ZaloClientOptions } from '../channels/zalo/client.js';
 import { ZaloChannel, ZaloEvent } from '../channels/zalo/channel.js';
 import type { Stores } from '../storage/stores.js';
 import type { Metrics } from './metrics.js';
@@ -41,7 +41,37 @@ export interface ChannelSetOptions {
   board?: TaskStatusPort;
 }
 
-export type OutboxTuning = Partial<Pick<OutboxOptions, 'baseDelayMs' | 'maxDelayMs' | 'leaseMs' | 'pollMs' | 'maxAgeMs'>>;
+export type OutboxTuning = Partial<Pick<OutboxOptions, 'baseDelayMs' | 'maxDelayMs' | 'leaseMs' | 'sendDeadlineMs' | 'pollMs' | 'maxAgeMs'>>;
+
+/**
+ * How long one send may take under the clients' own bounds: an unreachable API costs every
+ * attempt's timeout plus the pauses between them — Telegram (1 + maxNetworkRetries) × timeout +
+ * maxNetworkRetries × delay (47 s by default), Zalo (1 + maxRetries) × timeout + the backoffs
+ * (63.5 s). The outbox aborts a send at this deadline (a long 429/5xx wait is cut too and retried
+ * later with backoff), and its lease is this plus a margin: a reply a dead replica had claimed is
+ * taken over after ~1 min instead of the former fixed 5 min.
+ */
+export function deliveryBoundMs(clients: {
+  telegram?: Partial<TelegramClientBounds>;
+  zalo?: { maxRetries?: number; backoffMs?: number; maxDelayMs?: number; timeoutMs?: number };
+}): number {
+  const bounds: number[] = [];
+  if (clients.telegram) {
+    const t = { ...TELEGRAM_CLIENT_DEFAULTS, ...definedOnly(clients.telegram) };
+    bounds.push((1 + t.maxNetworkRetries) * t.timeoutSeconds * 1000 + t.maxNetworkRetries * t.networkRetryDelayMs);
+  }
+  if (clients.zalo) {
+    const z = { ...ZALO_CLIENT_DEFAULTS, ...definedOnly(clients.zalo) };
+    let pauses = 0;
+    for (let i = 0; i < z.maxRetries; i++) pauses += Math.min(z.backoffMs * 2 ** i, z.maxDelayMs);
+    bounds.push((1 + z.maxRetries) * z.timeoutMs + pauses);
+  }
+  return bounds.length > 0 ? Math.max(...bounds) : 60_000;
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
 
 export interface ChannelSet {
   /** Answers stored before sending and retried for hours; the HTTP process runs its pump. */
@@ -83,12 +113,17 @@ export function createChannelSet(options: ChannelSetOptions): ChannelSet {
   const outbox = new Outbox({
     store: stores.outbox,
     senders: {
-      ...(config.TELEGRAM_BOT_TOKEN ? { telegram: { send: (chatId, reply) => telegram!.deliver(chatId, reply), classify: classifyTelegramError } } : {}),
-      ...(config.ZALO_BOT_TOKEN ? { zalo: { send: (chatId, reply) => zalo!.deliver(chatId, reply), classify: classifyZaloError } } : {}),
+      ...(config.TELEGRAM_BOT_TOKEN ? { telegram: { send: (chatId, reply, signal) => telegram!.deliver(chatId, reply, signal), classify: classifyTelegramError } } : {}),
+      ...(config.ZALO_BOT_TOKEN ? { zalo: { send: (chatId, reply, signal) => zalo!.deliver(chatId, reply, signal), classify: classifyZaloError } } : {}),
     },
     logger,
     now,
     maxAgeMs: config.DELIVERY_MAX_HOURS * 3_600_000,
+    // Each send is cut at what the clients' bounds allow; the lease follows (src/server/outbox.ts).
+    sendDeadlineMs: deliveryBoundMs({
+      ...(config.TELEGRAM_BOT_TOKEN ? { telegram: options.telegramRetry ?? {} } : {}),
+      ...(config.ZALO_BOT_TOKEN ? { zalo: options.zaloClient ?? {} } : {}),
+    }),
     ...options.outbox,
   });
   if (config.TELEGRAM_BOT_TOKEN) {

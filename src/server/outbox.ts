@@ -22,7 +22,8 @@ import type { Reply } from '../channels/conversation.js';
 export type DeliveryVerdict = { retry: false; reason: string } | { retry: true; reason: string; retryAfterMs?: number };
 
 export interface ReplySender {
-  send(chatId: string, reply: Reply): Promise<void>;
+  /** Sends; `signal` aborts the whole send (every part and every retry inside the client) at the deadline. */
+  send(chatId: string, reply: Reply, signal?: AbortSignal): Promise<void>;
   /** Whether a failed send may succeed later, and after how long the platform asked us to wait. */
   classify(err: unknown): DeliveryVerdict;
 }
@@ -38,13 +39,26 @@ export interface OutboxOptions {
   baseDelayMs?: number;
   /** Longest backoff between retries (retry_after is honoured whatever it says). Default: 5 min. */
   maxDelayMs?: number;
-  /** How long a send in progress owns its reply before the pump may take it over. Default: 5 min. */
+  /**
+   * Hard bound on one send (all its parts and the client's own retries), enforced by an abort
+   * signal; past it the send fails and is retried with backoff like any transient fault.
+   * Default: 60 s; src/server/channels.ts derives it from the clients' bounds (deliveryBoundMs).
+   */
+  sendDeadlineMs?: number;
+  /**
+   * How long a send in progress owns its reply before a pump (of any replica) may take it over:
+   * the send deadline plus the store write after it, so a live sender is never overtaken and a
+   * dead replica's claimed reply waits about a deadline, not minutes. Default: sendDeadlineMs + 10 s.
+   */
   leaseMs?: number;
   /** Pump period when idle, ms. Default: 1000. */
   pollMs?: number;
 }
 
-export const OUTBOX_DEFAULTS = { maxAgeMs: 6 * 3_600_000, baseDelayMs: 5_000, maxDelayMs: 300_000, leaseMs: 300_000, pollMs: 1_000 } as const;
+export const OUTBOX_DEFAULTS = { maxAgeMs: 6 * 3_600_000, baseDelayMs: 5_000, maxDelayMs: 300_000, sendDeadlineMs: 60_000, pollMs: 1_000 } as const;
+
+/** Time a lease keeps past the send deadline: recording the outcome (one store write). */
+export const LEASE_MARGIN_MS = 10_000;
 
 const APOLOGY_ATTEMPTS = 3;
 
@@ -60,7 +74,9 @@ export class Outbox {
 
   constructor(private readonly options: OutboxOptions) {
     const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-    this.o = { ...OUTBOX_DEFAULTS, ...defined } as Outbox['o'];
+    const merged: typeof OUTBOX_DEFAULTS & { leaseMs?: number } = { ...OUTBOX_DEFAULTS, ...defined };
+    this.o = { ...merged, leaseMs: merged.leaseMs ?? merged.sendDeadlineMs + LEASE_MARGIN_MS } as Outbox['o'];
+    if (this.o.leaseMs <= this.o.sendDeadlineMs) throw new Error(`outbox lease (${this.o.leaseMs} ms) must outlast the send deadline (${this.o.sendDeadlineMs} ms)`);
     this.now = options.now ?? (() => new Date());
   }
 
@@ -116,7 +132,7 @@ export class Outbox {
   private async apologise(sender: ReplySender, chatId: string, log: Logger): Promise<void> {
     for (let attempt = 1; attempt <= APOLOGY_ATTEMPTS; attempt++) {
       try {
-        await sender.send(chatId, { text: DELIVERY_APOLOGY });
+        await sender.send(chatId, { text: DELIVERY_APOLOGY }, AbortSignal.timeout(this.o.sendDeadlineMs));
         return;
       } catch (err) {
         const verdict = sender.classify(err);
@@ -140,7 +156,7 @@ export class Outbox {
       return;
     }
     try {
-      await sender.send(item.chatId, item.reply as Reply);
+      await sender.send(item.chatId, item.reply as Reply, AbortSignal.timeout(this.o.sendDeadlineMs));
       store.sent(item.id, this.now());
       if (item.attempts > 1) log.info({ attempts: item.attempts, delayedMs: this.now().getTime() - item.createdAt.getTime() }, 'reply delivered after retries');
       return;

@@ -1,8 +1,8 @@
 /**
  * One replica of the replicas fault test: the real start-up (bootstrap: configuration from the
  * environment, PostgreSQL stores with DATABASE_URL, index synchronised with PostgreSQL, the real
- * assistant) and the real app, answering on this thread. Leases are shortened so a killed peer's
- * work is taken over in seconds. Answers to questions tagged "[n] …" start with "[n]", so the test
+ * assistant) and the real app, answering on this thread. The queue lease is shortened and the
+ * outbox lease follows short client bounds, so a killed peer's work is taken over in seconds. Answers to questions tagged "[n] …" start with "[n]", so the test
  * can tell which update each reply answers. Prints "READY <url>" when listening.
  *   DATABASE_URL=… DATA_DIR=… node --import tsx test/faults/replicas-child.ts
  */
@@ -32,7 +32,10 @@ const tagged = new Proxy(assistant, {
 const app = createApp({
   config, assistant: tagged, stores, logger, workers: 0, telegramBotInfo: BOT_INFO, reminders: false,
   queue: { leaseMs: 2_000, concurrency: 8 },
-  outbox: { leaseMs: 3_000, pollMs: 100, baseDelayMs: 100, maxDelayMs: 400 },
+  // The outbox lease is not set here: it is derived from the Telegram client's bounds (one try of
+  // 5 s → a 5 s send deadline, 15 s lease), as in production (src/server/channels.ts deliveryBoundMs).
+  telegramRetry: { timeoutSeconds: 5, maxNetworkRetries: 0 },
+  outbox: { pollMs: 100, baseDelayMs: 100, maxDelayMs: 400 },
   onReindexed: async () => {
     if (assistant instanceof DocumentAssistant) await assistant.load();
   },

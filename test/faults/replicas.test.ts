@@ -102,11 +102,13 @@ describe.skipIf(!serverUrl)('two replicas on one PostgreSQL', () => {
     const questions = ['Ai chủ trì kế hoạch?', 'Thời hạn hoàn thành là khi nào?', 'Cơ quan nào phối hợp?', 'Mục tiêu năm 2025 là gì?'];
     let aAlive = true;
     let killedAt = -1;
+    let killTime = 0;
     // One window per round: every chat gets its next update; a chat's updates go out one after another.
     for (let round = 0; round < TOTAL / CHATS; round++) {
       if (round === TOTAL / CHATS / 2) {
         // Halfway: kill A while it holds a backlog; everything from now on (and A's unacknowledged share) goes to B.
         a.spawned.child.kill('SIGKILL');
+        killTime = Date.now();
         await a.spawned.exit;
         aAlive = false;
         killedAt = round * CHATS;
@@ -154,6 +156,13 @@ describe.skipIf(!serverUrl)('two replicas on one PostgreSQL', () => {
       expect(twice.every(([tag, k]) => k === 2 && rowsPerTag.get(tag)![0]! >= 2), JSON.stringify(twice)).toBe(true);
       // A send is awaited by its job, so A had at most its queue concurrency (8) replies in flight.
       expect(twice.length).toBeLessThanOrEqual(8);
+      // A's replies caught mid-send were taken over once their lease ran out: the lease now follows
+      // the client bounds (5 s send deadline + 10 s margin in the child), not a fixed 5 min.
+      const takenOver = (await db.query<{ late_ms: number }>(
+        'SELECT EXTRACT(EPOCH FROM (done_at - to_timestamp($1::double precision / 1000))) * 1000 AS late_ms FROM outbox WHERE attempts >= 2 AND created_at < to_timestamp($1::double precision / 1000)',
+        [killTime],
+      )).rows;
+      for (const row of takenOver) expect(Number(row.late_ms)).toBeLessThan(45_000);
       // Nothing waits, every reply sent.
       expect((await db.query('SELECT count(*)::int AS n FROM inbox WHERE done_at IS NULL')).rows[0].n).toBe(0);
       expect((await db.query("SELECT count(*)::int AS n FROM outbox WHERE status <> 'sent'")).rows[0].n).toBe(0);

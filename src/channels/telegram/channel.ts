@@ -226,12 +226,12 @@ export class TelegramChannel {
     return this.options.outbox ? this.options.outbox.enqueue('telegram', chatId, reply, source) : this.sendReply(chatId, reply);
   }
 
-  /** Sends now (the outbox's sender); throws the Bot API error. */
-  deliver(chatId: string, reply: Reply): Promise<void> {
-    return this.sendReply(chatId, reply);
+  /** Sends now (the outbox's sender); throws the Bot API error. `signal` ends every part and retry at the deadline. */
+  deliver(chatId: string, reply: Reply, signal?: AbortSignal): Promise<void> {
+    return this.sendReply(chatId, reply, signal);
   }
 
-  private async sendReply(chatId: string, reply: Reply): Promise<void> {
+  private async sendReply(chatId: string, reply: Reply, signal?: AbortSignal): Promise<void> {
     const parts = splitMessage(reply.text, TELEGRAM_MAX_CHARS, (s) => escapeHtml(s).length);
     const keyboard: InlineKeyboardButton[][] | undefined = reply.buttons?.length
       ? reply.buttons.map((row) => row.map((b) => ({ text: b.label.slice(0, 64), callback_data: b.data })))
@@ -242,7 +242,7 @@ export class TelegramChannel {
         parse_mode: 'HTML',
         link_preview_options: { is_disabled: true },
         ...(last && keyboard ? { reply_markup: { inline_keyboard: keyboard } } : {}),
-      });
+      }, signal as Parameters<Bot['api']['sendMessage']>[3]);
     }
   }
 }

@@ -112,13 +112,13 @@ export class ZaloChannel {
     await this.sendReply(chatId, { text });
   }
 
-  /** Sends now (the outbox's sender); throws ZaloApiError. */
-  deliver(chatId: string, reply: Reply): Promise<void> {
-    return this.sendReply(chatId, reply);
+  /** Sends now (the outbox's sender); throws ZaloApiError. `signal` ends every part and retry at the deadline. */
+  deliver(chatId: string, reply: Reply, signal?: AbortSignal): Promise<void> {
+    return this.sendReply(chatId, reply, signal);
   }
 
-  private async sendReply(chatId: string, reply: Reply): Promise<void> {
-    await sendPlain(this.options.client, chatId, renderPlain(reply));
+  private async sendReply(chatId: string, reply: Reply, signal?: AbortSignal): Promise<void> {
+    await sendPlain(this.options.client, chatId, renderPlain(reply), signal);
   }
 }
 
@@ -129,6 +129,6 @@ export function renderPlain(reply: Reply): string {
   return [reply.text, '', ...choices.map((b, i) => `${i + 1}. ${b.label}`), '', 'Trả lời bằng số thứ tự để chọn.'].join('\n');
 }
 
-export async function sendPlain(client: ZaloClient, chatId: string, text: string): Promise<void> {
-  for (const part of splitMessage(text, ZALO_MAX_CHARS)) await client.sendMessage(chatId, part);
+export async function sendPlain(client: ZaloClient, chatId: string, text: string, signal?: AbortSignal): Promise<void> {
+  for (const part of splitMessage(text, ZALO_MAX_CHARS)) await client.sendMessage(chatId, part, signal);
 }

@@ -76,27 +76,33 @@ export class ZaloClient {
   getWebhookInfo(): Promise<unknown> {
     return this.call('getWebhookInfo', {});
   }
-  sendMessage(chatId: string, text: string): Promise<unknown> {
-    return this.call('sendMessage', { chat_id: chatId, text });
+  sendMessage(chatId: string, text: string, signal?: AbortSignal): Promise<unknown> {
+    return this.call('sendMessage', { chat_id: chatId, text }, signal ? { signal } : {});
   }
   /** Best effort: no retries and a short timeout, so "typing…" never delays the answer. */
   sendChatAction(chatId: string, action: 'typing' = 'typing'): Promise<unknown> {
     return this.call('sendChatAction', { chat_id: chatId, action }, { maxRetries: 0, timeoutMs: 3000 });
   }
 
-  /** One API call with retries; resolves to `result`, throws ZaloApiError. */
-  async call(method: string, params: Record<string, unknown>, extra: { timeoutMs?: number; maxRetries?: number } = {}): Promise<unknown> {
-    const o = { ...ZALO_CLIENT_DEFAULTS, ...definedOnly(this.options), ...definedOnly(extra) };
+  /**
+   * One API call with retries; resolves to `result`, throws ZaloApiError. `signal` (the outbox's
+   * send deadline) ends the call, its retries and the waits between them.
+   */
+  async call(method: string, params: Record<string, unknown>, extra: { timeoutMs?: number; maxRetries?: number; signal?: AbortSignal } = {}): Promise<unknown> {
+    const { signal, ...numbers } = extra;
+    const o = { ...ZALO_CLIENT_DEFAULTS, ...definedOnly(this.options), ...definedOnly(numbers) };
     const log = this.options.logger;
+    const deadlinePassed = () => new ZaloApiError(method, 0, undefined, 'send deadline passed');
     let attempt = 0;
     for (;;) {
+      if (signal?.aborted) throw deadlinePassed();
       let delay: number;
       try {
         const res = await request(`${this.base}/bot${this.options.token}/${method}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify(params),
-          signal: AbortSignal.timeout(o.timeoutMs),
+          signal: signal ? AbortSignal.any([AbortSignal.timeout(o.timeoutMs), signal]) : AbortSignal.timeout(o.timeoutMs),
         });
         const raw = await res.body.text();
         const parsed = ZaloResponse.safeParse(safeJson(raw));
@@ -117,6 +123,7 @@ export class ZaloClient {
         log.warn({ method, status: res.statusCode, attempt, delayMs: delay }, 'Zalo API busy, retrying');
       } catch (err) {
         if (err instanceof ZaloApiError) throw err;
+        if (signal?.aborted) throw deadlinePassed();
         if (attempt >= o.maxRetries) {
           throw new ZaloApiError(method, 0, undefined, `network error: ${(err as Error).name}`);
         }
