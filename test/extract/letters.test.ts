@@ -74,6 +74,45 @@ describe('official letters', () => {
   });
 });
 
+describe('letters that hand a task to their addressees', () => {
+  const ADDRESSED = [
+    'ỦY BAN NHÂN DÂN',
+    'TỈNH KHÁNH HÒA',
+    '',
+    'Số: 310/UBND-VX',
+    '',
+    'Khánh Hòa, ngày 10 tháng 4 năm 2024',
+    '',
+    'V/v rà soát cơ sở dữ liệu hộ tịch',
+    '',
+    'Kính gửi:',
+    '- Sở Tư pháp;',
+    '- Công an tỉnh;',
+    '- UBND các huyện, thị xã, thành phố.',
+    '',
+    'Thực hiện chỉ đạo của Bộ Tư pháp, UBND tỉnh có ý kiến như sau:',
+    '',
+    'Đề nghị các cơ quan, đơn vị nêu trên khẩn trương rà soát, làm sạch dữ liệu hộ tịch, phối hợp với Sở Thông tin và Truyền thông kết nối với Cơ sở dữ liệu quốc gia về dân cư; báo cáo UBND tỉnh trước ngày 30/5/2024.',
+    '',
+    'Nơi nhận:',
+    '- Như trên;',
+    '- Lưu: VT.',
+  ].join('\n');
+
+  it('reads "Đề nghị các cơ quan, đơn vị nêu trên …" as a task of the "Kính gửi" agencies', async () => {
+    const tasks = await tasksOf('cv-310.txt', ADDRESSED);
+    expect(tasks.map((t) => ({ lead: t.lead.map((l) => l.agencyId), coop: t.cooperating.map((c) => c.agencyId), due: t.deadline.due }))).toEqual([
+      { lead: ['so-tu-phap@khanh-hoa', 'cong-an-tinh@khanh-hoa', 'ubnd-cap-huyen@khanh-hoa'], coop: ['so-tttt@khanh-hoa'], due: '2024-05-30' },
+    ]);
+    expect(tasks[0]!.title).toMatch(/^khẩn trương rà soát/u);
+  });
+
+  it('assigns nothing to "các đơn vị" when the letter names no addressee', async () => {
+    const tasks = await tasksOf('cv-310b.txt', ADDRESSED.replace(/Kính gửi:\n- Sở Tư pháp;\n- Công an tỉnh;\n- UBND các huyện, thị xã, thành phố\./u, ''));
+    expect(tasks).toEqual([]);
+  });
+});
+
 describe('portal news', () => {
   it('reads "UBND tỉnh yêu cầu Sở X chủ trì, phối hợp với …, hoàn thành trước ngày …"', async () => {
     const tasks = await tasksOf(

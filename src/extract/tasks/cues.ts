@@ -19,6 +19,8 @@ export const LetterCues = z.object({
   procedureHeadings: z.array(z.string().min(2)).default([]),
   /** Words right before the agencies that cooperate ("phối hợp với", "phối hợp chặt chẽ cùng", "phối hợp"). */
   partners: z.array(z.string().min(2)).min(1).default(['phối hợp với', 'phối hợp cùng']),
+  /** Words standing for a letter's addressees ("các đơn vị", "quý cơ quan"): the "Kính gửi" agencies. */
+  addressees: z.array(z.string().min(2)).default([]),
   /** Cues of the facts read once per document (src/extract/facts.ts). */
   documentFacts: z
     .object({
@@ -42,6 +44,8 @@ export interface CompiledCues {
   procedureHeading: RegExp | undefined;
   /** A partner cue in folded text (global): the cooperating agencies start right after it. */
   partner: RegExp;
+  /** A sentence handing a task to the addressees: "Đề nghị các đơn vị (nêu trên) <action> …". */
+  addressee: RegExp | undefined;
 }
 
 const alt = (words: string[]): string =>
@@ -58,6 +62,9 @@ export function compileCues(cues: LetterCues): CompiledCues {
     action: new RegExp(`^[\\s,:]*(?:${alt(cues.actionVerbs)})\\b`),
     procedureHeading: cues.procedureHeadings.length ? new RegExp(`^[\\s\\d.+\\-*•]*(?:${alt(cues.procedureHeadings)})\\b`) : undefined,
     partner: new RegExp(`\\b(?:${alt(cues.partners)})\\b[.,:]?\\s*`, 'g'),
+    addressee: cues.addressees.length
+      ? new RegExp(`^[\\s\\-+*•]*(?:[^,;:]{0,40}\\s)?(?:${alt(cues.handover)})\\s+(?:${alt(cues.addressees)})(?:\\s+(?:neu tren|tren|noi tren|lien quan|co lien quan|duoc giao))?[\\s,]*(?=(?:${alt(cues.lead)}|${alt(cues.actionVerbs)})\\b)`)
+      : undefined,
   };
 }
 

@@ -8,6 +8,7 @@
 import type { DocNode, LineSpan, ParagraphNode, SectionNode } from '../../domain/document.js';
 import type { AgencyRef } from '../../domain/records.js';
 import { fold, shorten, squash } from '../../text/normalize.js';
+import { documentFacts } from '../facts.js';
 import { compileCues, LetterCues, loadCues, type CompiledCues } from './cues.js';
 import { cooperatingIn, dedupeRefs, foldKeepLength, inNonTaskPart, inlineDeadline, sectionTitleOf, type ExtractContext, type TaskDraft } from './context.js';
 
@@ -58,6 +59,39 @@ export function assignmentIn(ctx: ExtractContext, sentence: string, cues: Compil
   return undefined;
 }
 
+const lazy = <T>(f: () => T): (() => T) => {
+  let done = false;
+  let v: T;
+  return () => {
+    if (!done) {
+      v = f();
+      done = true;
+    }
+    return v;
+  };
+};
+
+/** The letter's addressees ("Kính gửi: …") as agency refs. */
+function addresseeRefs(ctx: ExtractContext): AgencyRef[] {
+  const recipients = documentFacts(ctx.doc)?.recipients ?? [];
+  return dedupeRefs(recipients.flatMap((r) => ctx.registry.parseList(r, ctx.province ? { province: ctx.province } : undefined)));
+}
+
+/**
+ * "Đề nghị các đơn vị nêu trên khẩn trương rà soát …": a task handed to the letter's addressees, who
+ * are named in "Kính gửi:" and not in the sentence.
+ */
+export function addresseeAssignment(ctx: ExtractContext, sentence: string, cues: CompiledCues, addressees: () => AgencyRef[]): Found | undefined {
+  if (!cues.addressee) return undefined;
+  const m = cues.addressee.exec(foldKeepLength(sentence));
+  if (!m) return undefined;
+  const lead = addressees();
+  if (lead.length === 0) return undefined;
+  const rest = sentence.slice(m[0].length);
+  const cooperating = cooperatingIn(ctx, rest).filter((c) => !lead.some((l) => l.agencyId === c.agencyId));
+  return { lead, cooperating, action: rest.replace(/^chủ trì\s*[,;]?\s*/iu, '') };
+}
+
 function walk(nodes: DocNode[], ancestors: SectionNode[], out: Array<{ p: ParagraphNode; ancestors: SectionNode[] }>): void {
   for (const n of nodes) {
     if (n.kind === 'paragraph') out.push({ p: n, ancestors });
@@ -86,6 +120,8 @@ export function letterTasks(ctx: ExtractContext, covered: readonly LineSpan[]): 
   const paragraphs: Array<{ p: ParagraphNode; ancestors: SectionNode[] }> = [];
   walk(ctx.doc.children, [], paragraphs);
   const drafts: TaskDraft[] = [];
+  // "Kính gửi: Sở A; Sở B" — the agencies "Đề nghị các đơn vị nêu trên …" hands a task to.
+  const addressees = lazy(() => addresseeRefs(ctx));
   for (const { p, ancestors } of paragraphs) {
     // A section another shape read (its deadline lines included) is left to it: only untouched text is read here.
     const owner = ancestors[ancestors.length - 1];
@@ -94,7 +130,7 @@ export function letterTasks(ctx: ExtractContext, covered: readonly LineSpan[]): 
     for (const s of sentences(p.text)) {
       // "Thời gian hoàn thành: UBND cấp huyện gửi … trước ngày …" schedules a task, it does not assign one.
       if (/^[-+*•\s]*(?:thoi gian|thoi han|tien do|han chot|han hoan thanh)[^:]{0,30}:/.test(fold(s))) continue;
-      const found = assignmentIn(ctx, s, cues);
+      const found = assignmentIn(ctx, s, cues) ?? addresseeAssignment(ctx, s, cues, addressees);
       if (!found) continue;
       const { deadline: any, text } = inlineDeadline(ctx, found.action);
       // In running text a date is a deadline only after a deadline word ("trước ngày", "chậm nhất", "hoàn thành …"):
