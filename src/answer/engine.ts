@@ -29,6 +29,7 @@ import { Provinces } from '../text/provinces.js';
 import { OVERDUE_LOOKBACK_DAYS, annotateTask, baseId, changeNotes, effectiveDue, reorganisationNotes, tasksDue, tasksFor, type DueWindow, type ResolvedTasks } from './task-query.js';
 import { defaultReorganisation, viDay, type Reorganisation } from '../text/reorganisation.js';
 import { documentIdentity, twinKey, withoutTwins } from './twins.js';
+import { answerDocumentFact } from './answerers/document-facts.js';
 import type { TimeWindow } from './intent.js';
 
 /** Tunables, calibrated on the dev set with `npm run eval` (see README). */
@@ -266,8 +267,8 @@ export class AnswerEngine {
     scope: Scope,
   ): Promise<Answer> {
     // "hết bao nhiêu" reads as a figure question, but a guide it names answers it as a fee.
-    const signed = this.signer(question, frame, scope);
-    if (signed) return signed;
+    const fact = this.documentFact(question, frame, scope);
+    if (fact) return fact;
 
     if (frame.intent === 'procedure' || frame.intent === 'fact' || (frame.intent === 'target' && !frame.planWords)) {
       let proc = answerProcedure(effective, this.index.procedures, { today });
@@ -1080,35 +1081,17 @@ export class AnswerEngine {
     return { question, answer: withSources(text, citations), intent: 'agency_tasks', refused: false, citations, passages: this.passages(hits, support(used.slice(0, 3))), tasks: used, choices: [] };
   }
 
-  /**
-   * "KH 292 ai ký?": the signer a web export's metadata block states ("Người ký"), when the question
-   * narrows to one document. Otherwise the general path (a quoted signature line, or a refusal).
-   */
-  private signer(question: string, frame: QuestionFrame, scope: Scope): Answer | undefined {
+  /** "KH 292 ai ký?", "… số mấy, ban hành ngày nào?": a fact of the one document the question names. */
+  private documentFact(question: string, frame: QuestionFrame, scope: Scope): Answer | undefined {
+    if (frame.kind !== 'document_fact' && !frame.asksSigner) return undefined;
     const named = scope.preferred ?? scope.docIds;
-    if (!frame.asksSigner || !named || named.size !== 1) return undefined;
-    const doc = this.index.documents.find((d) => named.has(d.id));
-    if (!doc) return undefined;
-    const ref: DocRef = { docId: doc.id, type: doc.type, title: doc.title, file: doc.file, ...(doc.number ? { number: doc.number } : {}), ...(doc.date ? { date: doc.date } : {}), ...(doc.issuer ? { issuer: doc.issuer } : {}), ...(doc.province ? { province: doc.province } : {}) };
-    const key = Object.keys(doc.extra ?? {}).find((k) => fold(k).replace(/\s+/g, ' ').trim() === 'nguoi ky');
-    const stated = key ? doc.extra[key]?.trim() : undefined;
-    let name = stated;
-    let citation: Citation | undefined = stated ? { ...citeRecord(ref, { sectionPath: [], lines: [1, 1] }), section: 'thông tin văn bản (Người ký)' } : undefined;
-    if (!name) {
-      // The signature block: "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / Mai Xuân Liêm" — a person's name right after the signing title.
-      for (const chunk of this.index.chunks) {
-        if (chunk.doc.docId !== doc.id || chunk.kind === 'task') continue;
-        const m = chunk.text.match(SIGNATURE);
-        if (m && hasPersonName(m[2]!)) {
-          name = m[2]!.trim();
-          citation = { ...citeChunk(chunk), section: 'phần chữ ký cuối văn bản' };
-          break;
-        }
-      }
-    }
-    if (!name || !citation) return undefined;
-    const text = `${documentName(ref)}: người ký là ${name}.`;
-    return { question, answer: withSources(text, [citation]), intent: 'fact', refused: false, citations: [citation], passages: [], tasks: [], choices: [] };
+    const docs = named ? this.index.documents.filter((d) => named.has(d.id)) : this.index.documents;
+    return answerDocumentFact(question, frame, docs, { documents: this.index.documents, chunksOf: (id) => this.docChunks(id), lexicon: this.lexicon });
+  }
+
+  private docChunks(docId: string): Chunk[] {
+    this.chunksOverlapping(docId, [0, 0]);
+    return this.chunksByDoc?.get(docId) ?? [];
   }
 
   /**
@@ -1332,9 +1315,6 @@ function windowPhrase(window: TimeWindow, today: string): string {
 
 /** Words that give the agencies of a sentence a role in the work. */
 const ROLE_CUE = /chủ trì|phối hợp|được giao|giao cho|thực hiện|chịu trách nhiệm|:/iu;
-
-/** A signing title line ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "GIÁM ĐỐC") followed on the next line by a name. */
-const SIGNATURE = /(CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG BAN|BÍ THƯ|THỦ TRƯỞNG)[^\S\n]*\n[^\S\n]*((?:\p{Lu}\p{Ll}*[^\S\n]+){1,3}\p{Lu}\p{Ll}*)[^\S\n]*(?:\n|$)/u;
 
 /**
  * Letters and digits in one token ("6g", "ipv6", "iso27001"): a name of a specific thing. Not a
