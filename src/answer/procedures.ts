@@ -7,7 +7,7 @@
 import type { Citation } from '../domain/answer.js';
 import type { Procedure } from '../domain/records.js';
 import { aspectText, citationFor, withFooter } from './procedures/compose.js';
-import { MATCH_DEFAULTS, distinguishingWords, rankProcedures, rareWordOwners, variantsOf, type ProcedureMatch } from './procedures/match.js';
+import { MATCH_DEFAULTS, distinguishingWords, nameWordPairs, rankProcedures, rareWordOwners, variantsOf, type ProcedureMatch } from './procedures/match.js';
 import { fold } from '../text/normalize.js';
 import { Provinces } from '../text/provinces.js';
 import { defaultProcedureVocabulary, type ProcedureAspect, type ProcedureVocabulary } from './procedures/vocabulary.js';
@@ -85,7 +85,7 @@ export function matchProcedures(
   procedures: Procedure[],
   vocabulary: ProcedureVocabulary = defaultProcedureVocabulary(),
 ): Array<{ procedure: Procedure; score: number }> {
-  const { rest } = vocabulary.aspects(question);
+  const { rest } = vocabulary.aspects(question, nameWordPairs(procedures, vocabulary));
   return rankProcedures(rest, procedures, vocabulary).map(({ procedure, score }) => ({ procedure, score }));
 }
 
@@ -161,7 +161,7 @@ const namesOf = (p: Procedure): string[] => [p.ten, ...p.ten_goi_khac];
  */
 export function procedureSlots(question: string, procedures: Procedure[], options: Omit<ProcedureAnswerOptions, 'today'> = {}): ProcedureSlots {
   const vocabulary = options.vocabulary ?? defaultProcedureVocabulary();
-  const { hits, rest } = vocabulary.aspects(question);
+  const { hits, rest } = vocabulary.aspects(question, nameWordPairs(procedures, vocabulary));
   const nouns = vocabulary.nouns(question);
   const followUp = vocabulary.isFollowUp(question);
   let aspects: ProcedureAspect[] = hits.map((h) => h.aspect);

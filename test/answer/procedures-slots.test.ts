@@ -80,6 +80,21 @@ describe('procedureSlots: aspects as data', () => {
     expect(ask('bán lẻ rượu cần điều kiện gì')).toMatchObject({ aspect: 'conditions', text: expect.stringContaining('địa điểm kinh doanh cố định') });
   });
 
+  it('keeps aspect words that belong to a procedure name ("chi phí học tập" is not a fee question)', () => {
+    const a = ask('con ho tro chi phi hoc tap thi nop online duoc khong');
+    expect(a).toMatchObject({ aspect: 'online', procedure: { ten: 'Đề nghị hỗ trợ chi phí học tập' } });
+    expect(a.text).toContain('Cổng Dịch vụ công quốc gia');
+    // "hồ sơ" alone is a weak documents word: with "mấy ngày" the question is about time.
+    expect(ask('bán lẻ rượu thẩm định hồ sơ trong mấy ngày').aspect).toBe('time');
+  });
+
+  it('a guide with no time field answers from a condition that states a time, citing the conditions', () => {
+    const a = ask('đăng ký hoạt động tín ngưỡng phải gửi văn bản trước bao lâu');
+    expect(a).toMatchObject({ aspect: 'time', refused: false });
+    expect(a.text).toContain('chậm nhất là 30 ngày');
+    expect(a.citations.map((c) => c.section)).toEqual(['Yêu cầu, điều kiện']);
+  });
+
   it('says a field is not stated, cites that field, and never quotes another field', () => {
     const a = ask('điều chỉnh giấy phép karaoke lệ phí bao nhiêu');
     expect(a).toMatchObject({ refused: true, reason: 'procedure_field_missing', aspect: 'fee', procedure: { ten: KARAOKE_DC } });

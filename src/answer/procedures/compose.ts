@@ -82,10 +82,22 @@ function notStated(p: Procedure, what: string, field: ProcedureField): AspectTex
   return { text: `Hướng dẫn thủ tục “${p.ten}” không nêu ${what}.`, fields: [field], missing: true };
 }
 
-/** A guide with no field for it whose steps say it ("Bước 1: … nộp hồ sơ tại Bộ phận …"): quote those steps. */
+/**
+ * A guide with no field for it whose steps say it ("Bước 1: … nộp hồ sơ tại Bộ phận …"): quote those
+ * steps; else the sentences of its conditions that say it ("… chậm nhất là 30 ngày trước ngày …").
+ */
 function fromSteps(p: Procedure, aspect: 'where' | 'time' | 'fee', what: string): AspectText | undefined {
   const steps = defaultProcedureLabels().stepsAnswering(aspect, p.trinh_tu);
-  if (steps.length === 0) return undefined;
+  if (steps.length === 0) {
+    const conditions = proseField(p, 'yeu_cau');
+    const said = conditions ? defaultProcedureLabels().stepsAnswering(aspect, conditions.split(/(?<=[.;])\s+/)) : [];
+    if (said.length === 0) return undefined;
+    return {
+      text: `Hướng dẫn thủ tục “${p.ten}” không có mục ${what} riêng; phần yêu cầu, điều kiện nêu:\n${bulleted(said)}`,
+      fields: ['yeu_cau'],
+      missing: false,
+    };
+  }
   return {
     text: `Hướng dẫn thủ tục “${p.ten}” không có mục ${what} riêng; phần trình tự thực hiện nêu:\n${bulleted(steps)}`,
     fields: ['trinh_tu'],

@@ -10,7 +10,7 @@
  * shorter sibling ("khai sinh … yếu tố nước ngoài").
  */
 import type { Procedure } from '../../domain/records.js';
-import { fold, syllables } from '../../text/normalize.js';
+import { fold, squash, syllables } from '../../text/normalize.js';
 import type { ProcedureVocabulary } from './vocabulary.js';
 
 /** Defaults for matching; scores are only comparable within one call. */
@@ -45,6 +45,8 @@ interface Prepared {
   idf: Map<string, number>;
   /** Rare syllables: found in the names of at most two procedures (the same name in two files counts once). */
   distinct: Set<string>;
+  /** Word pairs of the names as written (folded, not rewritten). */
+  pairs: Set<string>;
 }
 
 const cache = new WeakMap<Procedure[], WeakMap<ProcedureVocabulary, Prepared>>();
@@ -75,7 +77,8 @@ function prepare(procedures: Procedure[], vocabulary: ProcedureVocabulary): Prep
     }
   });
   const distinct = new Set([...owners].filter(([, o]) => o.size <= MATCH_DEFAULTS.rareOwners).map(([u]) => u));
-  const prepared = { names, idf, distinct };
+  const pairs = new Set(procedures.flatMap((p) => [p.ten, ...p.ten_goi_khac].flatMap((n) => units(squash(fold(n))).filter((u) => u.includes(' ')))));
+  const prepared = { names, idf, distinct, pairs };
   if (!byVocab) {
     byVocab = new WeakMap();
     cache.set(procedures, byVocab);
@@ -196,4 +199,10 @@ export function rareWordOwners(text: string, procedures: Procedure[], vocabulary
   const query = new Set(units(vocabulary.rewrite(text)).filter((u) => !u.includes(' ') && u.length >= 4 && distinct.has(u)));
   if (query.size === 0) return [];
   return procedures.filter((_, i) => (names[i] ?? []).some((n) => n.units.some((u) => query.has(u))));
+}
+
+/** Word pairs of the procedures' names (rewritten, folded), to keep aspect words that belong to a name. */
+export function nameWordPairs(procedures: Procedure[], vocabulary: ProcedureVocabulary): ReadonlySet<string> {
+  const { pairs } = prepare(procedures, vocabulary);
+  return pairs;
 }

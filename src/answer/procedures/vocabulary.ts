@@ -214,10 +214,14 @@ export class ProcedureVocabulary {
     return folded.replace(this.phraseRe, (m) => this.canonicalOf.get(squash(m)) ?? m);
   }
 
-  /** Aspects a question asks about, in the order they appear, and the question with those words removed. */
-  aspects(text: string): { hits: AspectHit[]; rest: string } {
-    const strong = this.strip(squash(fold(text)), this.aspectRe, this.aspectOf);
-    const weak = this.strip(strong.rest, this.weakRe, this.weakOf);
+  /**
+   * Aspects a question asks about, in the order they appear, and the question with those words removed.
+   * `nameWords`: word pairs of procedure names (folded); an aspect word that forms one with its
+   * neighbour is part of a name, not an aspect ("chi phí học tập" is not a fee question).
+   */
+  aspects(text: string, nameWords?: ReadonlySet<string>): { hits: AspectHit[]; rest: string } {
+    const strong = this.strip(squash(fold(text)), this.aspectRe, this.aspectOf, nameWords);
+    const weak = this.strip(strong.rest, this.weakRe, this.weakOf, nameWords);
     return { hits: strong.hits.length > 0 ? strong.hits : weak.hits, rest: weak.rest };
   }
 
@@ -225,10 +229,19 @@ export class ProcedureVocabulary {
     folded: string,
     re: RegExp | undefined,
     of: Map<string, (typeof PROCEDURE_ASPECTS)[number]>,
+    nameWords?: ReadonlySet<string>,
   ): { hits: AspectHit[]; rest: string } {
     const hits: AspectHit[] = [];
     if (!re) return { hits, rest: folded };
     const rest = folded.replace(re, (m, at: number) => {
+      if (nameWords && nameWords.size > 0) {
+        const words = m.split(/\s+/);
+        const before = /([\p{L}\p{N}]+)\s*$/u.exec(folded.slice(0, at))?.[1];
+        const after = /^\s*([\p{L}\p{N}]+)/u.exec(folded.slice(at + m.length))?.[1];
+        // The phrase itself must run inside a name too ("ở đâu" is no name's words though "sinh ở" is).
+        const inside = words.every((w, i) => i === 0 || nameWords.has(`${words[i - 1]} ${w}`));
+        if (inside && ((before && nameWords.has(`${before} ${words[0]}`)) || (after && nameWords.has(`${words[words.length - 1]} ${after}`)))) return m;
+      }
       const aspect = of.get(squash(m));
       if (aspect && !hits.some((h) => h.aspect === aspect)) hits.push({ aspect, at });
       return ' ';
