@@ -95,6 +95,13 @@ describe('procedureSlots: aspects as data', () => {
     expect(a.citations.map((c) => c.section)).toEqual(['Yêu cầu, điều kiện']);
   });
 
+  it('… or from its document list, and "sắp quá hạn … cấp lại" picks the cấp lại guide', () => {
+    const a = ask('Giấy phép bán lẻ thuốc lá của tôi sắp quá hạn, phải nộp hồ sơ cấp lại trước bao lâu?');
+    expect(a).toMatchObject({ aspect: 'time', refused: false, procedure: { ten: 'Cấp lại Giấy phép bán lẻ sản phẩm thuốc lá' } });
+    expect(a.text).toContain('giấy phép 30 ngày');
+    expect(a.citations.map((c) => c.section)).toEqual(['Thành phần hồ sơ']);
+  });
+
   it('says a field is not stated, cites that field, and never quotes another field', () => {
     const a = ask('điều chỉnh giấy phép karaoke lệ phí bao nhiêu');
     expect(a).toMatchObject({ refused: true, reason: 'procedure_field_missing', aspect: 'fee', procedure: { ten: KARAOKE_DC } });

@@ -83,26 +83,28 @@ function notStated(p: Procedure, what: string, field: ProcedureField): AspectTex
 }
 
 /**
- * A guide with no field for it whose steps say it ("Bước 1: … nộp hồ sơ tại Bộ phận …"): quote those
- * steps; else the sentences of its conditions that say it ("… chậm nhất là 30 ngày trước ngày …").
+ * A guide with no field for it whose text says it elsewhere: its steps ("Bước 1: … nộp hồ sơ tại Bộ
+ * phận …"), else the sentences of its conditions, else of its document list ("Trước thời hạn hiệu lực
+ * của giấy phép 30 ngày, … phải nộp hồ sơ"), quoted with the field they come from.
  */
 function fromSteps(p: Procedure, aspect: 'where' | 'time' | 'fee', what: string): AspectText | undefined {
-  const steps = defaultProcedureLabels().stepsAnswering(aspect, p.trinh_tu);
-  if (steps.length === 0) {
-    const conditions = proseField(p, 'yeu_cau');
-    const said = conditions ? defaultProcedureLabels().stepsAnswering(aspect, conditions.split(/(?<=[.;])\s+/)) : [];
-    if (said.length === 0) return undefined;
+  const labels = defaultProcedureLabels();
+  const sentences = (text: string) => text.split(/(?<=[.;:])\s*(?=\p{Lu})|(?<=[.;])\s+/u).map((t) => t.trim()).filter(Boolean);
+  const sources: Array<{ field: ProcedureField; heading: string; lines: string[] }> = [
+    { field: 'trinh_tu', heading: 'trình tự thực hiện', lines: p.trinh_tu },
+    { field: 'yeu_cau', heading: 'yêu cầu, điều kiện', lines: sentences(proseField(p, 'yeu_cau') ?? '') },
+    { field: 'thanh_phan_ho_so', heading: 'thành phần hồ sơ', lines: aspect === 'time' ? p.thanh_phan_ho_so.flatMap((d) => sentences(d.ten)) : [] },
+  ];
+  for (const source of sources) {
+    const said = labels.stepsAnswering(aspect, source.lines);
+    if (said.length === 0) continue;
     return {
-      text: `Hướng dẫn thủ tục “${p.ten}” không có mục ${what} riêng; phần yêu cầu, điều kiện nêu:\n${bulleted(said)}`,
-      fields: ['yeu_cau'],
+      text: `Hướng dẫn thủ tục “${p.ten}” không có mục ${what} riêng; phần ${source.heading} nêu:\n${bulleted(said)}`,
+      fields: [source.field],
       missing: false,
     };
   }
-  return {
-    text: `Hướng dẫn thủ tục “${p.ten}” không có mục ${what} riêng; phần trình tự thực hiện nêu:\n${bulleted(steps)}`,
-    fields: ['trinh_tu'],
-    missing: false,
-  };
+  return undefined;
 }
 
 /** "Số lượng hồ sơ: 01 bộ" kept in the prose of a guide read from a page. */
