@@ -6,9 +6,10 @@
  */
 import type { Citation } from '../domain/answer.js';
 import type { Procedure } from '../domain/records.js';
-import { aspectText, citationFor, withFooter } from './procedures/compose.js';
+import { aspectText, citationFor, withFooter, type AspectText } from './procedures/compose.js';
+import { defaultProcedureLabels } from '../extract/procedures/labels.js';
 import { MATCH_DEFAULTS, distinguishingWords, nameWordPairs, rankProcedures, rareWordOwners, variantsOf, type ProcedureMatch } from './procedures/match.js';
-import { fold } from '../text/normalize.js';
+import { fold, squash, syllables } from '../text/normalize.js';
 import { Provinces } from '../text/provinces.js';
 import { defaultProcedureVocabulary, type ProcedureAspect, type ProcedureVocabulary } from './procedures/vocabulary.js';
 
@@ -77,6 +78,8 @@ export interface ProcedureSlots {
   twins: Procedure[];
   /** Guides whose names extend the answered one's ("… có yếu tố nước ngoài"), offered as choices. */
   related: Procedure[];
+  /** The question's words beyond the procedure's name, its aspect words and provinces ("bộ phận chuyên môn thẩm định"), folded. */
+  detail: string[];
 }
 
 /** Procedures the question names, best first, with a score comparable within this call only. */
@@ -177,6 +180,7 @@ export function procedureSlots(question: string, procedures: Procedure[], option
     signal: nouns.length > 0 && (aspects.length > 0 || variants.length > 0),
     twins: [],
     related: [],
+    detail: [],
     ...(variants[0] ? { variant: variants[0].name } : {}),
   };
   const previous = options.previous?.procedureId ? procedures.find((p) => p.id === options.previous?.procedureId) : undefined;
@@ -232,8 +236,12 @@ export function procedureSlots(question: string, procedures: Procedure[], option
     return { ...base, candidates: close.slice(0, 4).map((m) => m.procedure), score: top.score };
   }
   const chosen = close[0]!;
+  const nameSyllables = new Set(namesOf(chosen.procedure).flatMap((n) => syllables(`${squash(fold(n))} ${vocabulary.rewrite(n)}`)));
+  const provinceSyllables = new Set(namedProvinces(question).flatMap((n) => syllables(fold(n))));
+  const detail = [...new Set(syllables(rest))].filter((w) => w.length >= 2 && !nameSyllables.has(w) && !provinceSyllables.has(w));
   return {
     ...base,
+    detail,
     procedure: chosen.procedure,
     score: chosen.score,
     twins: (twins.get(chosen) ?? []).map((t) => t.procedure),
@@ -279,7 +287,7 @@ export function answerProcedureSlots(slots: ProcedureSlots, options: ProcedureAn
   }
 
   const p = slots.procedure;
-  const parts = aspects.map((a) => aspectText(p, a, vocabulary));
+  const parts = aspects.map((a) => withStep(p, a, aspectText(p, a, vocabulary), slots.detail));
   const missing = parts.every((part) => part.missing);
   let body = parts.map((part) => part.text).join('\n\n');
   if (slots.related.length > 0) {
@@ -302,6 +310,26 @@ export function answerProcedureSlots(slots: ProcedureSlots, options: ProcedureAn
     refused: missing,
     ...(missing ? { reason: 'procedure_field_missing' } : {}),
   };
+}
+
+/**
+ * "bộ phận chuyên môn thẩm định hồ sơ trong mấy ngày": a question about one step of the procedure.
+ * The step sharing most of the question's own words (at least half, and two) that states the aspect
+ * is quoted before the field.
+ */
+function withStep(p: Procedure, aspect: ProcedureAspect, part: AspectText, detail: string[]): AspectText {
+  if ((aspect !== 'time' && aspect !== 'where' && aspect !== 'fee') || detail.length < 2 || p.trinh_tu.length === 0) return part;
+  const overlap = (step: string) => {
+    const words = new Set(syllables(squash(fold(step))));
+    return detail.filter((w) => words.has(w)).length;
+  };
+  const need = Math.max(2, Math.ceil(detail.length / 2));
+  const scored = p.trinh_tu.map((step) => ({ step, n: overlap(step) })).filter((s) => s.n >= need);
+  const most = Math.max(0, ...scored.map((s) => s.n));
+  const steps = defaultProcedureLabels().stepsAnswering(aspect, scored.filter((s) => s.n === most).map((s) => s.step));
+  if (steps.length === 0 || steps.length > 2) return part;
+  const text = `Theo trình tự thực hiện thủ tục “${p.ten}”, bước bạn hỏi:\n${steps.map((s) => `- ${s}`).join('\n')}`;
+  return { text: part.missing ? text : `${text}\n\n${part.text}`, fields: part.missing ? ['trinh_tu'] : ['trinh_tu', ...part.fields], missing: false };
 }
 
 /** Parses and answers in one call (the entry point the engine uses today). */

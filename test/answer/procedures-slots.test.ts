@@ -88,6 +88,16 @@ describe('procedureSlots: aspects as data', () => {
     expect(ask('bán lẻ rượu thẩm định hồ sơ trong mấy ngày').aspect).toBe('time');
   });
 
+  it('a question about one step quotes the step that shares its words, then the field', () => {
+    const a = ask('giấy phép bán lẻ rượu kiểm tra thực tế địa điểm mất mấy ngày');
+    expect(a.aspect).toBe('time');
+    expect(a.text).toContain('06 ngày làm việc');
+    expect(a.text).toContain('10 ngày làm việc');
+    expect(a.citations.map((c) => c.section)).toEqual(['Trình tự thực hiện', 'Thời hạn giải quyết']);
+    // Without words of a step, only the field.
+    expect(ask('giấy phép bán lẻ rượu mất mấy ngày').citations.map((c) => c.section)).toEqual(['Thời hạn giải quyết']);
+  });
+
   it('a guide with no time field answers from a condition that states a time, citing the conditions', () => {
     const a = ask('đăng ký hoạt động tín ngưỡng phải gửi văn bản trước bao lâu');
     expect(a).toMatchObject({ aspect: 'time', refused: false });
