@@ -112,6 +112,8 @@ export type SourceBlock =
       /** Line span of each row in the text rendering. */
       rowLines: LineSpan[];
       page?: number;
+      /** Page of each row, when a table continues across pages (PDF, scans). */
+      rowPages?: number[];
       /** Per-row OCR confidence 0..1 when the table came from OCR. */
       rowConfidence?: number[];
     };

@@ -134,6 +134,7 @@ export function toTableNode(block: TableBlock): TableNode {
     if (isSeparatorRow(cells) || isColumnNumberRow(cells)) return;
     if (headerKey && cells.map((c) => fold(c)).join('|') === headerKey) return;
     const confidence = block.rowConfidence?.[i];
+    const rowPage = block.rowPages?.[i] ?? block.page;
     const first = cells[0] ?? '';
     const ord = ordinalOf(first);
     // Column names again (either row of a two-row header repeated on the next page): never a task.
@@ -160,7 +161,7 @@ export function toTableNode(block: TableBlock): TableNode {
         kind: 'group',
         groupPath: groupPath.slice(0, -1),
         ordinal,
-        ...(block.page !== undefined ? { page: block.page } : {}),
+        ...(rowPage !== undefined ? { page: rowPage } : {}),
         ...(confidence !== undefined ? { confidence } : {}),
       });
       return;
@@ -206,7 +207,7 @@ export function toTableNode(block: TableBlock): TableNode {
       kind: 'data',
       groupPath: [...groupPath],
       ...(ord && (ord.kind === 'arabic' || !dataRowsHaveArabic) ? { ordinal: ord.ordinal } : {}),
-      ...(block.page !== undefined ? { page: block.page } : {}),
+      ...(rowPage !== undefined ? { page: rowPage } : {}),
       ...(confidence !== undefined ? { confidence } : {}),
     });
   });

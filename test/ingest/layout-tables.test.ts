@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SourceBlock } from '../../src/domain/document.js';
 import { layoutPages, type PageWords, type WordBox } from '../../src/ingest/layout/index.js';
-import { fixOcrQuarters } from '../../src/ingest/layout/spacing.js';
+import { fixOcrQuarters, fixOcrSpacing } from '../../src/ingest/layout/spacing.js';
 
 const CW = 5;
 const H = 10;
@@ -87,6 +87,53 @@ describe('layout: a Word appendix as LibreOffice prints it', () => {
   });
 });
 
+/** Rows of cells as lines at the given top; each row's height is its tallest cell. */
+function grid(rows: string[][][], top: number, cols: readonly number[]): WordBox[] {
+  const out: WordBox[] = [];
+  let y = top;
+  for (const row of rows) {
+    const height = Math.max(1, ...row.map((c) => c.length));
+    row.forEach((cell, c) => cell.forEach((line, k) => out.push(run(line, cols[c]!, y + k * 12.8))));
+    y += (height - 1) * 12.8 + 13.3;
+  }
+  return out;
+}
+
+describe('layout: a table continued on the next page', () => {
+  const HEAD = [['TT'], ['Nhiệm vụ'], ['Cơ quan', 'chủ trì'], ['Cơ quan phối', 'hợp'], ['Thời gian', 'hoàn thành'], ['Sản phẩm']];
+  const page1 = grid(
+    [
+      HEAD,
+      [['3'], ['Thanh toán viện phí', 'không dùng tiền mặt'], ['Phòng Kế', 'hoạch - Tài', 'chính'], ['Các bệnh viện'], ['Trước', '30/9/202', '4'], ['100% bệnh', 'viện']],
+      [['4'], ['Cấp giấy chứng sinh', 'điện tử'], ['Phòng Nghiệp', 'vụ Y'], ['Sở Tư pháp;', 'Công an tỉnh'], ['Quý', 'IV/2024'], ['Giấy chứng']],
+    ],
+    700,
+    COLS,
+  );
+  // Page 2: the header again, the rest of row 4's last cell (no STT), then row 5 whose lead cell
+  // is merged with row 4's and so printed on page 1 only.
+  const page2 = grid(
+    [HEAD, [[], [], [], [], [], ['sinh điện', 'tử']], [['5'], ['Tập huấn kỹ năng số', 'cho tuyến xã'], [], ['Trung tâm Y tế', 'các huyện'], ['Hằng năm'], ['Lớp tập huấn']]],
+    80,
+    COLS,
+  );
+
+  it('is one table: the repeated header dropped, the cut row joined, each row keeping its page', () => {
+    const { blocks } = layoutPages([
+      { page: 1, width: 595, height: 842, words: page1 },
+      { page: 2, width: 595, height: 842, words: page2 },
+    ]);
+    const found = tables(blocks);
+    expect(found).toHaveLength(1);
+    const [table] = found;
+    expect(table!.rows.map((r) => r[0])).toEqual(['TT', '3', '4', '5']);
+    expect(table!.rows[1]![4]).toBe('Trước 30/9/2024');
+    expect(table!.rows[2]).toEqual(['4', 'Cấp giấy chứng sinh điện tử', 'Phòng Nghiệp vụ Y', 'Sở Tư pháp; Công an tỉnh', 'Quý IV/2024', 'Giấy chứng sinh điện tử']);
+    expect(table!.rows[3]).toEqual(['5', 'Tập huấn kỹ năng số cho tuyến xã', '', 'Trung tâm Y tế các huyện', 'Hằng năm', 'Lớp tập huấn']);
+    expect(table!.rowPages).toEqual([1, 1, 1, 2]);
+  });
+});
+
 describe('fixOcrQuarters', () => {
   it('reads OCR look-alikes of roman quarters after "Quý" as roman numerals', () => {
     expect(fixOcrQuarters('Quý JV/2024')).toBe('Quý IV/2024');
@@ -98,5 +145,15 @@ describe('fixOcrQuarters', () => {
     expect(fixOcrQuarters('Quý IV/2024')).toBe('Quý IV/2024');
     expect(fixOcrQuarters('Quý Jun')).toBe('Quý Jun');
     expect(fixOcrQuarters('Quý JJJJ/2024')).toBe('Quý JJJJ/2024');
+  });
+});
+
+describe('fixOcrSpacing: a syllable glued to a capital', () => {
+  it('splits where OCR lost the space before a capital', () => {
+    expect(fixOcrSpacing('vụY')).toBe('vụ Y');
+    expect(fixOcrSpacing('tỉnhBình')).toBe('tỉnh Bình');
+  });
+  it('leaves brand names, acronyms and e-prefixed words alone', () => {
+    for (const t of ['VNeID', 'ViettelPost', 'eKYC', 'UBND', 'iPhone', 'KH-UBND']) expect(fixOcrSpacing(t)).toBe(t);
   });
 });

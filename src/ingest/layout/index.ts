@@ -7,7 +7,7 @@
 import type { SourceBlock } from '../../domain/document.js';
 import { groupLines, lineMetrics, type LineMetrics } from './lines.js';
 import { fixOcrQuarters, fixOcrSpacing } from './spacing.js';
-import { findTables } from './tables.js';
+import { findTables, joinCellLines } from './tables.js';
 import { meanConf, type PageWords, type VisualLine, type WordBox } from './words.js';
 
 export type { PageWords, WordBox } from './words.js';
@@ -26,12 +26,16 @@ export interface LayoutOptions {
 /** Separator between the segments of a non-table line (e.g. the two-column header block). */
 const SEGMENT_SEPARATOR = '    ';
 
-type PageItem = { kind: 'line'; line: VisualLine; text: string } | { kind: 'table'; header?: string[]; headerConfidence?: number; rows: Array<{ cells: string[]; confidence?: number }> };
+type PageItem =
+  | { kind: 'line'; line: VisualLine; text: string }
+  | { kind: 'table'; header?: string[]; headerConfidence?: number; rows: Array<{ cells: string[]; confidence?: number; page?: number }> };
 
 export function layoutPages(pages: readonly PageWords[], options: LayoutOptions = {}): LayoutResult {
   const low = options.lowConfidence ?? 0.6;
   const perPage = pages.map((p) => ({ page: p, ...pageItems(p) }));
   const running = runningLines(perPage.map((p) => ({ page: p.page, lines: p.items.flatMap((it) => (it.kind === 'line' ? [it] : [])) })));
+
+  joinContinuedTables(perPage, running);
 
   const blocks: SourceBlock[] = [];
   const lines: string[] = [];
@@ -69,12 +73,49 @@ export function layoutPages(pages: readonly PageWords[], options: LayoutOptions 
         rowLines.push([lines.length, lines.length]);
       }
       const hasConf = conf.every((c) => c !== undefined);
-      blocks.push({ kind: 'table', rows, rowLines, page: page.page, ...(hasConf ? { rowConfidence: conf as number[] } : {}) });
+      const pagesOf = [...(it.header ? [page.page] : []), ...it.rows.map((r) => r.page ?? page.page)];
+      const spansPages = pagesOf.some((n) => n !== page.page);
+      blocks.push({ kind: 'table', rows, rowLines, page: page.page, ...(spansPages ? { rowPages: pagesOf } : {}), ...(hasConf ? { rowConfidence: conf as number[] } : {}) });
     }
     flush();
     if (lowLines > 0) warnings.push(`trang ${page.page}: ${lowLines} dòng OCR có độ tin cậy thấp (< ${low})`);
   }
   return { blocks, lines, warnings };
+}
+
+type TableItem = Extract<PageItem, { kind: 'table' }>;
+
+const cellsKey = (cells: readonly string[]): string => cells.map((c) => c.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '')).join('|');
+
+/**
+ * A table that ends one page and opens the next with as many columns is one table: the header
+ * printed again on the new page is dropped, and a first row with no STT (the rest of a row the page
+ * break cut) is joined cell by cell onto the last row of the page before.
+ */
+function joinContinuedTables(perPage: Array<{ page: PageWords; items: PageItem[] }>, running: ReadonlySet<VisualLine>): void {
+  const kept = (it: PageItem): boolean => it.kind === 'table' || !running.has(it.line);
+  for (let p = 1; p < perPage.length; p++) {
+    const before = perPage[p - 1]!.items.filter(kept);
+    const last = before[before.length - 1];
+    const firstIdx = perPage[p]!.items.findIndex(kept);
+    const next = firstIdx >= 0 ? perPage[p]!.items[firstIdx] : undefined;
+    if (last?.kind !== 'table' || next?.kind !== 'table') continue;
+    const width = (t: TableItem): number => Math.max(t.header?.length ?? 0, ...t.rows.map((r) => r.cells.length));
+    if (width(last) !== width(next)) continue;
+    let rows = next.rows;
+    // The continuation's "header" is a header only when it repeats the one above.
+    if (next.header && !(last.header && cellsKey(last.header) === cellsKey(next.header))) {
+      rows = [{ cells: next.header, ...(next.headerConfidence !== undefined ? { confidence: next.headerConfidence } : {}) }, ...rows];
+    }
+    const tail = last.rows[last.rows.length - 1];
+    const head = rows[0];
+    if (tail && head && (head.cells[0] ?? '').trim() === '' && head.cells.some((c) => c.trim() !== '')) {
+      tail.cells = tail.cells.map((c, k) => joinCellLines([c, head.cells[k] ?? '']));
+      rows = rows.slice(1);
+    }
+    last.rows.push(...rows.map((r) => ({ ...r, page: r.page ?? perPage[p]!.page.page })));
+    perPage[p]!.items.splice(firstIdx, 1);
+  }
 }
 
 function pageItems(page: PageWords): { items: PageItem[]; metrics: LineMetrics } {

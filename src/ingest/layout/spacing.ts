@@ -20,6 +20,9 @@ export function fixOcrSpacing(token: string): string {
   // A comma or semicolon glued to the next word (never a decimal: letters on both sides).
   const spaced = token.replace(/(\p{L})([,;])(?=\p{L})/gu, '$1$2 ');
   if (spaced !== token) return spaced.split(' ').map(fixOcrSpacing).join(' ');
+  // A syllable glued to a capital ("vụY" for "vụ Y", "tỉnhBình"): split at the case change.
+  const glued = /^(\p{L}*\p{Ll})(\p{Lu}.*)$/u.exec(token);
+  if (glued && [...glued[1]!].length >= 2 && isSyllable(glued[1]!)) return `${glued[1]} ${fixOcrSpacing(glued[2]!)}`;
   const m = /^(\p{L}+)(\P{L}*)$/u.exec(token);
   if (!m) return token;
   const [, letters, tail] = m as unknown as [string, string, string];

@@ -42,6 +42,7 @@ interface River {
 export function findTables(lines: readonly VisualLine[], metrics: LineMetrics, options: TableOptions = {}): RebuiltTable[] {
   const minColumns = options.minColumns ?? 3;
   const tables: RebuiltTable[] = [];
+  const textWidth = lines.length ? Math.max(...lines.map((l) => l.segments[l.segments.length - 1]!.x1)) - Math.min(...lines.map((l) => l.segments[0]!.x0)) : 0;
   let i = 0;
   while (i < lines.length) {
     if (lines[i]!.segments.length < 2) {
@@ -49,13 +50,18 @@ export function findTables(lines: readonly VisualLine[], metrics: LineMetrics, o
       continue;
     }
     // Candidate run: seeds (multi-segment lines) with at most 4 single-segment lines between them.
+    // Narrow single-segment lines are cell fragments (a tall cell in one column, the rest of a row
+    // that broke at the page end) and do not count; wide ones are prose.
     let end = i;
     let gapRun = 0;
+    let narrowRun = 0;
     for (let j = i + 1; j < lines.length; j++) {
       if (lines[j]!.segments.length >= 2) {
         end = j;
         gapRun = 0;
-      } else if (++gapRun > 4) break;
+        narrowRun = 0;
+      } else if (lineWidth(lines[j]!) < textWidth * 0.35 && ++narrowRun <= 12) continue;
+      else if (++gapRun > 4) break;
     }
     const found = bestTableInRun(lines, i, end, metrics, minColumns, options.hRules ?? []);
     if (found) {
@@ -139,7 +145,10 @@ function tableInRun(
 
   // Group rows are rows of their own whatever the spacing around them says.
   const groupLines = new Set(tableLines.flatMap((l, k) => (k > 0 && isGroupRow(l, rivers, metrics) ? [k] : [])));
-  const rowStarts = [...new Set([...rowBreaks(tableLines, cellsPerLine, hRules, metrics), ...[...groupLines].flatMap((k) => (k + 1 < tableLines.length ? [k, k + 1] : [k]))])].sort((a, b) => a - b);
+  const rowStarts = splitDiscontiguous(
+    [...new Set([...rowBreaks(tableLines, cellsPerLine, hRules, metrics), ...[...groupLines].flatMap((k) => (k + 1 < tableLines.length ? [k, k + 1] : [k]))])].sort((a, b) => a - b),
+    cellsPerLine,
+  );
   const rows: Array<{ cells: string[]; confidence?: number }> = [];
   for (let r = 0; r < rowStarts.length; r++) {
     const a = rowStarts[r]!;
@@ -201,6 +210,36 @@ function findRivers(seeds: readonly VisualLine[], metrics: LineMetrics): River[]
     } else k++;
   }
   return rivers;
+}
+
+/**
+ * The text of one cell is contiguous: a column that had text, then an empty line, then text again
+ * within one row is two rows (the header, then the rest of a row a page break cut, with no STT).
+ */
+function splitDiscontiguous(starts: readonly number[], cells: readonly WordBox[][][]): number[] {
+  const out: number[] = [];
+  for (let r = 0; r < starts.length; r++) {
+    const a = starts[r]!;
+    const b = r + 1 < starts.length ? starts[r + 1]! : cells.length;
+    out.push(a);
+    let state = new Map<number, 'open' | 'closed'>();
+    for (let k = a; k < b; k++) {
+      const line = cells[k]!;
+      if (k > a && line.some((c, col) => c.length > 0 && state.get(col) === 'closed')) {
+        out.push(k);
+        state = new Map();
+      }
+      line.forEach((c, col) => {
+        if (c.length > 0) state.set(col, 'open');
+        else if (state.get(col) === 'open') state.set(col, 'closed');
+      });
+    }
+  }
+  return out;
+}
+
+function lineWidth(line: VisualLine): number {
+  return line.segments[line.segments.length - 1]!.x1 - line.segments[0]!.x0;
 }
 
 function columnOf(x: number, rivers: readonly River[]): number {
@@ -267,7 +306,8 @@ function rowBreaks(lines: readonly VisualLine[], cells: readonly WordBox[][][], 
     for (let k = 1; k < lines.length; k++) {
       if (inside.some((y) => y > lines[k - 1]!.yc && y < lines[k]!.yc)) starts.push(k);
     }
-    return starts;
+    // Rules found on a blurred, tilted scan may be only some of them; a numbered STT column fills in.
+    return [...new Set([...starts, ...(ordinalStarts(cells) ?? [])])].sort((a, b) => a - b);
   }
   const d = diffs(lines.map((l) => l.yc));
   const small = Math.min(...d);
@@ -284,14 +324,23 @@ function rowBreaks(lines: readonly VisualLine[], cells: readonly WordBox[][][], 
   // Word and LibreOffice tables with tight cell padding leave row gaps a fraction of a point wider
   // than line gaps, so the STT column is what is left: an ordinal, a column-number cell "(1)", a
   // group row's "I." or the header's first cell repeated starts a row.
+  const numbered = ordinalStarts(cells);
+  if (numbered) return numbered;
+  for (let k = 1; k < lines.length; k++) starts.push(k);
+  return starts;
+}
+
+/**
+ * Row starts from a numbered first column, when most of its lines are row starters: an ordinal,
+ * a column-number cell "(1)", a group row's "I." or the header's first cell repeated.
+ */
+function ordinalStarts(cells: readonly WordBox[][][]): number[] | undefined {
   const firstCol = cells.map((c) => (c[0] ?? []).map((w) => w.text).join(' '));
   const starter = (t: string): boolean => isOrdinal(t) || /^\(\d{1,2}\)$/u.test(t) || /^(?:[IVXLC]{1,6}|\d{1,3})[.)]$/u.test(t.split(/\s+/u)[0] ?? '') || t === firstCol[0];
   const filled = firstCol.filter(Boolean);
-  if (filled.length >= 2 && filled.filter(starter).length / filled.length >= 0.6) {
-    for (let k = 1; k < lines.length; k++) if (firstCol[k] && starter(firstCol[k]!)) starts.push(k);
-    return starts;
-  }
-  for (let k = 1; k < lines.length; k++) starts.push(k);
+  if (filled.length < 2 || filled.filter(starter).length / filled.length < 0.6) return undefined;
+  const starts = [0];
+  for (let k = 1; k < cells.length; k++) if (firstCol[k] && starter(firstCol[k]!)) starts.push(k);
   return starts;
 }
 
@@ -301,7 +350,8 @@ export function joinCellLines(parts: readonly string[]): string {
   for (const p of parts) {
     const t = p.trim();
     if (!t) continue;
-    if (/\p{L}-$/u.test(out) && /^[\p{Ll}\p{N}]/u.test(t)) out += t;
+    // A hyphenated word, or a date or number the cell width broke ("Trước 30/9/202" / "4").
+    if ((/\p{L}-$/u.test(out) && /^[\p{Ll}\p{N}]/u.test(t)) || (/(?:^|\s)\d{1,2}\/\d{1,2}\/\d{0,3}$|\d\/$/u.test(out) && /^\d/u.test(t))) out += t;
     else out = out ? `${out} ${t}` : t;
   }
   return out;
