@@ -75,6 +75,6 @@ export interface Assistant {
   reindex(): Promise<ReindexSummary>;
   /** True once an index is loaded. */
   isReady(): boolean;
-  /** The page of one indexed document (/documents/<id>); undefined when unknown. Optional: a remote assistant may not serve pages. */
-  documentView?(id: string): DocumentView | undefined;
+  /** The page of one indexed document (/documents/<id>); undefined when unknown. A process without the index asks a worker (a promise). */
+  documentView?(id: string): DocumentView | undefined | Promise<DocumentView | undefined>;
 }

@@ -51,13 +51,13 @@ export interface ReindexRequest {
 /** The pipeline's report carries more; the assistant reads the summary's fields. */
 export type Reindexer = (request: ReindexRequest) => Promise<ReindexSummary>;
 
-function registryFor(knowledgeDir: string): AgencyRegistry {
+export function registryFor(knowledgeDir: string): AgencyRegistry {
   const file = path.join(knowledgeDir, 'agencies.json');
   return existsSync(file) ? AgencyRegistry.load(file) : AgencyRegistry.load();
 }
 
 /** The province's own reorganisation table when its knowledge dir has one, else the bundled one. */
-function reorganisationFor(knowledgeDir: string): Reorganisation {
+export function reorganisationFor(knowledgeDir: string): Reorganisation {
   const file = path.join(knowledgeDir, 'reorganisation.json');
   return existsSync(file) ? Reorganisation.load(file) : Reorganisation.load();
 }
@@ -65,6 +65,71 @@ function reorganisationFor(knowledgeDir: string): Reorganisation {
 /** Today in Vietnam (UTC+7), for channel calls that carry no date of their own. */
 function localToday(): string {
   return new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Agency lookup and task lists over task records, the registry and the reorganisation table —
+ * no search index. The document assistant uses it over its index's records; an HTTP process whose
+ * answers are computed in worker threads uses it over the live version's tasks.json alone.
+ */
+export class TaskDesk {
+  constructor(private readonly deps: { tasks: () => Task[]; registry: AgencyRegistry; reorganisation: Reorganisation }) {}
+
+  lookupAgency(text: string, province?: string): AgencyChoice[] {
+    // An agency that no longer exists stays choosable under its own name: its task lists say what it is now.
+    return this.deps.registry.lookup(text, { ...(province ? { province } : {}), limit: 5 }).map(({ agency, score }) => ({
+      id: agency.id,
+      name: agency.name,
+      ...(agency.province ? { province: agency.province } : {}),
+      score,
+    }));
+  }
+
+  agencyName(id: string): string | undefined {
+    const registry = this.deps.registry;
+    return (registry.byId(id) ?? registry.byId(id.split('@')[0] ?? ''))?.name;
+  }
+
+  tasksFor(query: AgencyTaskQuery): AgencyTasks {
+    const { registry, reorganisation } = this.deps;
+    // The agency's current name reaches the tasks of the agencies it took over, and a merged
+    // province the documents of the old provinces formed into it, each item naming what changed.
+    const { own, group, inherited } = tasksFor(this.deps.tasks(), registry, {
+      agency: query.agency,
+      today: query.today,
+      reorganisation,
+      ...(query.province ? { province: query.province, provinces: reorganisation.cover(query.province, query.today).names } : {}),
+      ...(query.dueWithinDays !== undefined ? { dueWithinDays: query.dueWithinDays } : {}),
+      ...(query.includeOverdue !== undefined ? { includeOverdue: query.includeOverdue } : {}),
+    });
+    // Recurring deadlines are reported with their next occurrence, so reminders and /hanchot
+    // compare against the date that actually comes next.
+    const current = (t: Task): Task => {
+      if (t.deadline.kind !== 'recurring') return t;
+      const due = effectiveDue(t, query.today);
+      return due ? { ...t, deadline: { ...t.deadline, due } } : t;
+    };
+    const shown = (t: Task): Task => current(annotateTask(t, registry, reorganisation, query.today));
+    return { own: [...own, ...inherited].map(shown), group: group.map(shown) };
+  }
+
+  formatTasks(tasks: AgencyTasks, options: { title: string; today: string; limit?: number }): string {
+    const limit = options.limit ?? 10;
+    const listed = [...tasks.own.slice(0, limit), ...tasks.group.slice(0, Math.max(3, Math.floor(limit / 2)))];
+    const notes = reorganisationNotes(listed, this.deps.registry, this.deps.reorganisation, options.today);
+    const text = taskListText(options.title, tasks.own, tasks.group, {
+      limit: options.limit ?? 10,
+      today: options.today,
+      nextDue: (t) => (t.deadline.kind === 'recurring' ? nextOccurrence(t.deadline, options.today) : undefined),
+    });
+    return notes.length > 0 ? `${text}\nGhi chú (sắp xếp bộ máy 2025):\n${notes.map((n) => `- ${n}`).join('\n')}` : text;
+  }
+}
+
+/** Indexed provinces plus the provinces they now belong to (after the 2025 merger). */
+export function withCurrentProvinces(indexed: readonly string[], reorganisation: Reorganisation): string[] {
+  const today = localToday();
+  return [...new Set([...indexed, ...indexed.map((p) => reorganisation.currentProvince(p, today))])];
 }
 
 export class DocumentAssistant implements Assistant {
@@ -138,65 +203,34 @@ export class DocumentAssistant implements Assistant {
     return this.ready().answer(question, context ?? { taskIds: [], docIds: [] });
   }
 
-  lookupAgency(text: string, province?: string): AgencyChoice[] {
+  /** Agency lookup and task lists over this index's task records. */
+  private desk(): TaskDesk {
     const engine = this.ready();
-    // An agency that no longer exists stays choosable under its own name: its task lists say what it is now.
-    return engine.registry.lookup(text, { ...(province ? { province } : {}), limit: 5 }).map(({ agency, score }) => ({
-      id: agency.id,
-      name: agency.name,
-      ...(agency.province ? { province: agency.province } : {}),
-      score,
-    }));
+    if (this.deskOf?.engine !== engine) this.deskOf = { engine, desk: new TaskDesk({ tasks: () => engine.index.tasks, registry: engine.registry, reorganisation: engine.reorganisation }) };
+    return this.deskOf.desk;
+  }
+  private deskOf: { engine: AnswerEngine; desk: TaskDesk } | undefined;
+
+  lookupAgency(text: string, province?: string): AgencyChoice[] {
+    return this.desk().lookupAgency(text, province);
   }
 
   agencyName(id: string): string | undefined {
-    const registry = this.ready().registry;
-    return (registry.byId(id) ?? registry.byId(id.split('@')[0] ?? ''))?.name;
+    return this.desk().agencyName(id);
   }
 
   /** Provinces of the indexed documents, and the provinces they now belong to (after the 2025 merger). */
   provinces(): string[] {
     const engine = this.ready();
-    const today = localToday();
-    const indexed = engine.provincesIndexed();
-    return [...new Set([...indexed, ...indexed.map((p) => engine.reorganisation.currentProvince(p, today))])];
+    return withCurrentProvinces(engine.provincesIndexed(), engine.reorganisation);
   }
 
   tasksFor(query: AgencyTaskQuery): AgencyTasks {
-    const engine = this.ready();
-    const reorganisation = engine.reorganisation;
-    // The agency's current name reaches the tasks of the agencies it took over, and a merged
-    // province the documents of the old provinces formed into it, each item naming what changed.
-    const { own, group, inherited } = tasksFor(engine.index.tasks, engine.registry, {
-      agency: query.agency,
-      today: query.today,
-      reorganisation,
-      ...(query.province ? { province: query.province, provinces: reorganisation.cover(query.province, query.today).names } : {}),
-      ...(query.dueWithinDays !== undefined ? { dueWithinDays: query.dueWithinDays } : {}),
-      ...(query.includeOverdue !== undefined ? { includeOverdue: query.includeOverdue } : {}),
-    });
-    // Recurring deadlines are reported with their next occurrence, so reminders and /hanchot
-    // compare against the date that actually comes next.
-    const current = (t: Task): Task => {
-      if (t.deadline.kind !== 'recurring') return t;
-      const due = effectiveDue(t, query.today);
-      return due ? { ...t, deadline: { ...t.deadline, due } } : t;
-    };
-    const shown = (t: Task): Task => current(annotateTask(t, engine.registry, reorganisation, query.today));
-    return { own: [...own, ...inherited].map(shown), group: group.map(shown) };
+    return this.desk().tasksFor(query);
   }
 
   formatTasks(tasks: AgencyTasks, options: { title: string; today: string; limit?: number }): string {
-    const engine = this.ready();
-    const limit = options.limit ?? 10;
-    const listed = [...tasks.own.slice(0, limit), ...tasks.group.slice(0, Math.max(3, Math.floor(limit / 2)))];
-    const notes = reorganisationNotes(listed, engine.registry, engine.reorganisation, options.today);
-    const text = taskListText(options.title, tasks.own, tasks.group, {
-      limit: options.limit ?? 10,
-      today: options.today,
-      nextDue: (t) => (t.deadline.kind === 'recurring' ? nextOccurrence(t.deadline, options.today) : undefined),
-    });
-    return notes.length > 0 ? `${text}\nGhi chú (sắp xếp bộ máy 2025):\n${notes.map((n) => `- ${n}`).join('\n')}` : text;
+    return this.desk().formatTasks(tasks, options);
   }
 
   async reindex(): Promise<ReindexSummary> {

@@ -22,6 +22,7 @@ import { documentRoutes } from './documents.js';
 import { WEB_CHAT_HEADERS, WEB_CHAT_HTML } from '../channels/web/page.js';
 import { ReminderScheduler, type Notifier } from '../reminders/scheduler.js';
 import { boardRoutes, openChatBoard, openTaskBoard } from '../board/index.js';
+import type { TaskCatalog } from '../board/tasks.js';
 import type { ChannelName, ChatKey, ParkedItem, Stores } from '../storage/stores.js';
 import { HttpError, createHttpServer, parseJson, readBody, secretMatches, sendJson, sendText, type Route, type RouteContext } from './http.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -63,6 +64,10 @@ export interface AppOptions {
   workers?: number;
   /** A worker finished /reindex: reload this process's assistant (reminders, readiness). */
   onReindexed?: () => Promise<void>;
+  /** Workers started (before listening): e.g. the pooled assistant attaches to them. */
+  onWorkersReady?: (pool: WorkerPool) => Promise<void>;
+  /** Task records for the board (the pooled assistant's, so the HTTP process reads them once). */
+  taskCatalog?: TaskCatalog;
   /** Start the reminder timer in start(). Default: true. */
   reminders?: boolean;
   /** Expose default process metrics. Default: false. */
@@ -96,7 +101,11 @@ export function createApp(options: AppOptions): App {
   // gate, and answering itself when no worker threads are asked for (tests, small setups).
   // Task board (accounts, sessions, reported status) in DATA_DIR/app.db beside the stores.
   // With DATABASE_URL the board's tables live in PostgreSQL too: one board for every replica.
-  const taskBoard = openTaskBoard({ dataDir: config.DATA_DIR, knowledgeDir: config.KNOWLEDGE_DIR, ...(isPostgresStores(stores) ? { store: stores.board } : {}) });
+  const taskBoard = openTaskBoard({
+    dataDir: config.DATA_DIR, knowledgeDir: config.KNOWLEDGE_DIR,
+    ...(isPostgresStores(stores) ? { store: stores.board } : {}),
+    ...(options.taskCatalog ? { catalog: options.taskCatalog } : {}),
+  });
   const chatBoard = openChatBoard({ dataDir: config.DATA_DIR, knowledgeDir: config.KNOWLEDGE_DIR, now, opened: taskBoard, ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}) }).port;
   const set = createChannelSet({
     config, assistant, stores, logger, metrics, now, board: chatBoard,
@@ -375,7 +384,10 @@ export function createApp(options: AppOptions): App {
           logger.error({ err, channel: 'telegram' }, 'telegram init failed (getMe/setMyCommands); will retry on the next update');
         });
       }
-      if (pool) await pool.start(telegram?.bot.isInited() ? telegram.bot.botInfo : undefined);
+      if (pool) {
+        await pool.start(telegram?.bot.isInited() ? telegram.bot.botInfo : undefined);
+        await options.onWorkersReady?.(pool);
+      }
       const pending = stores.dedupe.pendingCount();
       if (pending > 0) logger.info({ count: pending }, 'answering updates received before the last stop');
       await queue.start();

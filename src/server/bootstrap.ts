@@ -11,6 +11,8 @@ import { createLogger, type Logger } from '../logging.js';
 import { databasePassword, openStores } from '../storage/postgres.js';
 import { syncIndexAtStart } from '../storage/postgres-index.js';
 import type { Stores } from '../storage/stores.js';
+import { currentVersion } from '../index/store.js';
+import { PooledAssistant } from './pooled-assistant.js';
 
 /** Config or exit(2) with the variable's name; never a stack trace for a typo in .env. */
 export function configOrExit(): Config {
@@ -56,6 +58,11 @@ export interface Runtime {
 
 export async function bootstrap(
   storeOptions: (config: Config) => { walAutoCheckpoint?: number } = () => ({}),
+  /**
+   * 'load': this process answers (loads the index). 'workers': answering threads load it; this
+   * process only makes sure an index exists (builds one when DATA_DIR has none) and keeps none.
+   */
+  index: (config: Config) => 'load' | 'workers' = () => 'load',
 ): Promise<Runtime> {
   const config = configOrExit();
   const logger = loggerFor(config);
@@ -64,6 +71,14 @@ export async function bootstrap(
   await logOcrAvailability(logger, { lang: config.OCR_LANG });
   // A replica starts on the version the others serve (or seeds PostgreSQL with its own).
   if (config.DATABASE_URL) logger.info({ index: await syncIndexAtStart(config.DATABASE_URL, config.DATA_DIR, logger) }, 'index version synchronised with PostgreSQL');
+  if (index(config) === 'workers') {
+    if (!currentVersion(config.DATA_DIR)) {
+      logger.info({ dataDir: config.DATA_DIR }, 'no index yet: building it from the knowledge dir');
+      const options = assistantOptions(config, logger);
+      await runReindex({ ...options, paths: [] });
+    }
+    return { config, logger, stores, assistant: new PooledAssistant({ dataDir: config.DATA_DIR, knowledgeDir: config.KNOWLEDGE_DIR }) };
+  }
   const assistant = await createAssistant(assistantOptions(config, logger));
   return { config, logger, stores, assistant };
 }

@@ -107,7 +107,7 @@ export function documentRoutes(assistant: Assistant): Route[] {
         } catch {
           throw new HttpError(400, 'INVALID_PATH', 'document id is not valid percent-encoding');
         }
-        const view = id ? assistant.documentView?.(id) : undefined;
+        const view = id ? await assistant.documentView?.(id) : undefined;
         if (!view) {
           sendText(res, 404, '<!doctype html><html lang="vi"><meta charset="utf-8"><title>Không tìm thấy</title><p>Không tìm thấy văn bản này trong chỉ mục hiện tại. <a href="/">Quay lại trò chuyện</a></p></html>', 'text/html; charset=utf-8', HEADERS);
           return;

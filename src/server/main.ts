@@ -1,6 +1,6 @@
 /**
  * `npm start`: configuration → logger → SQLite → assistant (builds the index first when DATA_DIR
- * has none) → HTTP server with the channels whose tokens are set (web chat + API always).
+ * has none; with answering workers only they load it, see src/server/pooled-assistant.ts) → HTTP server with the channels whose tokens are set (web chat + API always).
  * Answers are computed in worker threads (ANSWER_WORKERS, default: cores − 1, at least 1; 0 answers
  * on the HTTP thread). SIGTERM/SIGINT stop accepting, finish the running replies (the stored
  * backlog is answered after the next start), then close the database.
@@ -10,6 +10,7 @@ import type { Config } from '../config.js';
 import { DocumentAssistant } from '../answer/index.js';
 import { bootstrap, onShutdown } from './bootstrap.js';
 import { createApp } from './app.js';
+import { PooledAssistant } from './pooled-assistant.js';
 
 /** Answering threads: one per core left after the HTTP thread (at least one). */
 function workerCount(config: Config): number {
@@ -18,17 +19,24 @@ function workerCount(config: Config): number {
 
 async function main(): Promise<void> {
   // With workers, their connections checkpoint the WAL; this thread only appends and acknowledges.
-  const { config, logger, stores, assistant } = await bootstrap((config) =>
-    workerCount(config) > 0 ? { walAutoCheckpoint: 0 } : {},
+  // With workers, only they load the index: this process acknowledges webhooks without it.
+  const { config, logger, stores, assistant } = await bootstrap(
+    (config) => (workerCount(config) > 0 ? { walAutoCheckpoint: 0 } : {}),
+    (config) => (workerCount(config) > 0 ? 'workers' : 'load'),
   );
   const workers = workerCount(config);
   const app = createApp({
     config, assistant, stores, logger, defaultMetrics: true,
     // Answers are computed in worker threads so this event loop only acknowledges webhooks.
     workers,
+    ...(assistant instanceof PooledAssistant
+      ? { onWorkersReady: (pool) => assistant.attach(pool), taskCatalog: assistant.catalog }
+      : {}),
     onReindexed: async () => {
-      // Reminders and /readyz use this thread's assistant: load the index the worker just built.
+      // Reminders and /readyz use this thread's assistant: load the index the worker just built
+      // (or, without an index here, the new version's provinces; task records follow by themselves).
       if (assistant instanceof DocumentAssistant) await assistant.load();
+      if (assistant instanceof PooledAssistant) await assistant.refresh();
     },
   });
   await app.start();

@@ -36,7 +36,11 @@ export type ToWorker =
   | { type: 'ask'; id: number; chat: ChatKey; question: string; overrides: Partial<AnswerContext> }
   | { type: 'reload' }
   | { type: 'metrics'; id: number }
+  | { type: 'assistant'; id: number; method: AssistantCall; args: unknown[] }
   | { type: 'close' };
+
+/** What the HTTP process asks a worker's assistant when it holds no index of its own. */
+export type AssistantCall = 'answer' | 'documentView' | 'reindex' | 'provinces';
 
 type FromWorker =
   | { type: 'ready' }
@@ -44,6 +48,7 @@ type FromWorker =
   | { type: 'done'; id: number; error?: string }
   | { type: 'asked'; id: number; result?: AskResult; error?: string }
   | { type: 'metrics'; id: number; data: MetricObjectWithValues<MetricValue<string>>[] }
+  | { type: 'assisted'; id: number; value?: unknown; error?: string }
   | { type: 'reindexed' }
   | { type: 'closed' };
 
@@ -116,7 +121,16 @@ export class WorkerPool {
     return Promise.all(this.slots.map((s) => this.call<MetricObjectWithValues<MetricValue<string>>[]>(s, (id) => ({ type: 'metrics', id }))));
   }
 
-  /** Call after the queue drained: workers close their database and end. */
+  /**
+   * One call to a worker's assistant (the HTTP process keeps no search index when workers answer).
+   * `key` picks the worker (a question's chat, a document id) so calls spread over the pool.
+   */
+  assistant<T>(method: AssistantCall, args: unknown[], key = ''): Promise<T> {
+    const slot = this.slots[shard(`${method}:${key}`, this.slots.length)];
+    if (!slot) return Promise.reject(new Error('answering workers are not started'));
+    return this.call<T>(slot, (id) => ({ type: 'assistant', id, method, args }));
+  }
+
   /** Every worker reloads the live index (a version another replica published, already swapped in). */
   reloadAll(): void {
     for (const slot of this.slots) slot.worker.postMessage({ type: 'reload' } satisfies ToWorker);
@@ -165,12 +179,13 @@ export class WorkerPool {
           return markFailed(new Error(`answering worker ${index} failed to start: ${message.message}`));
         case 'done':
         case 'asked':
+        case 'assisted':
         case 'metrics': {
           const waiter = slot.pending.get(message.id);
           slot.pending.delete(message.id);
           if (!waiter) return;
           if ('error' in message && message.error !== undefined) return waiter.reject(new Error(message.error));
-          return waiter.resolve(message.type === 'asked' ? message.result : message.type === 'metrics' ? message.data : undefined);
+          return waiter.resolve(message.type === 'asked' ? message.result : message.type === 'metrics' ? message.data : message.type === 'assisted' ? message.value : undefined);
         }
         case 'reindexed':
           for (const other of this.slots) if (other !== slot) other.worker.postMessage({ type: 'reload' } satisfies ToWorker);

@@ -130,6 +130,20 @@ port.on('message', (message: ToWorker) => {
       case 'metrics':
         port.postMessage({ type: 'metrics', id: message.id, data: await metrics.registry.getMetricsAsJSON() });
         return;
+      case 'assistant':
+        try {
+          const [a0, a1] = message.args as [string, AnswerContext | undefined];
+          const value =
+            message.method === 'answer' ? await assistant.answer(a0, a1)
+            : message.method === 'documentView' ? inner.documentView(a0)
+            : message.method === 'reindex' ? await assistant.reindex()
+            : assistant.provinces();
+          port.postMessage({ type: 'assisted', id: message.id, value });
+        } catch (err) {
+          logger.error({ err, method: message.method }, 'assistant call failed in worker');
+          port.postMessage({ type: 'assisted', id: message.id, error: errorText(err) });
+        }
+        return;
       case 'close':
         stores.close();
         logger.flush();

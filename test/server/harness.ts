@@ -75,6 +75,9 @@ export interface HarnessOptions {
   /** Answering worker threads (0 = answer in the test's thread with the injected assistant). */
   workers?: number;
   onReindexed?: () => Promise<void>;
+  /** Passed to createApp (the pooled assistant attaches to the started workers). */
+  onWorkersReady?: AppOptions['onWorkersReady'];
+  taskCatalog?: AppOptions['taskCatalog'];
   /** Overrides of the Telegram client bounds (timeouts, retries). */
   telegramRetry?: AppOptions['telegramRetry'];
 }
@@ -120,6 +123,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     ...(options.queue ? { queue: options.queue } : {}),
     ...(options.workers ? { workers: options.workers } : {}),
     ...(options.onReindexed ? { onReindexed: options.onReindexed } : {}),
+    ...(options.onWorkersReady ? { onWorkersReady: options.onWorkersReady } : {}),
+    ...(options.taskCatalog ? { taskCatalog: options.taskCatalog } : {}),
   });
   const url = await app.start({ host: '127.0.0.1', port: 0 });
   return {
