@@ -31,6 +31,8 @@ export const QuestionLexicon = z.object({
     leadFirst: Phrases,
     partners: Phrases,
     deadline: Phrases,
+    /** Deadline cues that ask ("khi nào", "ngày nào"), as opposed to nouns ("thời hạn", "tiến độ") a lead question may carry. */
+    deadlineAsk: Phrases,
     figure: Phrases,
     /** A figure cue that stays a figure even when procedure words are present. */
     figureStrong: Phrases,

@@ -158,11 +158,13 @@ export function parseQuestion(question: string, options: ParseOptions): Question
   else if (fact) intent = 'fact';
   else if (k.partners.test(folded)) intent = 'who_cooperates';
   // "ai phải báo cáo …", "… là việc của đơn vị nào": the lead, though list words are present.
-  else if (k.leadFirst.test(folded) && !deadlineCue) intent = 'who_leads';
+  else if (k.leadFirst.test(folded) && !k.deadlineAsk.test(folded)) intent = 'who_leads';
   // "Danh sách nhiệm vụ đến hạn tháng 8/2024", "Quý III cần hoàn thành gì?": tasks of a period, listed.
   else if (window?.kind === 'before' && window.from && k.periodList.test(folded)) intent = 'agency_tasks';
   // "phải xong những việc gì trước tháng 6" lists tasks in a window; it does not ask a deadline.
   else if (deadlineCue && !k.upcoming.test(folded) && !k.overdue.test(folded) && !(window?.kind === 'before' && listed)) intent = 'deadline';
+  // "còn cấp lại thì cần những gì?": list words about papers, with nothing of a plan, ask a procedure.
+  else if (listed && procedureWords && !planWords && !mine && !window) intent = 'procedure';
   else if (listed) intent = 'agency_tasks';
   else if (k.lead.test(folded)) intent = 'who_leads';
   // A percentage, or a figure in a plan's words, is a target even when it names a procedure.

@@ -76,3 +76,11 @@ describe('document facts', () => {
     expect(a.answer).toContain('Trần Huy Tuấn');
   });
 });
+
+describe('which document', () => {
+  it('a number the question names rules out a document whose number differs', async () => {
+    const a = await assistant.answer('Kế hoạch 77 của Yên Bái về kho dữ liệu dùng chung ký ngày nào?', ctx);
+    expect(a.answer).not.toContain('20/3/2024');
+    expect(a.refused).toBe(true);
+  });
+});

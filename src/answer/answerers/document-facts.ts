@@ -49,12 +49,31 @@ export function docRef(doc: DocumentMeta): DocRef {
   };
 }
 
+/**
+ * The numbers that name the document asked about: the number after the question's first document
+ * type ("Kế hoạch 77 …"). A number after a later type ("Kế hoạch triển khai Nghị quyết 13") names a
+ * document it refers to, which says nothing of the one asked.
+ */
+export function askedNumbers(frame: QuestionFrame, lex: CompiledLexicon): string[] {
+  const types = lex.source.document.typePrefixes.map((t) => fold(t)).filter((t) => t !== 'so');
+  const firstType = new RegExp(`(?:^|\\s)(?:${alternation(types)})(?=\\s|\\d|$)`).exec(frame.folded);
+  if (!firstType) return frame.slots.docNumbers;
+  const at = firstType.index + (firstType[0].length - firstType[0].trimStart().length);
+  for (const m of frame.folded.matchAll(lex.docNumber)) {
+    if (m.index === at) return [m[1] ?? m[2] ?? ''].filter(Boolean);
+  }
+  return [];
+}
+
 /** The document facts a question asks, in the lexicon's order ("số mấy, ban hành ngày nào" asks two). */
 export function factsAsked(frame: QuestionFrame, lex: CompiledLexicon): DocumentFact[] {
   return lex.facts.filter(([, re]) => re.test(frame.folded)).map(([fact]) => fact);
 }
 
 const words = (text: string): string[] => fold(text).match(/[\p{L}\p{N}]+/gu) ?? [];
+/** Words of a file's base name, with a number glued to its type split off ("kh1576" → "kh", "1576"). */
+const fileWords = (file: string): string[] =>
+  words((file.split(/[\\/]/).pop() ?? '').replace(/\.[a-z0-9]+$/i, '')).flatMap((w) => w.match(/\p{L}+|\p{N}+/gu) ?? []);
 
 /**
  * The one document a question is about: the only one in scope, or the one whose title, type and
@@ -63,8 +82,11 @@ const words = (text: string): string[] => fold(text).match(/[\p{L}\p{N}]+/gu) ??
 export function documentAsked(frame: QuestionFrame, inScope: readonly DocumentMeta[], lex: CompiledLexicon): DocumentMeta | undefined {
   // The same document in two files (a .txt and its .docx) is one document here.
   const byIdentity = new Map<string, DocumentMeta>();
+  const numbers = askedNumbers(frame, lex);
   for (const d of inScope) {
     if (d.type === 'Thủ tục hành chính') continue;
+    // A number the question names rules out a document whose number is read and different.
+    if (numbers.length > 0 && d.number && !numbers.includes(d.number.match(/^\d+/)?.[0] ?? '')) continue;
     const id = documentIdentity(d) ?? (d.number ? `${d.type}|${d.number}|${d.province ?? d.issuer ?? ''}` : d.id);
     const seen = byIdentity.get(id);
     if (!seen || (!seen.date && d.date)) byIdentity.set(id, d);
@@ -72,11 +94,12 @@ export function documentAsked(frame: QuestionFrame, inScope: readonly DocumentMe
   const docs = [...byIdentity.values()];
   if (docs.length === 1) return docs[0];
   const factWords = new Set(Object.values(lex.source.documentFacts).flat().flatMap(words));
-  const terms = [...new Set(frame.slots.terms)].filter((t) => !factWords.has(t) && !lex.listWords.document.has(t));
+  const terms = [...new Set([...frame.slots.terms, ...numbers])].filter((t) => !factWords.has(t) && !lex.listWords.document.has(t));
   if (terms.length === 0) return undefined;
   // Words rare among titles weigh most; a word no title has (a thing the question names that only
   // a body or another document mentions) counts fully against every title.
-  const titles = docs.map((d) => new Set(words(`${d.type} ${d.title} ${d.number ?? ''} ${d.issuer ?? ''} ${d.province ?? ''}`)));
+  // The file name often carries what the header lost ("hcm-kh1576-2019-danh-gia-hai-long").
+  const titles = docs.map((d) => new Set([...words(`${d.type} ${d.title} ${d.number ?? ''} ${d.issuer ?? ''} ${d.province ?? ''}`), ...fileWords(d.file)]));
   const weight = new Map(terms.map((t) => [t, Math.log(1 + docs.length / (1 + titles.filter((own) => own.has(t)).length))]));
   const total = [...weight.values()].reduce((a, b) => a + b, 0);
   const scored = docs
@@ -106,18 +129,21 @@ function webField(doc: DocumentMeta, names: string[]): string | undefined {
   return value ? value : undefined;
 }
 
-/** The first line of the document that carries a cue ("Kính gửi:", "theo đề nghị của"), up to its clause end. */
+/**
+ * The first statement of the document that opens with a cue ("Kính gửi:", "theo đề nghị của"), up to
+ * `stop`; a statement wrapped over lines is read across them ("Theo đề nghị của Giám đốc Sở\nThông tin …").
+ */
 function statedLine(chunks: readonly Chunk[], cues: string[], stop: RegExp): Found | undefined {
   const cue = new RegExp(`(?:^|[^\\p{L}])(?:${alternation(cues)})`, 'u');
   for (const chunk of chunks) {
-    for (const line of chunk.text.split('\n')) {
-      const m = cue.exec(fold(line));
-      if (!m) continue;
-      const from = m.index + (m[0].length - m[0].trimStart().length);
-      const rest = line.slice(from);
-      const end = rest.slice(8).search(stop);
-      return { text: (end >= 0 ? rest.slice(0, end + 8) : rest).trim(), citation: citeChunk(chunk) };
-    }
+    const text = chunk.text.replace(/[^\S\n]+/g, ' ');
+    const m = cue.exec(fold(text));
+    if (!m) continue;
+    const from = m.index + (m[0].length - m[0].trimStart().length);
+    const rest = text.slice(from);
+    const end = rest.slice(8).search(stop);
+    const said = (end >= 0 ? rest.slice(0, end + 8) : rest).replace(/\s*\n\s*/g, ' ').trim();
+    return { text: said.length > 400 ? `${said.slice(0, 400)} …` : said, citation: citeChunk(chunk) };
   }
   return undefined;
 }
@@ -155,15 +181,16 @@ function fact(doc: DocumentMeta, which: DocumentFact, chunks: readonly Chunk[], 
     case 'effective': {
       const stated = webField(doc, cues.effectiveFields);
       if (stated) return { text: `có hiệu lực từ ${stated}`, citation: { ...citeRecord(ref, { sectionPath: [], lines: [1, 1] }), section: 'thông tin văn bản (Ngày có hiệu lực)' } };
-      const line = statedLine(chunks, cues.effective, /[.;]\s|$/);
+      const line = statedLine(chunks, cues.effective, /[.;](?:\s|$)|\n\s*(?:Điều|\d+\.)/u);
       return line ? { text: `văn bản ghi: “${line.text}”`, citation: line.citation } : undefined;
     }
     case 'recipient': {
-      const line = statedLine(chunks, cues.recipient, /\n|$/);
+      // The recipients run to the first line that is not one of them (a "V/v", a salutation, the body).
+      const line = statedLine(chunks, cues.recipient, /\n(?![^\S\n]*[-+•])/u);
       return line ? { text: `văn bản ghi: “${line.text}”`, citation: line.citation } : undefined;
     }
     case 'proposer': {
-      const line = statedLine(chunks, cues.proposer, /[.;,]\s|$/);
+      const line = statedLine(chunks, cues.proposer, /[.;,](?:\s|$)|\n\s*(?:QUYẾT|Điều|\d+\.)/u);
       return line ? { text: `văn bản ghi: “${line.text}”`, citation: line.citation } : undefined;
     }
   }
@@ -176,6 +203,14 @@ function fact(doc: DocumentMeta, which: DocumentFact, chunks: readonly Chunk[], 
 export function answerDocumentFact(question: string, frame: QuestionFrame, inScope: readonly DocumentMeta[], src: DocumentFactSources): Answer | undefined {
   const asked = factsAsked(frame, src.lexicon);
   if (asked.length === 0) return undefined;
+  const numbers = askedNumbers(frame, src.lexicon);
+  const numbered = (d: DocumentMeta): boolean =>
+    d.number ? numbers.includes(d.number.match(/^\d+/)?.[0] ?? '') : fileWords(d.file).some((w) => numbers.includes(w));
+  if (numbers.length > 0 && !src.documents.some(numbered)) {
+    // No indexed document carries that number: any other document's date or signer would be wrong.
+    const text = `Các văn bản đã được lập chỉ mục không có văn bản số ${numbers.join(', ')}, nên tôi không trả lời được câu này.`;
+    return { question, answer: text, intent: 'fact', refused: true, reason: 'document_not_found', citations: [], passages: [], tasks: [], choices: [] };
+  }
   const doc = documentAsked(frame, inScope, src.lexicon);
   if (!doc) return undefined;
   const chunks = src.chunksOf(doc.id);
