@@ -270,7 +270,7 @@ export class AnswerEngine {
     const fact = this.documentFact(question, frame, scope);
     if (fact) return fact;
 
-    if (frame.intent === 'procedure' || frame.intent === 'fact' || (frame.intent === 'target' && !frame.planWords)) {
+    if (frame.intent === 'procedure' || frame.intent === 'fact' || (frame.intent === 'target' && !frame.planWords && !frame.asksShare)) {
       let proc = answerProcedure(effective, this.index.procedures, { today });
       if (!proc && frame.intent === 'procedure' && context.previousIntent === 'procedure' && subject) {
         // "mất bao lâu?" right after a procedure answer asks about the same procedure.

@@ -70,6 +70,8 @@ export interface QuestionFrame {
   content: string[];
   /** Words that place the question in plan documents ("chủ trì", "kế hoạch", "chỉ tiêu", "sở"). */
   planWords: boolean;
+  /** "bao nhiêu %", "tỷ lệ": a share, which only a plan's figure answers (never a guide's fee or time). */
+  asksShare: boolean;
   /** "hàng quý", "định kỳ": asks for a recurring deadline. */
   periodic: boolean;
   /** Asks a list of a document's tasks ("KH 114 có những nhiệm vụ gì"). */
@@ -208,6 +210,7 @@ export function parseQuestion(question: string, options: ParseOptions): Question
     docNumbers,
     content,
     planWords,
+    asksShare: k.figureStrong.test(folded),
     periodic: k.periodic.test(folded),
     documentList,
   };

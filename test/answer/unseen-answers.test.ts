@@ -48,7 +48,8 @@ describe.skipIf(!canOcr)('Đắk Lắk Kế hoạch 95 from its PDF and its scan
   });
 
   it('counts an agency\'s tasks once although two files hold them', async () => {
-    const a = await assistant.answer('Sở LĐTBXH Đắk Lắk phải làm gì trước tháng 10?', ctx);
+    // "đến hết tháng 10": through October ("trước tháng 10" is by 30/9 in the one period grammar).
+    const a = await assistant.answer('Sở LĐTBXH Đắk Lắk phải làm gì đến hết tháng 10?', ctx);
     expect(a.refused).toBe(false);
     const titles = a.tasks.map((t) => t.title);
     expect(new Set(titles).size).toBe(titles.length);
