@@ -11,7 +11,7 @@ import { defaultProcedureLabels } from '../extract/procedures/labels.js';
 import { MATCH_DEFAULTS, distinguishingWords, nameWordPairs, rankProcedures, rareWordOwners, variantsOf, type ProcedureMatch } from './procedures/match.js';
 import { fold, squash, syllables } from '../text/normalize.js';
 import { Provinces } from '../text/provinces.js';
-import { defaultProcedureVocabulary, type ProcedureAspect, type ProcedureVocabulary } from './procedures/vocabulary.js';
+import { defaultProcedureVocabulary, type ProcedureAspect, type ProcedureVocabulary, type VariantEntry } from './procedures/vocabulary.js';
 
 export { ProcedureVocabulary, SynonymTable, defaultProcedureVocabulary, PROCEDURE_ASPECTS } from './procedures/vocabulary.js';
 export type { ProcedureAspect } from './procedures/vocabulary.js';
@@ -186,7 +186,9 @@ export function procedureSlots(question: string, procedures: Procedure[], option
   const previous = options.previous?.procedureId ? procedures.find((p) => p.id === options.previous?.procedureId) : undefined;
 
   const twins: Twins = new Map();
-  let ranked = distinctByName(rankProcedures(rest, procedures, vocabulary), namedProvinces(question), twins);
+  // A variant named by one of its forms ("sinh ở Nhật", "bị mất") is looked for by the words names use for it.
+  const query = variants.length > 0 ? `${rest} ${variants.map((v) => v.inNames[0]).join(' ')}` : rest;
+  let ranked = distinctByName(rankProcedures(query, procedures, vocabulary), namedProvinces(question), twins);
   let carried = false;
   if (ranked.length === 0 && previous) {
     // "còn lệ phí?", "cấp lại thì sao?": the previous procedure, with this question's aspect and variant.
@@ -217,11 +219,20 @@ export function procedureSlots(question: string, procedures: Procedure[], option
   let pool = ranked;
   if (variants.length > 0) {
     const fits = (m: ProcedureMatch) => variants.every((v) => namesOf(m.procedure).some((n) => vocabulary.nameFits(n, v)));
-    const fitting = ranked.filter((m) => fits(m) && m.score >= best.score * VARIANT_BASE_RATIO);
+    // A fitting guide must be about the same thing: most of the words the best match found beyond the
+    // variant's are in its names too ("kết hôn … nước ngoài" is not "khai sinh có yếu tố nước ngoài").
+    const variantWords = new Set(variants.flatMap((v) => [...v.inNames, ...v.forms].flatMap((f) => syllables(vocabulary.rewrite(f)))));
+    const baseWords = best.matched.filter((u) => !u.includes(' ') && !variantWords.has(u));
+    const sameBase = (m: ProcedureMatch) => {
+      if (m === best || baseWords.length === 0) return true;
+      const own = new Set(namesOf(m.procedure).flatMap((n) => syllables(vocabulary.rewrite(n))));
+      return baseWords.filter((w) => own.has(w)).length >= baseWords.length * 0.6;
+    };
+    const fitting = ranked.filter((m) => fits(m) && m.score >= best.score * VARIANT_BASE_RATIO && sameBase(m));
     if (fitting.length === 0) {
-      return { ...base, variantMissing: true, candidates: [best.procedure], score: best.score };
-    }
-    pool = fitting;
+      // The guide itself speaks of the case ("… có thời gian ở nước ngoài" in its time limit): it answers.
+      if (!mentionsVariant(best.procedure, aspects, variants, vocabulary)) return { ...base, variantMissing: true, candidates: [best.procedure], score: best.score };
+    } else pool = fitting;
   }
   const top = pool[0]!;
   let close = pool.filter((m) => m.score >= top.score * MATCH_DEFAULTS.closeRatio);
@@ -247,6 +258,45 @@ export function procedureSlots(question: string, procedures: Procedure[], option
     twins: (twins.get(chosen) ?? []).map((t) => t.procedure),
     related: variants.length > 0 ? [] : variantsOf(chosen, procedures, vocabulary),
   };
+}
+
+/** The text of a guide's fields that answer an aspect, to see whether they speak of a variant. */
+function aspectFieldsText(p: Procedure, aspect: ProcedureAspect): string {
+  const documents = p.thanh_phan_ho_so.map((d) => `${d.ten} ${d.ghi_chu ?? ''}`).join(' ');
+  switch (aspect) {
+    case 'documents':
+      return documents;
+    case 'time':
+      return p.thoi_han_giai_quyet ?? '';
+    case 'fee':
+      return p.le_phi ?? '';
+    case 'where':
+    case 'how':
+    case 'online':
+      return [p.co_quan_thuc_hien, ...p.noi_nop].filter(Boolean).join(' ');
+    case 'steps':
+      return p.trinh_tu.join(' ');
+    case 'who':
+    case 'conditions':
+      return [p.doi_tuong, p.mo_ta].filter(Boolean).join(' ');
+    case 'result':
+      return p.mo_ta;
+    case 'legal':
+      return '';
+    case 'summary':
+      return [p.doi_tuong, p.thoi_han_giai_quyet, p.le_phi, documents].filter(Boolean).join(' ');
+  }
+}
+
+/**
+ * True when the fields answering the question speak of every named variant by its name words
+ * ("… có thời gian ở nước ngoài" in a time limit): that guide answers the case. A note elsewhere
+ * ("cấp lại là các thủ tục khác") does not count.
+ */
+function mentionsVariant(p: Procedure, aspects: ProcedureAspect[], variants: VariantEntry[], vocabulary: ProcedureVocabulary): boolean {
+  const plain = (t: string) => ` ${vocabulary.rewrite(t).replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `;
+  const text = plain((aspects.length > 0 ? aspects : (['summary'] as const)).map((a) => aspectFieldsText(p, a)).join(' '));
+  return variants.every((v) => v.inNames.some((f) => text.includes(plain(f))));
 }
 
 /** A candidate fits a named variant only if it is still about the same thing as the best match. */

@@ -44,6 +44,18 @@ describe('procedureSlots: names and variants from the records', () => {
     expect(slots('thông báo tổ chức lễ hội cấp xã mất bao lâu').procedure?.ten).toBe('Thông báo tổ chức lễ hội cấp xã');
   });
 
+  it('a variant is looked for in guides about the same thing, and a guide whose answering field speaks of the case answers it', () => {
+    // "nước ngoài" with a building permit is not "khai sinh có yếu tố nước ngoài".
+    expect(slots('xin giấy phép xây dựng cho người nước ngoài cần giấy tờ gì')).toMatchObject({
+      variantMissing: true,
+      candidates: [{ ten: 'Cấp giấy phép xây dựng nhà ở riêng lẻ' }],
+    });
+    // The time limit speaks of foreign investors: it answers; the document list does not: ask.
+    expect(slots('giấy phép bán lẻ rượu cho thương nhân nước ngoài mất bao lâu')).toMatchObject({ procedure: { ten: RUOU }, variantMissing: false });
+    expect(answerProcedure('giấy phép bán lẻ rượu cho thương nhân nước ngoài mất bao lâu', guides)!.text).toContain('vốn đầu tư nước ngoài');
+    expect(slots('giấy phép bán lẻ rượu cho thương nhân nước ngoài cần giấy tờ gì').variantMissing).toBe(true);
+  });
+
   it('reads a long portal name from a rare word and the variant ("điều chỉnh … karaoke")', () => {
     const s = slots('Cơ quan nào thực hiện thủ tục cấp giấy phép điều chỉnh giấy phép kinh doanh karaoke?');
     expect(s).toMatchObject({ procedure: { ten: KARAOKE_DC }, variant: 'điều chỉnh', aspect: 'where' });

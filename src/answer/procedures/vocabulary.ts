@@ -136,8 +136,9 @@ export class ProcedureVocabulary {
     const variantForms: string[] = [];
     for (const entry of table.variants ?? []) {
       for (const form of entry.forms) {
-        // Forms are looked for in rewritten text, so rewrite them the same way.
-        const key = this.rewrite(form);
+        // Looked for in the question as typed (folded), not rewritten: a synonym's canonical words
+        // ("sổ đỏ" → "… lần đầu") are not the asker's.
+        const key = squash(fold(form));
         if (!this.variantOf.has(key)) this.variantOf.set(key, entry);
         variantForms.push(key);
       }
@@ -151,7 +152,7 @@ export class ProcedureVocabulary {
   variants(text: string): VariantEntry[] {
     const out: VariantEntry[] = [];
     if (!this.variantRe) return out;
-    for (const m of this.rewrite(text).matchAll(this.variantRe)) {
+    for (const m of squash(fold(text)).matchAll(this.variantRe)) {
       const entry = this.variantOf.get(squash(m[0]));
       if (!entry || out.some((e) => e.group === entry.group)) continue;
       if (entry.withWords && !this.hasAny(text, entry.withWords)) continue;
