@@ -187,8 +187,10 @@ export function procedureSlots(question: string, procedures: Procedure[], option
 
   const twins: Twins = new Map();
   // A variant named by one of its forms ("sinh ở Nhật", "bị mất") is looked for by the words names use for it.
-  const query = variants.length > 0 ? `${rest} ${variants.map((v) => v.inNames[0]).join(' ')}` : rest;
-  let ranked = distinctByName(rankProcedures(query, procedures, vocabulary), namedProvinces(question), twins);
+  // Those words never make a match alone ("xin visa đi Hàn Quốc" names no guide).
+  const plain = rankProcedures(rest, procedures, vocabulary);
+  const query = variants.length > 0 && plain.length > 0 ? `${rest} ${variants.map((v) => v.inNames[0]).join(' ')}` : rest;
+  let ranked = distinctByName(query === rest ? plain : rankProcedures(query, procedures, vocabulary), namedProvinces(question), twins);
   let carried = false;
   if (ranked.length === 0 && previous) {
     // "còn lệ phí?", "cấp lại thì sao?": the previous procedure, with this question's aspect and variant.

@@ -54,6 +54,9 @@ describe('procedureSlots: names and variants from the records', () => {
     expect(slots('giấy phép bán lẻ rượu cho thương nhân nước ngoài mất bao lâu')).toMatchObject({ procedure: { ten: RUOU }, variantMissing: false });
     expect(answerProcedure('giấy phép bán lẻ rượu cho thương nhân nước ngoài mất bao lâu', guides)!.text).toContain('vốn đầu tư nước ngoài');
     expect(slots('giấy phép bán lẻ rượu cho thương nhân nước ngoài cần giấy tờ gì').variantMissing).toBe(true);
+    // Variant words alone never name a guide.
+    expect(slots('xin visa đi Hàn Quốc cần gì')).toMatchObject({ candidates: [], variantMissing: false });
+    expect(slots('xin visa đi Hàn Quốc cần gì').procedure).toBeUndefined();
   });
 
   it('reads a long portal name from a rare word and the variant ("điều chỉnh … karaoke")', () => {
