@@ -4,6 +4,8 @@
  * at index time from the header, web-export tables, file name); the signer and effective date from
  * the web-export fields when present, else the document's own line saying it. A fact the document
  * leaves blank is said to be not stated ("văn bản không nêu …"), never answered with another quote.
+ * Signer, recipients and proposer are read at index time (DocumentMeta.facts); an index built before
+ * those fields existed falls back to the line of the document that states them.
  */
 import type { DocumentMeta } from '../../domain/document.js';
 import type { Answer, Citation } from '../../domain/answer.js';
@@ -148,6 +150,13 @@ function statedLine(chunks: readonly Chunk[], cues: string[], stop: RegExp): Fou
   return undefined;
 }
 
+/** The passage that holds a fact read at index time; the header when none does. */
+function citeWhere(said: string, ref: DocRef, chunks: readonly Chunk[]): Citation {
+  const needle = fold(said).replace(/\s+/g, ' ');
+  const at = chunks.find((c) => fold(c.text).replace(/\s+/g, ' ').includes(needle));
+  return at ? citeChunk(at) : headerCitation(ref, chunks);
+}
+
 function headerCitation(ref: DocRef, chunks: readonly Chunk[]): Citation {
   const first = chunks[0];
   return first ? { ...citeChunk(first), section: 'phần đầu văn bản' } : citeRecord(ref, { sectionPath: [], lines: [1, 1] });
@@ -169,6 +178,14 @@ function fact(doc: DocumentMeta, which: DocumentFact, chunks: readonly Chunk[], 
     case 'issuer':
       return doc.issuer ? { text: `do ${doc.issuer} ban hành`, citation: headerCitation(ref, chunks) } : undefined;
     case 'signer': {
+      const read = doc.facts?.signer;
+      if (read) {
+        const at = read.line !== undefined ? chunks.find((c) => c.lines[0] <= read.line! && c.lines[1] >= read.line!) : undefined;
+        const citation = at
+          ? { ...citeChunk(at), section: 'phần chữ ký cuối văn bản' }
+          : { ...citeRecord(ref, { sectionPath: [], lines: [1, 1] }), section: 'thông tin văn bản (Người ký)' };
+        return { text: `người ký là ${read.name}${read.title ? ` (${read.title})` : ''}`, citation };
+      }
       const stated = webField(doc, cues.signerFields);
       if (stated) return { text: `người ký là ${stated}`, citation: { ...citeRecord(ref, { sectionPath: [], lines: [1, 1] }), section: 'thông tin văn bản (Người ký)' } };
       // The signature block: "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / Mai Xuân Liêm".
@@ -185,11 +202,15 @@ function fact(doc: DocumentMeta, which: DocumentFact, chunks: readonly Chunk[], 
       return line ? { text: `văn bản ghi: “${line.text}”`, citation: line.citation } : undefined;
     }
     case 'recipient': {
+      const read = doc.facts?.recipients;
+      if (read?.length) return { text: `kính gửi: ${read.join('; ')}`, citation: citeWhere(read[0]!, ref, chunks) };
       // The recipients run to the first line that is not one of them (a "V/v", a salutation, the body).
       const line = statedLine(chunks, cues.recipient, /\n(?![^\S\n]*[-+•])/u);
       return line ? { text: `văn bản ghi: “${line.text}”`, citation: line.citation } : undefined;
     }
     case 'proposer': {
+      const read = doc.facts?.proposedBy;
+      if (read?.length) return { text: `ban hành theo đề nghị của ${read.join('; ')}`, citation: citeWhere(read[0]!, ref, chunks) };
       const line = statedLine(chunks, cues.proposer, /[.;,](?:\s|$)|\n\s*(?:QUYẾT|Điều|\d+\.)/u);
       return line ? { text: `văn bản ghi: “${line.text}”`, citation: line.citation } : undefined;
     }
